@@ -1,0 +1,164 @@
+/// How text becomes terms. Stored in every index, so a searcher always analyzes queries the
+/// way the documents were analyzed.
+public struct AnalyzerConfiguration: Sendable, Equatable, Hashable {
+    /// The stemmer applied to folded, non-stop words.
+    public var stemmer: StemmerKind
+    /// The words dropped (they still take a position).
+    public var stopWords: StopWords
+
+    /// Porter stemming and the English stop words: the defaults of `sift index`.
+    public init(stemmer: StemmerKind = .porter, stopWords: StopWords = .english) {
+        self.stemmer = stemmer
+        self.stopWords = stopWords
+    }
+}
+
+/// One analyzed word: its term and where it came from.
+public struct Token: Sendable, Equatable, Hashable {
+    /// The index term (folded and stemmed).
+    public var term: String
+    /// The word's ordinal in the text, counting removed stop words, so phrases stay exact.
+    public var position: Int
+    /// Byte offset of the word in the original UTF-8 text.
+    public var start: Int
+    /// Byte offset just past the word.
+    public var end: Int
+
+    public init(term: String, position: Int, start: Int, end: Int) {
+        self.term = term
+        self.position = position
+        self.start = start
+        self.end = end
+    }
+}
+
+/// A token as the indexer sees it: an interned term id instead of a string.
+struct AnalyzedToken: Sendable, Equatable {
+    var termID: Int32
+    var position: UInt32
+    var start: UInt32
+    var end: UInt32
+}
+
+/// Turns text into terms: tokenize, fold case and diacritics, drop stop words, stem.
+///
+/// The same analyzer serves documents and queries. It remembers the term of every surface
+/// form it has seen, so folding and stemming run once per distinct word, and the indexer gets
+/// dense term ids without hashing strings. An `Analyzer` is not thread-safe: give each thread
+/// its own (they are cheap to make).
+public final class Analyzer {
+    /// The settings this analyzer applies.
+    public let configuration: AnalyzerConfiguration
+
+    /// Interned terms; `AnalyzedToken.termID` indexes into it.
+    private(set) var terms = ByteInterner(capacity: 4096)
+    /// Normalized surface form → term id, or `stopWordMarker`.
+    private var surfaceCache = ByteInterner(capacity: 4096)
+    private var surfaceTerm: [Int32] = []
+    private let stopWordSet: ByteInterner
+    private let stemmer: Stemmer
+    private var scratch: [UInt8] = []
+
+    static let stopWordMarker: Int32 = -1
+    static let tooLongMarker: Int32 = -2
+
+    /// Makes an analyzer for the given settings.
+    public init(configuration: AnalyzerConfiguration = AnalyzerConfiguration()) {
+        self.configuration = configuration
+        stemmer = Stemmer(configuration.stemmer)
+        // Stop words go through the tokenizer too, so `don’t` in a list matches `don't` in text.
+        var set = ByteInterner(capacity: 64)
+        for word in configuration.stopWords.words {
+            let bytes = Array(word.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                var tokenizer = Tokenizer(buffer)
+                while tokenizer.next() != nil {
+                    let folded = Self.foldWord(tokenizer.buffer)
+                    if !folded.isEmpty { _ = set.intern(folded) }
+                }
+            }
+        }
+        stopWordSet = set
+    }
+
+    /// Analyzes a string.
+    /// - Complexity: O(n) in the UTF-8 length of `text`.
+    public func analyze(_ text: String) -> [Token] {
+        analyze(utf8: Array(text.utf8))
+    }
+
+    /// Analyzes UTF-8 bytes; invalid sequences separate words.
+    public func analyze(utf8 bytes: [UInt8]) -> [Token] {
+        var analyzed: [AnalyzedToken] = []
+        bytes.withUnsafeBufferPointer { _ = analyze($0, into: &analyzed) }
+        return analyzed.map {
+            Token(term: terms.string($0.termID), position: Int($0.position), start: Int($0.start), end: Int($0.end))
+        }
+    }
+
+    /// The terms of a text, in order, without positions: what a query needs.
+    public func terms(of text: String) -> [String] {
+        analyze(text).map(\.term)
+    }
+
+    /// The term bytes of an id handed out by this analyzer.
+    func termBytes(_ id: Int32) -> ArraySlice<UInt8> { terms.bytes(id) }
+
+    /// The indexer's fast path: appends the tokens of `bytes` to `tokens` (which it does not
+    /// clear), with positions counted from `firstPosition`. Returns the next free position.
+    @discardableResult
+    func analyze(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [AnalyzedToken], firstPosition: UInt32 = 0) -> UInt32 {
+        var tokenizer = Tokenizer(bytes)
+        var position = firstPosition
+        while let raw = tokenizer.next() {
+            defer { position &+= 1 }
+            if raw.isTooLong { continue }
+            let termID = tokenizer.buffer.withUnsafeBufferPointer { surface -> Int32 in
+                let slot = surfaceCache.find(surface)
+                if let slot { return surfaceTerm[Int(slot)] }
+                return resolve(surface)
+            }
+            if termID < 0 { continue }
+            tokens.append(AnalyzedToken(termID: termID, position: position, start: UInt32(truncatingIfNeeded: raw.start),
+                                        end: UInt32(truncatingIfNeeded: raw.end)))
+        }
+        return position
+    }
+
+    /// First sighting of a surface form: fold, check stop words, stem, and remember the result.
+    @inline(never)
+    private func resolve(_ surface: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let folded = Self.foldWord(Array(surface))
+        var termID: Int32
+        if folded.isEmpty {
+            termID = Self.stopWordMarker
+        } else if stopWordSet.find(folded) != nil {
+            termID = Self.stopWordMarker
+        } else {
+            scratch = folded
+            stem(&scratch)
+            if scratch.isEmpty { scratch = folded }  // Porter stems `s` to nothing; keep the word
+            termID = terms.intern(scratch)
+        }
+        let slot = surfaceCache.intern(surface)
+        if Int(slot) == surfaceTerm.count { surfaceTerm.append(termID) } else { surfaceTerm[Int(slot)] = termID }
+        return termID
+    }
+
+    private func stem(_ word: inout [UInt8]) {
+        // Stemmers know English suffixes only; a word still holding non-ASCII letters after
+        // folding (Greek, Cyrillic, CJK…) is indexed as folded.
+        for byte in word where byte >= 0x80 { return }
+        stemmer.stem(&word)
+    }
+
+    /// Folds a surface form: lowercase ASCII stays as it is, anything else goes through `Folding`.
+    static func foldWord(_ surface: [UInt8]) -> [UInt8] {
+        var ascii = true
+        for byte in surface where byte >= 0x80 { ascii = false; break }
+        if ascii {
+            return surface.map { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") ? $0 | 0x20 : $0 }
+        }
+        return Folding.fold(surface)
+    }
+}

@@ -1,0 +1,126 @@
+/// Constants and framing shared by every index file: a 16-byte header (magic, kind, version,
+/// reserved) and a trailing CRC-32C of everything before it. See docs/FORMAT.md.
+enum IndexFormat {
+    /// "SIFT" at byte 0 of every file.
+    static let magic: [UInt8] = Array("SIFT".utf8)
+    /// The version this build writes and the newest it reads.
+    static let version: UInt32 = 1
+    static let headerSize = 16
+    static let trailerSize = 4
+    /// Documents per posting block.
+    static let blockSize = 128
+    /// Bytes of one block's metadata entry in a postings list.
+    static let blockMetadataSize = 20
+    /// Bytes of one term's entry in the term dictionary.
+    static let termEntrySize = 32
+    static let manifestName = "manifest"
+    static let lockName = "write.lock"
+
+    /// The kinds of index file, named by their four-byte tag and their file extension.
+    enum FileKind: String, CaseIterable, Sendable {
+        case manifest = "MANI"
+        case terms = "TERM"
+        case postings = "POST"
+        case positions = "POSN"
+        case documents = "DOCS"
+
+        var tag: [UInt8] { Array(rawValue.utf8) }
+
+        /// The extension of a segment file of this kind.
+        var fileExtension: String {
+            switch self {
+            case .manifest: ""
+            case .terms: "terms"
+            case .postings: "postings"
+            case .positions: "positions"
+            case .documents: "docs"
+            }
+        }
+
+        static let segmentKinds: [FileKind] = [.terms, .postings, .positions, .documents]
+    }
+
+    /// A writer that starts with the header of `kind`.
+    static func beginFile(_ kind: FileKind, capacity: Int = 0) -> ByteWriter {
+        var writer = ByteWriter(capacity: capacity + headerSize + trailerSize)
+        writer.write(bytes: magic)
+        writer.write(bytes: kind.tag)
+        writer.write(version)
+        writer.write(UInt32(0))
+        return writer
+    }
+
+    /// Appends the checksum and returns the finished file bytes.
+    static func finishFile(_ writer: inout ByteWriter) -> [UInt8] {
+        let crc = CRC32C.checksum(writer.bytes)
+        writer.write(crc)
+        return writer.bytes
+    }
+
+    /// Checks the header of a file (magic, kind, version) and its length. The checksum is
+    /// checked separately (`verifyChecksum`), since that reads every byte.
+    static func validateHeader(_ bytes: UnsafeRawBufferPointer, kind: FileKind, file: String) throws(IndexError) {
+        guard bytes.count >= headerSize + trailerSize else {
+            throw .corrupt(file: file, reason: "file is \(bytes.count) bytes, shorter than its header and checksum")
+        }
+        guard bytes[0] == magic[0], bytes[1] == magic[1], bytes[2] == magic[2], bytes[3] == magic[3] else {
+            throw .corrupt(file: file, reason: "not a Sift index file (bad magic)")
+        }
+        let tag = kind.tag
+        guard bytes[4] == tag[0], bytes[5] == tag[1], bytes[6] == tag[2], bytes[7] == tag[3] else {
+            throw .corrupt(file: file, reason: "wrong file kind (expected \(kind.rawValue))")
+        }
+        let found = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        if found > version {
+            throw .newerFormat(file: file, found: Int(found), supported: Int(version))
+        }
+        guard found == version else {
+            throw .corrupt(file: file, reason: "unknown format version \(found)")
+        }
+    }
+
+    /// Compares the trailing CRC-32C with the file's bytes.
+    static func verifyChecksum(_ bytes: UnsafeRawBufferPointer, file: String) throws(IndexError) {
+        guard bytes.count >= trailerSize else { throw .corrupt(file: file, reason: "too short for a checksum") }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - trailerSize)])
+        let stored = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: bytes.count - trailerSize, as: UInt32.self))
+        let actual = CRC32C.checksum(body)
+        guard stored == actual else {
+            throw .corrupt(file: file, reason: "checksum mismatch (stored \(hex(stored)), computed \(hex(actual)))")
+        }
+    }
+
+    static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
+    }
+}
+
+/// Everything that can go wrong opening, reading or writing an index.
+public enum IndexError: Error, Equatable, CustomStringConvertible {
+    /// No index at the path (no manifest).
+    case missingIndex(String)
+    /// A file is damaged: the file and what is wrong with it.
+    case corrupt(file: String, reason: String)
+    /// A file was written by a newer Sift.
+    case newerFormat(file: String, found: Int, supported: Int)
+    /// Another writer holds the index's lock.
+    case locked(String)
+    /// A system call failed.
+    case io(FileError)
+
+    public var description: String {
+        switch self {
+        case .missingIndex(let path):
+            "no index at '\(path)' (run 'sift index DIR --index \(path)' first)"
+        case .corrupt(let file, let reason):
+            "index file '\(file)' is corrupt: \(reason)"
+        case .newerFormat(let file, let found, let supported):
+            "index file '\(file)' has format version \(found), newer than this Sift reads (\(supported)); upgrade Sift or rebuild the index"
+        case .locked(let path):
+            "index '\(path)' is being written by another process (lock held on \(IndexFormat.lockName)); try again when it finishes"
+        case .io(let error):
+            error.description
+        }
+    }
+}

@@ -1,0 +1,135 @@
+/// What `check()` verified, for the report of `sift check`.
+public struct CheckReport: Sendable {
+    /// Segments verified.
+    public var segmentCount = 0
+    /// Documents whose stored fields decoded.
+    public var documentCount = 0
+    /// Terms verified in order.
+    public var termCount = 0
+    /// Postings decoded.
+    public var postingCount: UInt64 = 0
+    /// Positions decoded.
+    public var positionCount: UInt64 = 0
+    /// Bytes whose checksums were verified.
+    public var byteCount = 0
+}
+
+extension IndexReader {
+    /// Verifies every checksum and structural invariant: terms strictly ascending, every posting
+    /// list decodable with ascending documents, block metadata true to its blocks, positions
+    /// ascending and as many as the frequencies say, counts that add up across files, stored
+    /// documents decodable. Throws the first problem found, naming the file.
+    /// - Complexity: O(size of the index).
+    public func check() throws(IndexError) -> CheckReport {
+        var report = CheckReport()
+        for segment in segments {
+            for file in segment.files {
+                try IndexFormat.verifyChecksum(file.bytes, file: file.path)
+                report.byteCount += file.bytes.count
+            }
+            try check(segment, into: &report)
+            report.segmentCount += 1
+        }
+        return report
+    }
+
+    private func check(_ segment: SegmentReader, into report: inout CheckReport) throws(IndexError) {
+        let termsPath = segment.files[0].path
+        let postingsPath = segment.files[1].path
+        let positionsPath = segment.files[2].path
+        let documentsPath = segment.files[3].path
+
+        var lengthSum: UInt64 = 0
+        for document in 0..<segment.documentCount {
+            lengthSum += UInt64(segment.length(of: document))
+            _ = try segment.storedDocument(document)
+            report.documentCount += 1
+        }
+        guard lengthSum == segment.tokenCount else {
+            throw .corrupt(file: documentsPath, reason: "document lengths add up to \(lengthSum), the manifest says \(segment.tokenCount) tokens")
+        }
+
+        var documents = [UInt32](repeating: 0, count: IndexFormat.blockSize)
+        var frequencies = [UInt32](repeating: 0, count: IndexFormat.blockSize)
+        var expectedPostingsOffset = IndexFormat.headerSize
+        var expectedPositionsOffset = IndexFormat.headerSize
+        var occurrenceSum: UInt64 = 0
+        var previousTerm: [UInt8]? = nil
+        for index in 0..<segment.termCount {
+            let term = Array(try segment.term(at: index))
+            if let previousTerm, !previousTerm.lexicographicallyPrecedes(term) {
+                throw .corrupt(file: termsPath, reason: "term \(index) is not after term \(index - 1) in byte order")
+            }
+            guard !term.isEmpty else { throw .corrupt(file: termsPath, reason: "term \(index) is empty") }
+            previousTerm = term
+            let entry = segment.entry(at: index)
+            guard Int(entry.postingsOffset) == expectedPostingsOffset else {
+                throw .corrupt(file: termsPath, reason: "term \(index) postings start at \(entry.postingsOffset), expected \(expectedPostingsOffset)")
+            }
+            guard Int(entry.positionsOffset) == expectedPositionsOffset else {
+                throw .corrupt(file: termsPath, reason: "term \(index) positions start at \(entry.positionsOffset), expected \(expectedPositionsOffset)")
+            }
+            let list = try segment.postings(at: index)
+            var totalFrequency: UInt64 = 0
+            var maxFrequency: UInt32 = 0
+            var positionReader = ByteReader(list.positions, offset: list.positionsStart)
+            for block in 0..<list.blockCount {
+                let meta = list.metadata(block)
+                guard Int(meta.positionsStart) == positionReader.offset - list.positionsStart else {
+                    throw .corrupt(file: postingsPath, reason: "term \(index) block \(block) positions start at \(meta.positionsStart), expected \(positionReader.offset - list.positionsStart)")
+                }
+                let count = try documents.withUnsafeMutableBufferPointer { documents throws(IndexError) -> Int in
+                    try frequencies.withUnsafeMutableBufferPointer { frequencies throws(IndexError) -> Int in
+                        try list.decode(block: block, documents: documents.baseAddress!, frequencies: frequencies.baseAddress!)
+                    }
+                }
+                var blockMax: UInt32 = 0
+                var blockMinLength = UInt32.max
+                for slot in 0..<count {
+                    let frequency = frequencies[slot]
+                    blockMax = max(blockMax, frequency)
+                    blockMinLength = min(blockMinLength, segment.length(of: Int(documents[slot])))
+                    totalFrequency += UInt64(frequency)
+                    var position: UInt64 = 0
+                    for occurrence in 0..<Int(frequency) {
+                        let delta: UInt64
+                        do {
+                            delta = try positionReader.readVarint()
+                        } catch {
+                            throw .corrupt(file: positionsPath, reason: "term \(index): \(error.message)")
+                        }
+                        guard occurrence == 0 || delta > 0 else {
+                            throw .corrupt(file: positionsPath, reason: "term \(index) document \(documents[slot]) has positions that do not ascend")
+                        }
+                        position += delta
+                        guard position <= UInt64(UInt32.max) else {
+                            throw .corrupt(file: positionsPath, reason: "term \(index) has a position past 2^32")
+                        }
+                    }
+                    report.positionCount += UInt64(frequency)
+                }
+                guard blockMax == meta.maxTermFrequency, blockMinLength == meta.minDocumentLength else {
+                    throw .corrupt(file: postingsPath, reason: "term \(index) block \(block) metadata bounds (\(meta.maxTermFrequency), \(meta.minDocumentLength)) differ from its postings (\(blockMax), \(blockMinLength))")
+                }
+                maxFrequency = max(maxFrequency, blockMax)
+                report.postingCount += UInt64(count)
+            }
+            guard totalFrequency == entry.totalTermFrequency, maxFrequency == entry.maxTermFrequency else {
+                throw .corrupt(file: termsPath, reason: "term \(index) frequencies in the dictionary differ from its postings")
+            }
+            occurrenceSum += totalFrequency
+            expectedPostingsOffset = list.dataStart + Int(list.metadata(list.blockCount - 1).dataEnd)
+            expectedPositionsOffset = positionReader.offset
+            report.termCount += 1
+        }
+        guard expectedPostingsOffset == segment.postingsBytes.count - IndexFormat.trailerSize else {
+            throw .corrupt(file: postingsPath, reason: "\(segment.postingsBytes.count - IndexFormat.trailerSize - expectedPostingsOffset) bytes after the last posting list")
+        }
+        guard expectedPositionsOffset == segment.positionsBytes.count - IndexFormat.trailerSize else {
+            throw .corrupt(file: positionsPath, reason: "\(segment.positionsBytes.count - IndexFormat.trailerSize - expectedPositionsOffset) bytes after the last positions")
+        }
+        guard occurrenceSum == segment.tokenCount else {
+            throw .corrupt(file: termsPath, reason: "term frequencies add up to \(occurrenceSum), the documents hold \(segment.tokenCount) tokens")
+        }
+    }
+}

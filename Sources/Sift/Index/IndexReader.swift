@@ -1,0 +1,147 @@
+/// A read-only view of a committed index: the segments its manifest named when it was opened.
+///
+/// Readers never take the writer's lock and never block; a reader keeps the files of its
+/// generation mapped even if a later commit removes them, so an open reader always answers
+/// from one complete index. Document ids are global: segment by segment, in manifest order.
+public final class IndexReader: @unchecked Sendable {
+    /// The index folder.
+    public let path: String
+    /// The analyzer settings the index was built with; queries must use them.
+    public let configuration: AnalyzerConfiguration
+    let manifest: Manifest
+    let segments: [SegmentReader]
+    /// Global id of each segment's first document.
+    let segmentBases: [Int]
+
+    /// Documents in the index (`N` of BM25).
+    public let documentCount: Int
+    /// Indexed tokens over all documents.
+    public let tokenCount: UInt64
+
+    /// Opens the index at `path`. With `verifyChecksums`, every byte of every file is checked
+    /// against its CRC-32C first (O(index size)); without it, sizes, headers and trailers are.
+    public init(path: String, verifyChecksums: Bool = true) throws(IndexError) {
+        self.path = path
+        let manifestPath = path + "/" + IndexFormat.manifestName
+        // A writer may replace the manifest and delete old segments between our reading the
+        // manifest and mapping the segments: then read the new manifest and try again.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let manifestFile: MappedFile
+            do {
+                manifestFile = try MappedFile(path: manifestPath)
+            } catch {
+                if error.code == ENOENT || error.code == ENOTDIR { throw .missingIndex(path) }
+                throw .io(error)
+            }
+            let manifest = try Manifest.decode(manifestFile.bytes, file: manifestPath)
+            do {
+                var segments: [SegmentReader] = []
+                for entry in manifest.segments {
+                    segments.append(try SegmentReader(directory: path, entry: entry, verifyChecksums: verifyChecksums))
+                }
+                self.manifest = manifest
+                self.segments = segments
+                break
+            } catch {
+                if case .corrupt(_, let reason) = error, reason.hasPrefix("file is missing"), attempt < 5 { continue }
+                throw error
+            }
+        }
+        configuration = manifest.configuration
+        var bases: [Int] = []
+        var total = 0
+        for segment in segments {
+            bases.append(total)
+            total += segment.documentCount
+        }
+        segmentBases = bases
+        documentCount = total
+        tokenCount = manifest.tokenCount
+    }
+
+    /// Mean indexed tokens per document (`avgLen` of BM25); 0 for an empty index.
+    public var averageDocumentLength: Double {
+        documentCount == 0 ? 0 : Double(tokenCount) / Double(documentCount)
+    }
+
+    /// The stored fields of global document `document`.
+    public func document(_ document: Int) throws(IndexError) -> StoredDocument {
+        let (segment, local) = locate(document)
+        return try segments[segment].storedDocument(local)
+    }
+
+    /// `len(d)` of global document `document`.
+    public func length(of document: Int) -> Int {
+        let (segment, local) = locate(document)
+        return Int(segments[segment].length(of: local))
+    }
+
+    /// Documents containing `term` (an already analyzed term), over all segments.
+    public func documentFrequency(of term: String) throws(IndexError) -> Int {
+        var total = 0
+        let bytes = Array(term.utf8)
+        for segment in segments {
+            if let found = try segment.lookup(bytes) { total += Int(segment.entry(at: found).documentFrequency) }
+        }
+        return total
+    }
+
+    func locate(_ document: Int) -> (segment: Int, local: Int) {
+        var segment = segments.count - 1
+        while segment > 0 && segmentBases[segment] > document { segment -= 1 }
+        return (segment, document - segmentBases[segment])
+    }
+
+    /// Counts and sizes for `sift stats`.
+    public func statistics() throws(IndexError) -> IndexStatistics {
+        var terms = 0
+        var postings: UInt64 = 0
+        var files: [(String, Int)] = [(IndexFormat.manifestName, manifest.encode().count)]
+        for segment in segments {
+            terms += segment.termCount
+            for index in 0..<segment.termCount {
+                postings += UInt64(segment.entry(at: index).documentFrequency)
+            }
+            for file in segment.files {
+                files.append((String(file.path.split(separator: "/").last ?? ""), file.bytes.count))
+            }
+        }
+        // Distinct terms over segments: exact only for one segment; merge-count otherwise.
+        if segments.count > 1 { terms = try distinctTermCount() }
+        return IndexStatistics(documentCount: documentCount, termCount: terms, postingCount: postings,
+                               tokenCount: tokenCount, averageDocumentLength: averageDocumentLength,
+                               segmentCount: segments.count, files: files, configuration: configuration)
+    }
+
+    private func distinctTermCount() throws(IndexError) -> Int {
+        var seen = ByteInterner(capacity: 1 << 16)
+        for segment in segments {
+            for index in 0..<segment.termCount {
+                let bytes = try segment.term(at: index)
+                _ = seen.intern(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
+            }
+        }
+        return seen.count
+    }
+}
+
+/// What `sift stats` shows.
+public struct IndexStatistics: Sendable {
+    public var documentCount: Int
+    public var termCount: Int
+    public var postingCount: UInt64
+    public var tokenCount: UInt64
+    public var averageDocumentLength: Double
+    public var segmentCount: Int
+    /// Each file's name and size in bytes.
+    public var files: [(String, Int)]
+    public var configuration: AnalyzerConfiguration
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -1,0 +1,114 @@
+/// The list of live segments and the analyzer settings: the one file a commit replaces
+/// atomically, so an index is always exactly the segments its manifest names.
+struct Manifest: Equatable, Sendable {
+    /// One segment's name, counts, and its files' sizes and checksums (so truncation and
+    /// substitution are caught without reading the files).
+    struct Segment: Equatable, Sendable {
+        var name: String
+        var documentCount: UInt32
+        var tokenCount: UInt64
+        /// Size and CRC-32C trailer of each file, in `IndexFormat.FileKind.segmentKinds` order.
+        var files: [FileInfo]
+    }
+
+    struct FileInfo: Equatable, Sendable {
+        var size: UInt64
+        var checksum: UInt32
+    }
+
+    var configuration: AnalyzerConfiguration
+    var segments: [Segment]
+
+    var documentCount: Int { segments.reduce(0) { $0 + Int($1.documentCount) } }
+    var tokenCount: UInt64 { segments.reduce(0) { $0 + $1.tokenCount } }
+
+    func encode() -> [UInt8] {
+        var writer = IndexFormat.beginFile(.manifest)
+        writer.write(UInt8(Self.stemmerCodes.firstIndex(of: configuration.stemmer)!))
+        switch configuration.stopWords {
+        case .english:
+            writer.write(UInt8(0))
+        case .none:
+            writer.write(UInt8(1))
+        case .custom(let words):
+            writer.write(UInt8(2))
+            writer.writeVarint(UInt64(words.count))
+            for word in words { writer.writeString(word) }
+        }
+        writer.writeVarint(UInt64(segments.count))
+        for segment in segments {
+            writer.writeString(segment.name)
+            writer.write(segment.documentCount)
+            writer.write(segment.tokenCount)
+            for file in segment.files {
+                writer.write(file.size)
+                writer.write(file.checksum)
+            }
+        }
+        return IndexFormat.finishFile(&writer)
+    }
+
+    static let stemmerCodes: [StemmerKind] = [.porter, .porter2, .none]
+
+    static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws(IndexError) -> Manifest {
+        try IndexFormat.validateHeader(bytes, kind: .manifest, file: file)
+        try IndexFormat.verifyChecksum(bytes, file: file)
+        let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - IndexFormat.trailerSize)])
+        var reader = ByteReader(body, offset: IndexFormat.headerSize)
+        do {
+            let stemmerCode = Int(try reader.readUInt8())
+            guard stemmerCode < stemmerCodes.count else {
+                throw IndexError.corrupt(file: file, reason: "unknown stemmer code \(stemmerCode)")
+            }
+            let stopWords: StopWords
+            switch try reader.readUInt8() {
+            case 0: stopWords = .english
+            case 1: stopWords = .none
+            case 2:
+                let count = try reader.readLength(limit: reader.remaining)
+                var words: [String] = []
+                for _ in 0..<count { words.append(try reader.readString()) }
+                stopWords = .custom(words)
+            case let code:
+                throw IndexError.corrupt(file: file, reason: "unknown stop-word code \(code)")
+            }
+            let segmentCount = try reader.readLength(limit: reader.remaining)
+            var segments: [Segment] = []
+            for _ in 0..<segmentCount {
+                let name = try reader.readString()
+                guard Self.isValidSegmentName(name) else {
+                    throw IndexError.corrupt(file: file, reason: "invalid segment name '\(name)'")
+                }
+                let documentCount = try reader.readUInt32()
+                let tokenCount = try reader.readUInt64()
+                var files: [FileInfo] = []
+                for _ in IndexFormat.FileKind.segmentKinds {
+                    files.append(FileInfo(size: try reader.readUInt64(), checksum: try reader.readUInt32()))
+                }
+                segments.append(Segment(name: name, documentCount: documentCount, tokenCount: tokenCount, files: files))
+            }
+            guard reader.isAtEnd else {
+                throw IndexError.corrupt(file: file, reason: "\(reader.remaining) unexpected bytes after the segment list")
+            }
+            guard segments.reduce(0, { $0 + Int($1.documentCount) }) <= Int(UInt32.max) else {
+                throw IndexError.corrupt(file: file, reason: "more than 2^32 documents")
+            }
+            return Manifest(configuration: AnalyzerConfiguration(stemmer: stemmerCodes[stemmerCode], stopWords: stopWords),
+                            segments: segments)
+        } catch let error as IndexError {
+            throw error
+        } catch let error as ByteReaderError {
+            throw .corrupt(file: file, reason: error.message)
+        } catch {
+            throw .corrupt(file: file, reason: "\(error)")
+        }
+    }
+
+    /// Segment names are `seg-` and 16 lowercase hex digits: nothing that could climb out of
+    /// the index folder.
+    static func isValidSegmentName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        guard bytes.count == 20, name.hasPrefix("seg-") else { return false }
+        return bytes[4...].allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+    }
+}

@@ -1,0 +1,206 @@
+/// One term's postings in one segment: block metadata followed by block data (docs/FORMAT.md).
+///
+/// Blocks hold 128 documents; full blocks are bit-packed (doc-id gaps and frequency − 1, one
+/// width each), the last partial block is varint pairs. Each block's metadata gives its last
+/// document, where its data ends, where its positions start, and the largest frequency and
+/// smallest document length in it — enough to bound any BM25 score in the block unread.
+struct PostingsList: @unchecked Sendable {
+    let documentFrequency: Int
+    let blockCount: Int
+    /// Absolute offset of the first metadata entry in the postings file.
+    let metadataStart: Int
+    /// Absolute offset of the first block's data.
+    let dataStart: Int
+    /// The postings file's bytes (without the checksum: data must end before it).
+    let bytes: UnsafeRawBufferPointer
+    let positionsStart: Int
+    let positions: UnsafeRawBufferPointer
+    let segmentDocumentCount: Int
+    let path: String
+
+    init(segment: SegmentReader, entry: TermEntry) throws(IndexError) {
+        let file = segment.postingsBytes
+        bytes = UnsafeRawBufferPointer(rebasing: file[0..<(file.count - IndexFormat.trailerSize)])
+        path = segment.files[1].path
+        documentFrequency = Int(entry.documentFrequency)
+        blockCount = (documentFrequency + IndexFormat.blockSize - 1) / IndexFormat.blockSize
+        let start = Int(clamping: entry.postingsOffset)
+        guard documentFrequency > 0, documentFrequency <= segment.documentCount,
+              start >= IndexFormat.headerSize, start <= bytes.count,
+              blockCount * IndexFormat.blockMetadataSize <= bytes.count - start
+        else {
+            throw .corrupt(file: path, reason: "postings at \(entry.postingsOffset) for \(documentFrequency) documents lie outside the file")
+        }
+        metadataStart = start
+        dataStart = start + blockCount * IndexFormat.blockMetadataSize
+        let positionsFile = segment.positionsBytes
+        positions = UnsafeRawBufferPointer(rebasing: positionsFile[0..<(positionsFile.count - IndexFormat.trailerSize)])
+        positionsStart = Int(clamping: entry.positionsOffset)
+        guard positionsStart >= IndexFormat.headerSize, positionsStart <= positions.count else {
+            throw .corrupt(file: segment.files[2].path, reason: "positions offset \(entry.positionsOffset) lies outside the file")
+        }
+        segmentDocumentCount = segment.documentCount
+    }
+
+    /// Metadata of block `block`.
+    @inline(__always)
+    func metadata(_ block: Int) -> BlockMetadata {
+        let base = metadataStart + block * IndexFormat.blockMetadataSize
+        return BlockMetadata(
+            lastDocument: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt32.self)),
+            dataEnd: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 4, as: UInt32.self)),
+            positionsStart: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 8, as: UInt32.self)),
+            maxTermFrequency: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 12, as: UInt32.self)),
+            minDocumentLength: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 16, as: UInt32.self)))
+    }
+
+    /// Postings in block `block` (128 except in the last).
+    @inline(__always)
+    func count(ofBlock block: Int) -> Int {
+        block == blockCount - 1 ? documentFrequency - block * IndexFormat.blockSize : IndexFormat.blockSize
+    }
+
+    /// Decodes block `block` into `documents` and `frequencies` (128 slots each), checking that
+    /// the data lies inside the file, documents ascend, stay below the segment's count and end
+    /// at the metadata's last document. Returns the number of postings.
+    func decode(block: Int, documents: UnsafeMutablePointer<UInt32>, frequencies: UnsafeMutablePointer<UInt32>) throws(IndexError) -> Int {
+        let meta = metadata(block)
+        let begin = block == 0 ? 0 : Int(metadata(block - 1).dataEnd)
+        let end = Int(meta.dataEnd)
+        let count = count(ofBlock: block)
+        guard begin <= end, end <= bytes.count - dataStart else {
+            throw .corrupt(file: path, reason: "block \(block) data \(begin)..<\(end) lies outside the file")
+        }
+        let data = UnsafeRawBufferPointer(rebasing: bytes[(dataStart + begin)..<(dataStart + end)])
+        var previous: UInt32 = block == 0 ? 0 : metadata(block - 1).lastDocument
+        if count == IndexFormat.blockSize {
+            guard data.count >= 2 else { throw .corrupt(file: path, reason: "block \(block) is empty") }
+            let gapWidth = Int(data[0])
+            let frequencyWidth = Int(data[1])
+            guard gapWidth <= 32, frequencyWidth <= 32,
+                  data.count == 2 + BitPacking.byteCount(count: count, width: gapWidth) + BitPacking.byteCount(count: count, width: frequencyWidth)
+            else {
+                throw .corrupt(file: path, reason: "block \(block) has widths \(gapWidth)/\(frequencyWidth) that do not fit its \(data.count) bytes")
+            }
+            BitPacking.unpack(data.baseAddress! + 2, count: count, width: gapWidth, into: documents)
+            BitPacking.unpack(data.baseAddress! + 2 + BitPacking.byteCount(count: count, width: gapWidth),
+                              count: count, width: frequencyWidth, into: frequencies)
+            for slot in 0..<count {
+                frequencies[slot] &+= 1
+            }
+        } else {
+            var reader = ByteReader(data)
+            do {
+                for slot in 0..<count {
+                    documents[slot] = UInt32(truncatingIfNeeded: try reader.readVarint())
+                    frequencies[slot] = UInt32(truncatingIfNeeded: try reader.readVarint())
+                }
+            } catch {
+                throw .corrupt(file: path, reason: "block \(block): \(error.message)")
+            }
+        }
+        // Gaps to documents; only the very first gap of a list may be 0.
+        var valid = true
+        for slot in 0..<count {
+            let gap = documents[slot]
+            if gap == 0 && (block != 0 || slot != 0) { valid = false }
+            let (sum, overflow) = previous.addingReportingOverflow(gap)
+            valid = valid && !overflow && frequencies[slot] != 0
+            previous = sum
+            documents[slot] = sum
+        }
+        guard valid, previous == meta.lastDocument, Int(previous) < segmentDocumentCount else {
+            throw .corrupt(file: path, reason: "block \(block) decodes to documents that do not ascend to \(meta.lastDocument)")
+        }
+        return count
+    }
+}
+
+/// The metadata stored ahead of a term's blocks, one entry a block.
+struct BlockMetadata: Equatable, Sendable {
+    var lastDocument: UInt32
+    /// End of the block's data, relative to the start of the term's data.
+    var dataEnd: UInt32
+    /// Where the block's positions start, relative to the term's positions.
+    var positionsStart: UInt32
+    var maxTermFrequency: UInt32
+    var minDocumentLength: UInt32
+}
+
+/// Iterates a postings list a document at a time, decoding one block at a time; `advance(to:)`
+/// skips whole blocks by their metadata without decoding them.
+struct PostingsCursor {
+    let list: PostingsList
+    private(set) var block = -1
+    private var slot = 0
+    private var count = 0
+    private var documents = [UInt32](repeating: 0, count: IndexFormat.blockSize)
+    private var frequencies = [UInt32](repeating: 0, count: IndexFormat.blockSize)
+    /// The current document, or `PostingsCursor.exhausted` past the end.
+    private(set) var document: UInt32 = 0
+    /// Blocks decoded so far (for benchmarks' accounting).
+    private(set) var blocksDecoded = 0
+
+    static let exhausted = UInt32.max
+
+    init(_ list: PostingsList) throws(IndexError) {
+        self.list = list
+        try load(block: 0)
+    }
+
+    /// The current document's term frequency.
+    var frequency: UInt32 { frequencies[slot] }
+
+    /// Moves to the next document.
+    mutating func next() throws(IndexError) {
+        slot += 1
+        if slot < count {
+            document = documents[slot]
+        } else {
+            try load(block: block + 1)
+        }
+    }
+
+    /// Moves to the first document ≥ `target`.
+    mutating func advance(to target: UInt32) throws(IndexError) {
+        guard document < target else { return }
+        if target > list.metadata(block).lastDocument {
+            var next = block + 1
+            while next < list.blockCount && list.metadata(next).lastDocument < target { next += 1 }
+            try load(block: next)
+        }
+        while document < target { try next() }
+    }
+
+    /// Decodes the whole current block into caller-visible buffers (for term-at-a-time scoring).
+    func withCurrentBlock<R>(_ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) -> R) -> R {
+        documents.withUnsafeBufferPointer { documents in
+            frequencies.withUnsafeBufferPointer { frequencies in
+                body(UnsafeBufferPointer(rebasing: documents[0..<count]), UnsafeBufferPointer(rebasing: frequencies[0..<count]))
+            }
+        }
+    }
+
+    /// Moves to the first document of the next block.
+    mutating func nextBlock() throws(IndexError) {
+        try load(block: block + 1)
+    }
+
+    private mutating func load(block next: Int) throws(IndexError) {
+        block = next
+        slot = 0
+        guard next < list.blockCount else {
+            count = 0
+            document = Self.exhausted
+            return
+        }
+        let list = self.list
+        count = try documents.withUnsafeMutableBufferPointer { documents throws(IndexError) -> Int in
+            try frequencies.withUnsafeMutableBufferPointer { frequencies throws(IndexError) -> Int in
+                try list.decode(block: next, documents: documents.baseAddress!, frequencies: frequencies.baseAddress!)
+            }
+        }
+        blocksDecoded += 1
+        document = documents[0]
+    }
+}

@@ -1,0 +1,125 @@
+/// Lists the files under one or more folders that ingest will read, in a deterministic order.
+///
+/// The same folders always give the same list in the same order (each folder's entries sorted
+/// by the bytes of their names, depth first), so that the same corpus always builds the same
+/// index, byte for byte. Hidden entries (names starting with `.`) are skipped: they are version
+/// control data, editor state and caches, not documents.
+///
+/// Symbolic links below a root are skipped entirely, files and folders alike. Following them
+/// could leave the root, loop forever, or index one file twice; skipping them is the simplest
+/// rule that is always safe. A root given on the command line may itself be a link.
+public struct CorpusWalker: Sendable {
+    /// The folders to walk, in the order given.
+    public var roots: [String]
+    /// Include and exclude patterns (the unit and size limit are the extractor's concern).
+    public var options: IngestOptions
+
+    /// A walker over `roots`.
+    public init(roots: [String], options: IngestOptions = IngestOptions()) {
+        self.roots = roots
+        self.options = options
+    }
+
+    /// The candidate files under the roots: roots in the order given, each walked depth first
+    /// with entries sorted by the UTF-8 bytes of their names.
+    ///
+    /// - Throws: `IngestError` if a root is missing or not a folder; nothing is walked then.
+    /// - Complexity: O(n log n) in the number of entries below the roots.
+    public func candidates() throws(IngestError) -> [CandidateFile] {
+        try walk().candidates
+    }
+
+    /// The candidate files, as `candidates()`, together with the entries that could not be
+    /// examined (an unreadable folder, a name that is not UTF-8), which deserve a warning.
+    ///
+    /// - Throws: `IngestError` if a root is missing or not a folder; nothing is walked then.
+    public func walk() throws(IngestError) -> (candidates: [CandidateFile], skipped: [SkippedInput]) {
+        for root in roots {
+            switch IngestFileSystem.status(ofPath: root, followingLinks: true) {
+            case .failure:
+                throw .missingDirectory(root)
+            case .success(let status) where status.kind != .directory:
+                throw .notADirectory(root)
+            case .success:
+                break
+            }
+        }
+        var walk = Walk(filter: IngestPathFilter(include: options.include, exclude: options.exclude))
+        for root in roots {
+            var prefix = ""
+            if roots.count > 1, let label = Self.label(ofRoot: root) { prefix = label + "/" }
+            walk.visitDirectory(path: root, relativePath: "", idPrefix: prefix)
+        }
+        return (walk.candidates, walk.skipped)
+    }
+
+    /// The name that prefixes a root's ids when several roots are indexed: its last path
+    /// component, or for `.`, `..` and the like the name of the folder they resolve to.
+    static func label(ofRoot root: String) -> String? {
+        if let last = root.split(separator: "/").last, last != ".", last != ".." {
+            return String(last)
+        }
+        return IngestFileSystem.resolvedLastComponent(of: root)
+    }
+
+    /// The state of one walk: what was found so far.
+    private struct Walk {
+        let filter: IngestPathFilter
+        var candidates: [CandidateFile] = []
+        var skipped: [SkippedInput] = []
+
+        init(filter: IngestPathFilter) {
+            self.filter = filter
+        }
+
+        mutating func visitDirectory(path: String, relativePath: String, idPrefix: String) {
+            let names: [[UInt8]]
+            switch IngestFileSystem.directoryEntryNames(atPath: path) {
+            case .success(let found):
+                names = found.sorted { $0.lexicographicallyPrecedes($1) }
+            case .failure(let failure):
+                skipped.append(SkippedInput(path: path, reason: .unreadable(failure.description)))
+                return
+            }
+            for rawName in names where rawName.first != UInt8(ascii: ".") {
+                let joinedPath = Self.join(path, String(decoding: rawName, as: UTF8.self))
+                // A name that is not UTF-8 cannot become an id (nor be opened again from one).
+                guard let name = String(validating: rawName, as: UTF8.self) else {
+                    skipped.append(SkippedInput(path: joinedPath, reason: .unreadable("the file name is not valid UTF-8")))
+                    continue
+                }
+                let childRelativePath = relativePath.isEmpty ? name : relativePath + "/" + name
+                let status: IngestFileSystem.EntryStatus
+                switch IngestFileSystem.status(ofPath: joinedPath, followingLinks: false) {
+                case .success(let found):
+                    status = found
+                case .failure(let failure):
+                    skipped.append(SkippedInput(path: joinedPath, reason: .unreadable(failure.description)))
+                    continue
+                }
+                switch status.kind {
+                case .directory:
+                    if filter.admitsDirectory(relativePath: childRelativePath, name: name) {
+                        visitDirectory(path: joinedPath, relativePath: childRelativePath, idPrefix: idPrefix)
+                    }
+                case .regularFile:
+                    guard let kind = FileKind(fileName: name),
+                          filter.admitsFile(relativePath: childRelativePath, name: name)
+                    else { continue }
+                    candidates.append(CandidateFile(
+                        path: joinedPath,
+                        relativePath: idPrefix + childRelativePath,
+                        kind: kind,
+                        size: status.size,
+                        idPrefix: idPrefix))
+                case .symbolicLink, .other:
+                    continue  // see the type's documentation: links are never followed
+                }
+            }
+        }
+
+        static func join(_ folder: String, _ name: String) -> String {
+            folder.hasSuffix("/") ? folder + name : folder + "/" + name
+        }
+    }
+}

@@ -1,0 +1,135 @@
+/// Reads one candidate file and cuts it into documents.
+///
+/// Bad content never throws: a file that is too large, binary or unreadable, and a JSON Lines
+/// line that is not a record, come back as `SkippedInput` values beside the documents that
+/// could be made, so one bad file cannot stop the indexing of a whole corpus. Invalid UTF-8 is
+/// not bad content; it is kept byte for byte and the tokenizer treats it as separators.
+///
+/// The extractor is a plain value with no shared state, so candidates may be read in parallel.
+public struct DocumentExtractor: Sendable {
+    /// How many leading bytes are searched for a NUL to tell binary files from text.
+    public static let binaryProbeLength = 8192
+
+    /// The unit and the size limit (the walk's patterns are not used here).
+    public var options: IngestOptions
+
+    /// An extractor with the given options.
+    public init(options: IngestOptions = IngestOptions()) {
+        self.options = options
+    }
+
+    /// Reads `file` and returns its documents, in file order, and what had to be skipped.
+    ///
+    /// - Complexity: O(n) in the file's size.
+    public func documents(from file: CandidateFile) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
+        let limit = options.maxFileSize
+        if file.size > limit {
+            return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: file.size, limit: limit))])
+        }
+        switch IngestFileSystem.readFile(atPath: file.path, sizeLimit: limit) {
+        case .contents(let bytes):
+            return documents(fromContents: bytes, of: file)
+        case .tooLarge(let size):
+            return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: size, limit: limit))])
+        case .failed(let reason):
+            return ([], [SkippedInput(path: file.path, reason: .unreadable(reason))])
+        }
+    }
+
+    /// Cuts contents already in memory into documents as if they had been read from `file`
+    /// (whose `kind`, ids and path are used; its `size` is not).
+    ///
+    /// - Complexity: O(n) in the size of `contents`.
+    public func documents(fromContents contents: [UInt8], of file: CandidateFile) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
+        let limit = options.maxFileSize
+        if contents.count > limit {
+            return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: contents.count, limit: limit))])
+        }
+        if Self.looksBinary(contents) {
+            return ([], [SkippedInput(path: file.path, reason: .binary)])
+        }
+        // A byte order mark is an encoding signature, not text: it would end up in the title.
+        let bytes = IngestBytes.hasByteOrderMark(contents) ? Array(contents[3...]) : contents
+
+        let title: String
+        let body: [UInt8]
+        switch file.kind {
+        case .jsonl:
+            return jsonLinesDocuments(bytes, of: file)
+        case .text:
+            title = DocumentTitleFinder.plainTextTitle(bytes)
+            body = bytes
+        case .markdown:
+            title = DocumentTitleFinder.markdownTitle(bytes)
+            body = bytes
+        case .html:
+            let page = HTMLTextExtractor().extract(bytes)
+            title = page.title ?? DocumentTitleFinder.plainTextTitle(page.text)
+            body = page.text
+        }
+        return (unitDocuments(body, title: title, id: file.relativePath), [])
+    }
+
+    /// Whether the first `binaryProbeLength` bytes hold a NUL, which text in UTF-8 never has.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        bytes.prefix(binaryProbeLength).contains(0)
+    }
+
+    /// The documents of one file's text under the configured unit. Paragraph and line
+    /// documents are exact slices of `body`, so offsets in them are offsets in the file's text
+    /// shifted by the unit's start.
+    func unitDocuments(_ body: [UInt8], title: String, id: String) -> [SourceDocument] {
+        switch options.unit {
+        case .file:
+            return [SourceDocument(id: id, title: title, text: body)]
+        case .line:
+            var documents: [SourceDocument] = []
+            for line in SourceLineScanner(body) where !IngestBytes.isBlank(body, line.start..<line.end) {
+                documents.append(SourceDocument(
+                    id: "\(id)#L\(line.number)", title: title, text: Array(body[line.start..<line.end])))
+            }
+            return documents
+        case .paragraph:
+            var documents: [SourceDocument] = []
+            var first: SourceLine?
+            var last: SourceLine?
+            for line in SourceLineScanner(body) {
+                if IngestBytes.isBlank(body, line.start..<line.end) {
+                    if let open = first, let close = last {
+                        documents.append(SourceDocument(
+                            id: "\(id)#L\(open.number)", title: title, text: Array(body[open.start..<close.end])))
+                    }
+                    first = nil
+                    last = nil
+                } else {
+                    if first == nil { first = line }
+                    last = line
+                }
+            }
+            if let open = first, let close = last {
+                documents.append(SourceDocument(
+                    id: "\(id)#L\(open.number)", title: title, text: Array(body[open.start..<close.end])))
+            }
+            return documents
+        }
+    }
+
+    /// One document per record line; blank lines are passed over, bad lines reported by number.
+    private func jsonLinesDocuments(_ bytes: [UInt8], of file: CandidateFile) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
+        var documents: [SourceDocument] = []
+        var skipped: [SkippedInput] = []
+        for line in SourceLineScanner(bytes) where !IngestBytes.isBlank(bytes, line.start..<line.end) {
+            let parsed = bytes.withUnsafeBufferPointer { buffer in
+                JSONLineParser.parse(UnsafeBufferPointer(rebasing: buffer[line.start..<line.end]))
+            }
+            switch parsed {
+            case .success(let record):
+                documents.append(SourceDocument(id: file.idPrefix + record.id, title: record.title ?? "", text: record.body))
+            case .failure(let failure):
+                skipped.append(SkippedInput(
+                    path: file.path, reason: .badJSONLine(line: line.number, reason: failure.description)))
+            }
+        }
+        return (documents, skipped)
+    }
+}

@@ -1,0 +1,20 @@
+/// Failures that stop ingest before any file is read.
+///
+/// Only a bad root is fatal: everything found below a root that cannot be read is skipped
+/// and reported instead (see `SkipReason`). The command line exits 66 (missing input) for both.
+public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// A folder to index does not exist or cannot be reached; the path as given.
+    case missingDirectory(String)
+    /// A path given as a folder to index is a file (or another non-folder); the path as given.
+    case notADirectory(String)
+
+    /// A one-line message naming the path.
+    public var description: String {
+        switch self {
+        case .missingDirectory(let path):
+            return "no such directory: \(path)"
+        case .notADirectory(let path):
+            return "not a directory: \(path)"
+        }
+    }
+}

@@ -1,0 +1,134 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The few POSIX calls ingest makes, wrapped so that callers never see `errno`, never retry
+/// `EINTR` themselves and never leak a descriptor.
+///
+/// Ingest uses these rather than `FileManager` because it needs `lstat` semantics (a symbolic
+/// link is reported as a link, never silently followed), directory entry names as raw bytes
+/// (to sort them by byte order and to notice names that are not UTF-8), and file contents read
+/// straight into `[UInt8]` with no `Data` in between.
+enum IngestFileSystem {
+    /// What an entry is, as `lstat` (or `stat`, for roots) reports it.
+    enum EntryKind: Equatable {
+        case directory
+        case regularFile
+        case symbolicLink
+        /// Devices, sockets and pipes: never read (opening a pipe could block forever).
+        case other
+    }
+
+    /// The two facts about an entry the walk needs.
+    struct EntryStatus: Equatable {
+        var kind: EntryKind
+        var size: Int
+    }
+
+    /// A failed call's `errno`, kept so the caller can choose what to report.
+    struct Failure: Error, Equatable, CustomStringConvertible {
+        var code: Int32
+        /// The system's own phrase, e.g. `Permission denied`.
+        var description: String { IngestFileSystem.describe(code) }
+    }
+
+    /// The result of reading a whole file.
+    enum ReadOutcome: Equatable {
+        case contents([UInt8])
+        /// The file turned out larger than the limit (it may have grown since the walk).
+        case tooLarge(size: Int)
+        case failed(reason: String)
+    }
+
+    /// The system's phrase for an `errno` value.
+    static func describe(_ code: Int32) -> String {
+        String(cString: strerror(code))
+    }
+
+    /// What is at `path`; a symbolic link itself unless `followingLinks`.
+    static func status(ofPath path: String, followingLinks: Bool) -> Result<EntryStatus, Failure> {
+        var info = stat()
+        let result = followingLinks ? stat(path, &info) : lstat(path, &info)
+        guard result == 0 else { return .failure(Failure(code: errno)) }
+        let kind: EntryKind
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: kind = .directory
+        case S_IFREG: kind = .regularFile
+        case S_IFLNK: kind = .symbolicLink
+        default: kind = .other
+        }
+        return .success(EntryStatus(kind: kind, size: Int(info.st_size)))
+    }
+
+    /// The names in a folder as raw bytes, without `.` and `..`, in the order the system gives.
+    static func directoryEntryNames(atPath path: String) -> Result<[[UInt8]], Failure> {
+        guard let stream = opendir(path) else { return .failure(Failure(code: errno)) }
+        defer { _ = closedir(stream) }
+        var names: [[UInt8]] = []
+        while true {
+            errno = 0
+            guard let entry = readdir(stream) else {
+                // readdir returns nil both at the end and on error; only errno tells them apart.
+                if errno != 0 { return .failure(Failure(code: errno)) }
+                break
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw -> [UInt8] in
+                let length = raw.firstIndex(of: 0) ?? raw.count
+                return Array(raw[..<length])
+            }
+            if name == [0x2E] || name == [0x2E, 0x2E] { continue }
+            names.append(name)
+        }
+        return .success(names)
+    }
+
+    /// Reads a whole file into memory, giving up as soon as it exceeds `sizeLimit` bytes.
+    ///
+    /// The buffer is sized from `fstat` so a file is read without reallocation and the array
+    /// keeps no slack capacity (documents hold on to it); it still grows if the file does.
+    static func readFile(atPath path: String, sizeLimit: Int) -> ReadOutcome {
+        var descriptor: Int32
+        repeat {
+            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        } while descriptor < 0 && errno == EINTR
+        guard descriptor >= 0 else { return .failed(reason: describe(errno)) }
+        defer { _ = close(descriptor) }
+
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return .failed(reason: describe(errno)) }
+        let expected = Int(info.st_size)
+        if expected > sizeLimit { return .tooLarge(size: expected) }
+
+        // One byte of room past the expected size, so that reaching end-of-file needs no growth.
+        var buffer = [UInt8](repeating: 0, count: expected + 1)
+        var filled = 0
+        while true {
+            if filled == buffer.count {
+                if filled > sizeLimit { return .tooLarge(size: filled) }
+                buffer.append(contentsOf: repeatElement(0, count: Swift.max(buffer.count, 4096)))
+            }
+            let count = buffer.withUnsafeMutableBytes { raw in
+                read(descriptor, raw.baseAddress! + filled, raw.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failed(reason: describe(errno))
+            }
+            if count == 0 { break }
+            filled += count
+        }
+        if filled > sizeLimit { return .tooLarge(size: filled) }
+        buffer.removeSubrange(filled...)
+        return .contents(buffer)
+    }
+
+    /// The last component of `path` after resolving `.`, `..` and links; nil if it cannot be
+    /// resolved or is the file system root.
+    static func resolvedLastComponent(of path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved).split(separator: "/").last.map(String.init)
+    }
+}

@@ -1,0 +1,34 @@
+/// What `sift index` reads and how it cuts files into documents.
+///
+/// One value configures both the walk (which files are candidates) and the extraction (how a
+/// candidate becomes documents), so the command line and a library user describe a corpus the
+/// same way.
+public struct IngestOptions: Sendable, Equatable {
+    /// The default largest file read: 64 MiB. Bigger files are almost always dumps or archives
+    /// that would dominate the index; they are skipped with a warning instead.
+    public static let defaultMaxFileSize = 64 << 20
+
+    /// How much of a text, Markdown or HTML file becomes one document.
+    public var unit: DocumentUnit = .file
+    /// `fnmatch` patterns; when any is given, only files whose path relative to the folder
+    /// indexed, or whose name, matches one of them are read.
+    public var include: [String] = []
+    /// `fnmatch` patterns of files, and of folders not to descend into, matched against the
+    /// path relative to the folder indexed or against the name alone.
+    public var exclude: [String] = []
+    /// Files larger than this many bytes are skipped with `SkipReason.tooLarge`.
+    public var maxFileSize: Int = IngestOptions.defaultMaxFileSize
+
+    /// Options with every setting given or defaulted.
+    public init(
+        unit: DocumentUnit = .file,
+        include: [String] = [],
+        exclude: [String] = [],
+        maxFileSize: Int = IngestOptions.defaultMaxFileSize
+    ) {
+        self.unit = unit
+        self.include = include
+        self.exclude = exclude
+        self.maxFileSize = maxFileSize
+    }
+}

@@ -1,0 +1,29 @@
+/// Why an input, or part of one, was left out of the index.
+///
+/// Bad input is never fatal to `sift index`: each skip is reported with its reason and
+/// counted in the summary, and the rest of the corpus is indexed.
+public enum SkipReason: Sendable, Equatable, CustomStringConvertible {
+    /// The file is larger than `IngestOptions.maxFileSize`.
+    case tooLarge(size: Int, limit: Int)
+    /// The file has a NUL byte in its first 8 KiB, so it is not text.
+    case binary
+    /// The file (or folder) could not be opened or read; the system's description of why.
+    case unreadable(String)
+    /// One line of a JSON Lines file is not a JSON object with an `id` and a body; the 1-based
+    /// line number and what is wrong. The file's other lines are still indexed.
+    case badJSONLine(line: Int, reason: String)
+
+    /// A short phrase for a warning line, e.g. `too large (70000000 bytes, limit 67108864)`.
+    public var description: String {
+        switch self {
+        case .tooLarge(let size, let limit):
+            return "too large (\(size) bytes, limit \(limit))"
+        case .binary:
+            return "binary (a NUL byte in the first 8 KiB)"
+        case .unreadable(let reason):
+            return "unreadable: \(reason)"
+        case .badJSONLine(let line, let reason):
+            return "line \(line): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,104 @@
+/// A short passage of a hit's text around its best matches, for display.
+public struct Snippet: Sendable, Equatable {
+    /// The passage on one line (white space runs collapsed), with `…` where it was cut.
+    public var text: String
+    /// Byte ranges of the matched words within `text`'s UTF-8.
+    public var highlights: [Range<Int>]
+
+    public init(text: String, highlights: [Range<Int>]) {
+        self.text = text
+        self.highlights = highlights
+    }
+
+    /// The text with each highlight wrapped in `open` and `close` (`[`/`]`, or terminal bold).
+    public func marked(open: String, close: String) -> String {
+        var bytes = Array(text.utf8)
+        for range in highlights.reversed() {
+            bytes.insert(contentsOf: close.utf8, at: range.upperBound)
+            bytes.insert(contentsOf: open.utf8, at: range.lowerBound)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Chooses and cuts snippet windows.
+enum SnippetBuilder {
+    /// The window of at most `maxLength` bytes holding the most matched tokens (the earliest
+    /// such window on ties), widened with context and cut at word boundaries.
+    static func build(text: [UInt8], tokens: [AnalyzedToken], isMatch: (Int32) -> Bool, maxLength: Int) -> Snippet {
+        guard !text.isEmpty else { return Snippet(text: "", highlights: []) }
+        let matches = tokens.filter { isMatch($0.termID) }
+        var windowStart = 0
+        var firstMatchEnd = 0
+        if !matches.isEmpty {
+            var best = 0
+            var bestCount = 0
+            var last = 0
+            for first in matches.indices {
+                if last < first { last = first }
+                while last + 1 < matches.count && Int(matches[last + 1].end) - Int(matches[first].start) <= maxLength { last += 1 }
+                let count = last - first + 1
+                if count > bestCount {
+                    bestCount = count
+                    best = first
+                }
+            }
+            // Lead in with up to a quarter of the window of context, starting at a word.
+            let anchor = Int(matches[best].start)
+            firstMatchEnd = Int(matches[best].end)
+            let leadIn = maxLength / 4
+            windowStart = anchor
+            for token in tokens where Int(token.start) >= anchor - leadIn && Int(token.start) < anchor {
+                windowStart = Int(token.start)
+                break
+            }
+        } else if let first = tokens.first {
+            windowStart = Int(first.start)
+        }
+        // Extend to the last token that fits (at least through the anchor match).
+        var windowEnd = max(firstMatchEnd, windowStart)
+        for token in tokens where Int(token.start) >= windowStart {
+            if Int(token.end) - windowStart > maxLength { break }
+            windowEnd = max(windowEnd, Int(token.end))
+        }
+        if windowEnd <= windowStart { windowEnd = min(text.count, windowStart + maxLength) }
+
+        // Copy the window on one line: white space runs become one space, invalid bytes U+FFFD.
+        var output: [UInt8] = []
+        var highlights: [Range<Int>] = []
+        if windowStart > 0 { output.append(contentsOf: "… ".utf8) }
+        var matchIndex = matches.firstIndex { Int($0.start) >= windowStart } ?? matches.count
+        var openStart: Int? = nil
+        var lastWasSpace = false
+        text.withUnsafeBufferPointer { bytes in
+            var position = windowStart
+            while position < windowEnd {
+                if openStart == nil, matchIndex < matches.count, Int(matches[matchIndex].start) == position {
+                    openStart = output.count
+                }
+                let byte = bytes[position]
+                var length = 1
+                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                    if !lastWasSpace { output.append(0x20) }
+                    lastWasSpace = true
+                } else if let (_, scalarLength) = UTF8Decoding.decode(bytes, at: position) {
+                    length = scalarLength
+                    output.append(contentsOf: bytes[position..<min(position + length, bytes.count)])
+                    lastWasSpace = false
+                } else {
+                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    lastWasSpace = false
+                }
+                position += length
+                if let start = openStart, matchIndex < matches.count, position >= Int(matches[matchIndex].end) {
+                    highlights.append(start..<output.count)
+                    openStart = nil
+                    matchIndex += 1
+                }
+            }
+        }
+        while output.last == 0x20 { output.removeLast() }
+        if windowEnd < text.count { output.append(contentsOf: " …".utf8) }
+        return Snippet(text: String(decoding: output, as: UTF8.self), highlights: highlights)
+    }
+}

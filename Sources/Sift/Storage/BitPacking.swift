@@ -1,0 +1,59 @@
+/// Frame-of-reference bit packing of fixed-size blocks of unsigned integers.
+///
+/// A block of `n` values all below 2^width takes exactly `n * width / 8` bytes (rounded up),
+/// values packed low bits first into consecutive little-endian bytes. Posting blocks use it
+/// for doc-id gaps and term frequencies, choosing the width per block from its largest value.
+enum BitPacking {
+    /// The bits needed for `value` (0 for 0).
+    @inline(__always)
+    static func width(of value: UInt32) -> Int {
+        value == 0 ? 0 : 32 - value.leadingZeroBitCount
+    }
+
+    /// Bytes used by `count` values at `width` bits.
+    @inline(__always)
+    static func byteCount(count: Int, width: Int) -> Int {
+        (count * width + 7) / 8
+    }
+
+    /// Appends `values` packed at `width` bits each.
+    static func pack(_ values: UnsafeBufferPointer<UInt32>, width: Int, into writer: inout ByteWriter) {
+        guard width > 0 else { return }
+        var buffer: UInt64 = 0
+        var bits = 0
+        for value in values {
+            buffer |= UInt64(value) << UInt64(bits)
+            bits += width
+            while bits >= 8 {
+                writer.write(UInt8(truncatingIfNeeded: buffer))
+                buffer >>= 8
+                bits -= 8
+            }
+        }
+        if bits > 0 { writer.write(UInt8(truncatingIfNeeded: buffer)) }
+    }
+
+    /// Reads `count` values of `width` bits starting at `source`. The caller has checked that
+    /// `byteCount(count:width:)` bytes are there.
+    @inline(__always)
+    static func unpack(_ source: UnsafeRawPointer, count: Int, width: Int, into output: UnsafeMutablePointer<UInt32>) {
+        guard width > 0 else {
+            output.update(repeating: 0, count: count)
+            return
+        }
+        let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
+        var buffer: UInt64 = 0
+        var bits = 0
+        var byteIndex = 0
+        for index in 0..<count {
+            while bits < width {
+                buffer |= UInt64(source.load(fromByteOffset: byteIndex, as: UInt8.self)) << UInt64(bits)
+                byteIndex += 1
+                bits += 8
+            }
+            output[index] = UInt32(truncatingIfNeeded: buffer & mask)
+            buffer >>= UInt64(width)
+            bits -= width
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// Appends little-endian values, varints and byte strings to a growing buffer.
+struct ByteWriter {
+    private(set) var bytes: [UInt8] = []
+
+    init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+
+    var count: Int { bytes.count }
+
+    mutating func write(_ value: UInt8) { bytes.append(value) }
+
+    mutating func write(_ value: UInt16) { writeLittleEndian(value) }
+    mutating func write(_ value: UInt32) { writeLittleEndian(value) }
+    mutating func write(_ value: UInt64) { writeLittleEndian(value) }
+    mutating func write(_ value: Float) { writeLittleEndian(value.bitPattern) }
+    mutating func write(_ value: Double) { writeLittleEndian(value.bitPattern) }
+
+    @inline(__always)
+    private mutating func writeLittleEndian<T: FixedWidthInteger>(_ value: T) {
+        var little = value.littleEndian
+        withUnsafeBytes(of: &little) { bytes.append(contentsOf: $0) }
+    }
+
+    /// LEB128: seven bits a byte, low bits first, high bit set on every byte but the last.
+    @inline(__always)
+    mutating func writeVarint(_ value: UInt64) {
+        var rest = value
+        while rest >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
+            rest >>= 7
+        }
+        bytes.append(UInt8(rest))
+    }
+
+    mutating func write<C: Collection>(bytes other: C) where C.Element == UInt8 {
+        bytes.append(contentsOf: other)
+    }
+
+    /// A varint length, then the UTF-8 bytes.
+    mutating func writeString(_ string: String) {
+        let utf8 = Array(string.utf8)
+        writeVarint(UInt64(utf8.count))
+        bytes.append(contentsOf: utf8)
+    }
+
+    /// Overwrites a UInt32 already written at `offset` (for lengths known only later).
+    mutating func patch(_ value: UInt32, at offset: Int) {
+        var little = value.littleEndian
+        withUnsafeBytes(of: &little) { raw in
+            for index in 0..<4 { bytes[offset + index] = raw[index] }
+        }
+    }
+
+    mutating func patch(_ value: UInt64, at offset: Int) {
+        var little = value.littleEndian
+        withUnsafeBytes(of: &little) { raw in
+            for index in 0..<8 { bytes[offset + index] = raw[index] }
+        }
+    }
+
+    /// Appends zero bytes until the count is a multiple of `alignment`, so mapped arrays that
+    /// follow can be read with aligned loads.
+    mutating func pad(to alignment: Int) {
+        while bytes.count % alignment != 0 { bytes.append(0) }
+    }
+}

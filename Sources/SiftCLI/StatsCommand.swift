@@ -1,0 +1,76 @@
+import Sift
+
+/// `sift stats`: what an index holds.
+enum StatsCommand {
+    static let spec = CommandSpec(
+        name: "stats",
+        overview: "Show an index's documents, terms, postings, sizes and analyzer settings.",
+        usage: "sift stats [--index PATH] [--format text|json]",
+        options: [
+            OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
+            OptionSpec(names: ["--format"], valueName: "text|json", help: "Output for people (default) or one JSON document."),
+        ])
+
+    static func run(_ arguments: [String]) throws(CLIError) {
+        let parsed = try spec.parse(arguments)
+        guard parsed.positionals.isEmpty else { throw spec.usageError("unexpected argument '\(parsed.positionals[0])'") }
+        let format = try parsed.choice("--format", default: "text", among: ["text", "json"], spec: spec)
+        let indexPath = parsed.value("--index") ?? "index-data"
+        let stats: IndexStatistics
+        do {
+            stats = try IndexReader(path: indexPath).statistics()
+        } catch {
+            throw mapIndexError(error)
+        }
+        let stopWords: String
+        switch stats.configuration.stopWords {
+        case .english: stopWords = "english"
+        case .none: stopWords = "none"
+        case .custom(let words): stopWords = "custom (\(words.count) words)"
+        }
+        let totalBytes = stats.files.reduce(0) { $0 + $1.1 }
+        if format == "json" {
+            Output.line(JSON.object([
+                ("index", JSON.string(indexPath)), ("documents", "\(stats.documentCount)"), ("terms", "\(stats.termCount)"),
+                ("postings", "\(stats.postingCount)"), ("tokens", "\(stats.tokenCount)"),
+                ("averageDocumentLength", JSON.number(stats.averageDocumentLength)), ("segments", "\(stats.segmentCount)"),
+                ("bytes", "\(totalBytes)"),
+                ("files", JSON.array(stats.files.map { JSON.object([("name", JSON.string($0.0)), ("bytes", "\($0.1)")]) })),
+                ("analyzer", JSON.object([("stemmer", JSON.string(stats.configuration.stemmer.rawValue)), ("stopwords", JSON.string(stopWords))])),
+            ]))
+            return
+        }
+        Output.line("index:            \(indexPath)")
+        Output.line("documents:        \(stats.documentCount)")
+        Output.line("unique terms:     \(stats.termCount)")
+        Output.line("postings:         \(stats.postingCount)")
+        Output.line("tokens:           \(stats.tokenCount)")
+        Output.line("average length:   \(Format.fixed(stats.averageDocumentLength, decimals: 2)) tokens")
+        Output.line("segments:         \(stats.segmentCount)")
+        Output.line("analyzer:         stemmer \(stats.configuration.stemmer.rawValue), stop words \(stopWords)")
+        Output.line("bytes:            \(totalBytes)")
+        for (name, bytes) in stats.files { Output.line("  \(name)  \(bytes)") }
+    }
+}
+
+/// `sift check`: verifies an index end to end.
+enum CheckCommand {
+    static let spec = CommandSpec(
+        name: "check",
+        overview: "Verify every checksum and structural invariant of an index (exit 65 on the first problem).",
+        usage: "sift check [--index PATH]",
+        options: [OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data).")])
+
+    static func run(_ arguments: [String]) throws(CLIError) {
+        let parsed = try spec.parse(arguments)
+        guard parsed.positionals.isEmpty else { throw spec.usageError("unexpected argument '\(parsed.positionals[0])'") }
+        let indexPath = parsed.value("--index") ?? "index-data"
+        let report: CheckReport
+        do {
+            report = try IndexReader(path: indexPath, verifyChecksums: true).check()
+        } catch {
+            throw mapIndexError(error)
+        }
+        Output.line("ok: \(indexPath): \(report.segmentCount) segments, \(report.documentCount) documents, \(report.termCount) terms, \(report.postingCount) postings, \(report.positionCount) positions, \(report.byteCount) bytes verified")
+    }
+}
