@@ -14,6 +14,6 @@ let package = Package(
         .executableTarget(name: "SiftCLI", dependencies: ["Sift"], path: "Sources/SiftCLI"),
         .executableTarget(name: "SiftBenchmarks", dependencies: ["Sift"], path: "Benchmarks/SiftBenchmarks"),
         .testTarget(name: "SiftTests", dependencies: ["Sift"], path: "Tests/SiftTests"),
-        .testTarget(name: "SiftCLITests", dependencies: ["Sift"], path: "Tests/SiftCLITests"),
+        .testTarget(name: "SiftCLITests", dependencies: ["Sift", "SiftCLI"], path: "Tests/SiftCLITests"),
     ]
 )

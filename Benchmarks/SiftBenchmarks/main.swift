@@ -1,1 +1,56 @@
-print("sift-bench: placeholder")
+#if canImport(Glibc)
+import Glibc
+#endif
+import Sift
+
+let usage = """
+    OVERVIEW: sift-bench — measures Sift's analysis, indexing and search speed.
+
+    USAGE: sift-bench <benchmark> [options]
+
+    BENCHMARKS:
+      analyze   Analysis throughput (tokenize + fold + stop words + stem), MB/s and tokens/s.
+                [--corpus DIR] [--stemmer porter|porter2|none] [--iterations N] [--warmup N] [--json]
+                Default corpus: ../shared/data/bbc, or generated text when it is absent.
+      index     Indexing throughput and peak memory over a folder, end to end (walk, read, analyze, write).
+                --corpus DIR [--unit file|paragraph|line] [--iterations N] [--json]
+      search    Query latency, one thread, in-process, after warm-up: p50/p90/p99 µs and queries/s.
+                --index PATH --queries FILE.tsv [-k N] [--repeat N] [--format text|json]
+
+    """
+
+func printError(_ text: String) {
+    let bytes = Array((text + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress!, $0.count) }
+}
+
+func runBench() -> Int32 {
+    let arguments = CommandLine.arguments
+    guard arguments.count >= 2, !["-h", "--help"].contains(arguments[1]) else {
+        print(usage, terminator: "")
+        return arguments.count >= 2 ? 0 : 64
+    }
+    do {
+        switch arguments[1] {
+        case "analyze": try AnalyzeBenchmark.run(arguments.dropFirst(2))
+        case "index": try IndexBenchmark.run(arguments.dropFirst(2))
+        case "search": try SearchBenchmark.run(arguments.dropFirst(2))
+        default: throw BenchError.usage("unknown benchmark '\(arguments[1])'")
+        }
+        return 0
+    } catch let error as BenchError {
+        switch error {
+        case .usage(let message):
+            printError("Error: \(message)\nUsage: sift-bench <analyze|index|search> [options] (see sift-bench --help)")
+            return 64
+        case .failed(let message):
+            printError("Error: \(message)")
+            return 65
+        }
+    } catch {
+        printError("Error: \(error)")
+        return 74
+    }
+}
+
+exit(runBench())

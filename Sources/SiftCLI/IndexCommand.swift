@@ -50,12 +50,16 @@ enum IndexCommand {
         let extractor = DocumentExtractor(options: options)
         var progress = Progress(total: walk.candidates.count)
         var bytesRead = 0
+        var filesIndexed = 0
         for (number, file) in walk.candidates.enumerated() {
             let (documents, fileSkips) = extractor.documents(from: file)
+            var wholeFileSkipped = false
             for skip in fileSkips {
                 Output.warning("skipped \(skip)")
                 skipped.append(skip)
+                if case .badJSONLine = skip.reason {} else { wholeFileSkipped = true }
             }
+            if !wholeFileSkipped { filesIndexed += 1 }
             for document in documents { writer.add(document) }
             bytesRead += file.size
             progress.update(files: number + 1, bytes: bytesRead, documents: writer.documentCount)
@@ -72,11 +76,10 @@ enum IndexCommand {
         }
         writer.close()
         let seconds = seconds(since: started, clock: clock)
-        let skippedFiles = Set(skipped.map(\.path)).count
         var reasons: [String: Int] = [:]
         for skip in skipped { reasons[skip.reason.category, default: 0] += 1 }
         let reasonText = reasons.isEmpty ? "" : " (" + reasons.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")"
-        Output.line("Indexed \(summary.documentCount) documents from \(walk.candidates.count - skippedFiles) files into \(indexPath)")
+        Output.line("Indexed \(summary.documentCount) documents from \(filesIndexed) files into \(indexPath)")
         Output.line("  skipped:  \(skipped.count)\(reasonText)")
         Output.line("  terms:    \(summary.termCount)")
         Output.line("  postings: \(summary.postingCount)")

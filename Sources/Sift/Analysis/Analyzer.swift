@@ -32,12 +32,24 @@ public struct Token: Sendable, Equatable, Hashable {
     }
 }
 
-/// A token as the indexer sees it: an interned term id instead of a string.
-struct AnalyzedToken: Sendable, Equatable {
-    var termID: Int32
-    var position: UInt32
-    var start: UInt32
-    var end: UInt32
+/// A token as the indexer sees it: an interned term id instead of a string, so the hot path
+/// never builds a `String`. Ids are dense and belong to the analyzer that made them.
+public struct AnalyzedToken: Sendable, Equatable {
+    /// The term's id in its analyzer (`Analyzer.term(forID:)` gives the text).
+    public var termID: Int32
+    /// Word ordinal, stop words counted.
+    public var position: UInt32
+    /// Byte offset of the word in the analyzed text.
+    public var start: UInt32
+    /// Byte offset just past the word.
+    public var end: UInt32
+
+    public init(termID: Int32, position: UInt32, start: UInt32, end: UInt32) {
+        self.termID = termID
+        self.position = position
+        self.start = start
+        self.end = end
+    }
 }
 
 /// Turns text into terms: tokenize, fold case and diacritics, drop stop words, stem.
@@ -104,10 +116,17 @@ public final class Analyzer {
     /// The term bytes of an id handed out by this analyzer.
     func termBytes(_ id: Int32) -> ArraySlice<UInt8> { terms.bytes(id) }
 
+    /// The text of a term id handed out by this analyzer.
+    public func term(forID id: Int32) -> String { terms.string(id) }
+
+    /// Distinct terms this analyzer has handed out ids for.
+    public var termCount: Int { terms.count }
+
     /// The indexer's fast path: appends the tokens of `bytes` to `tokens` (which it does not
     /// clear), with positions counted from `firstPosition`. Returns the next free position.
+    /// - Complexity: O(n) in the byte count; folding and stemming run once per distinct word.
     @discardableResult
-    func analyze(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [AnalyzedToken], firstPosition: UInt32 = 0) -> UInt32 {
+    public func analyze(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [AnalyzedToken], firstPosition: UInt32 = 0) -> UInt32 {
         var tokenizer = Tokenizer(bytes)
         var position = firstPosition
         while let raw = tokenizer.next() {

@@ -85,7 +85,8 @@ public struct CorpusWalker: Sendable {
                 let joinedPath = Self.join(path, String(decoding: rawName, as: UTF8.self))
                 // A name that is not UTF-8 cannot become an id (nor be opened again from one).
                 guard let name = String(validating: rawName, as: UTF8.self) else {
-                    skipped.append(SkippedInput(path: joinedPath, reason: .unreadable("the file name is not valid UTF-8")))
+                    skipped.append(SkippedInput(
+                        path: joinedPath, reason: .unreadable("the file name is not valid UTF-8")))
                     continue
                 }
                 let childRelativePath = relativePath.isEmpty ? name : relativePath + "/" + name

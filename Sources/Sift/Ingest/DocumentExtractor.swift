@@ -40,7 +40,9 @@ public struct DocumentExtractor: Sendable {
     /// (whose `kind`, ids and path are used; its `size` is not).
     ///
     /// - Complexity: O(n) in the size of `contents`.
-    public func documents(fromContents contents: [UInt8], of file: CandidateFile) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
+    public func documents(
+        fromContents contents: [UInt8], of file: CandidateFile
+    ) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
         let limit = options.maxFileSize
         if contents.count > limit {
             return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: contents.count, limit: limit))])
@@ -115,7 +117,9 @@ public struct DocumentExtractor: Sendable {
     }
 
     /// One document per record line; blank lines are passed over, bad lines reported by number.
-    private func jsonLinesDocuments(_ bytes: [UInt8], of file: CandidateFile) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
+    private func jsonLinesDocuments(
+        _ bytes: [UInt8], of file: CandidateFile
+    ) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
         var documents: [SourceDocument] = []
         var skipped: [SkippedInput] = []
         for line in SourceLineScanner(bytes) where !IngestBytes.isBlank(bytes, line.start..<line.end) {
@@ -124,7 +128,8 @@ public struct DocumentExtractor: Sendable {
             }
             switch parsed {
             case .success(let record):
-                documents.append(SourceDocument(id: file.idPrefix + record.id, title: record.title ?? "", text: record.body))
+                documents.append(SourceDocument(
+                    id: file.idPrefix + record.id, title: record.title ?? "", text: record.body))
             case .failure(let failure):
                 skipped.append(SkippedInput(
                     path: file.path, reason: .badJSONLine(line: line.number, reason: failure.description)))

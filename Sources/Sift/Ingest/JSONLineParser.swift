@@ -260,7 +260,8 @@ struct JSONLineParser {
             var scalar = try readHexQuad()
             if (0xD800...0xDBFF).contains(scalar) {
                 // A high surrogate counts only with the low one that must follow it.
-                if index + 1 < input.count && input[index] == UInt8(ascii: "\\") && input[index + 1] == UInt8(ascii: "u") {
+                if index + 1 < input.count && input[index] == UInt8(ascii: "\\")
+                    && input[index + 1] == UInt8(ascii: "u") {
                     let save = index
                     index += 2
                     let low = try readHexQuad()

@@ -1,0 +1,72 @@
+import Sift
+
+/// Indexing throughput, end to end as `sift index` runs it: walk, read, extract, analyze,
+/// write and commit into a temporary folder.
+enum IndexBenchmark {
+    static func run(_ arguments: ArraySlice<String>) throws {
+        let options = try BenchOptions(arguments, flags: ["--json"])
+        guard let corpus = options.string("--corpus") else { throw BenchError.usage("index needs --corpus DIR") }
+        let iterations = try options.integer("--iterations", default: 3)
+        var ingest = IngestOptions()
+        if let unit = options.string("--unit") {
+            guard let parsed = DocumentUnit(rawValue: unit) else { throw BenchError.usage("unknown unit '\(unit)'") }
+            ingest.unit = parsed
+        }
+        let target = "/tmp/sift-bench-index-\(getpid())"
+        defer { removeTree(target) }
+        var samples: [Double] = []
+        var documents = 0
+        var bytes = 0
+        var indexBytes = 0
+        for _ in 0..<max(iterations, 1) {
+            removeTree(target)
+            let start = ContinuousClock.now
+            let candidates = try CorpusWalker(roots: [corpus], options: ingest).candidates()
+            let writer = try IndexWriter(path: target)
+            let extractor = DocumentExtractor(options: ingest)
+            bytes = 0
+            for file in candidates {
+                for document in extractor.documents(from: file).documents { writer.add(document) }
+                bytes += file.size
+            }
+            let summary = try writer.commit()
+            writer.close()
+            samples.append(elapsedSeconds(since: start))
+            documents = summary.documentCount
+            indexBytes = summary.byteCount
+        }
+        let stats = SampleStatistics(samples)
+        let rss = peakResidentBytes()
+        if options.flag("--json") {
+            print("{\"benchmark\":\"index\",\"corpus\":\"\(corpus)\",\"documents\":\(documents),\"bytes\":\(bytes),\"iterations\":\(samples.count),\"p50_s\":\(stats.median),\"documents_per_s\":\(Double(documents) / stats.median),\"mb_per_s\":\(Double(bytes) / 1e6 / stats.median),\"index_bytes\":\(indexBytes),\"peak_rss_bytes\":\(rss)}")
+        } else {
+            print("index: \(corpus) — \(documents) documents, \(fixed(Double(bytes) / 1e6, 2)) MB, \(samples.count) runs")
+            print("  time       p50 \(fixed(stats.median, 3)) s   min \(fixed(stats.minimum, 3)) s   max \(fixed(stats.maximum, 3)) s")
+            print("  throughput \(fixed(Double(documents) / stats.median, 0)) documents/s   \(fixed(Double(bytes) / 1e6 / stats.median, 2)) MB/s  (at the median run)")
+            print("  index size \(fixed(Double(indexBytes) / 1e6, 2)) MB   peak RSS \(fixed(Double(rss) / 1e6, 1)) MB")
+        }
+    }
+
+    static func removeTree(_ path: String) {
+        guard let names = try? listNames(path) else { return }
+        for name in names { unlink(path + "/" + name) }
+        rmdir(path)
+    }
+
+    static func listNames(_ path: String) throws -> [String] {
+        guard let dir = opendir(path) else { return [] }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,73 @@
+import Sift
+
+/// Query latency: each query of a TSV file timed on its own, one thread, in-process, after a
+/// warm-up pass, the whole set repeated `--repeat` times.
+enum SearchBenchmark {
+    static func run(_ arguments: ArraySlice<String>) throws {
+        let options = try BenchOptions(arguments, flags: [])
+        guard let indexPath = options.string("--index") else { throw BenchError.usage("search needs --index PATH") }
+        guard let queriesPath = options.string("--queries") else { throw BenchError.usage("search needs --queries FILE.tsv") }
+        let k = try options.integer("-k", default: 10)
+        let repeats = max(try options.integer("--repeat", default: 5), 1)
+        let json = (options.string("--format") ?? "text") == "json"
+
+        let queries = try loadQueries(queriesPath)
+        guard !queries.isEmpty else { throw BenchError.failed("no queries in \(queriesPath)") }
+        let reader = try IndexReader(path: indexPath)
+        let searcher = Searcher(reader: reader)
+        let searchOptions = SearchOptions(limit: k)
+        var checksum: UInt64 = 0
+        for query in queries { _ = try searcher.search(query.text, options: searchOptions) }  // warm-up
+        var samples: [Double] = []
+        samples.reserveCapacity(queries.count * repeats)
+        let start = ContinuousClock.now
+        for _ in 0..<repeats {
+            for query in queries {
+                let queryStart = ContinuousClock.now
+                let results = try searcher.search(query.text, options: searchOptions)
+                samples.append(elapsedSeconds(since: queryStart))
+                for hit in results.hits { checksum = checksum &* 31 &+ UInt64(hit.document) }
+            }
+        }
+        let total = elapsedSeconds(since: start)
+        let stats = SampleStatistics(samples.map { $0 * 1e6 })
+        let qps = Double(samples.count) / total
+        if json {
+            print("{\"benchmark\":\"search\",\"index\":\"\(indexPath)\",\"queries\":\(queries.count),\"repeat\":\(repeats),\"k\":\(k),\"documents\":\(reader.documentCount),\"p50_us\":\(stats.median),\"p90_us\":\(stats.percentile(90)),\"p99_us\":\(stats.percentile(99)),\"mean_us\":\(stats.mean),\"qps\":\(qps),\"checksum\":\(checksum)}")
+        } else {
+            print("search: \(indexPath) (\(reader.documentCount) documents), \(queries.count) queries × \(repeats), top \(k), one thread")
+            print("  latency  p50 \(fixed(stats.median, 1)) µs   p90 \(fixed(stats.percentile(90), 1)) µs   p99 \(fixed(stats.percentile(99), 1)) µs   mean \(fixed(stats.mean, 1)) µs")
+            print("  rate     \(fixed(qps, 0)) queries/s")
+            print("  checksum \(checksum)")
+        }
+    }
+
+    struct Query {
+        var id: String
+        var text: String
+    }
+
+    /// `id<TAB>query` lines; blank lines skipped.
+    static func loadQueries(_ path: String) throws -> [Query] {
+        guard let file = fopen(path, "r") else { throw BenchError.failed("cannot read \(path)") }
+        defer { fclose(file) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = fread(&buffer, 1, buffer.count, file)
+            if count <= 0 { break }
+            bytes.append(contentsOf: buffer[0..<count])
+        }
+        var queries: [Query] = []
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            queries.append(Query(id: String(parts[0]), text: String(parts[1])))
+        }
+        return queries
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -1,0 +1,210 @@
+import Foundation
+@testable import Sift
+
+/// SplitMix64: a tiny seeded generator, so every random corpus and query repeats run to run.
+/// Used by the Index, Search and Storage tests.
+struct IndexTestRandom: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A value in `0..<bound` (bound > 0).
+    mutating func below(_ bound: Int) -> Int {
+        Int(next() % UInt64(bound))
+    }
+
+    /// A value in `range`.
+    mutating func int(in range: ClosedRange<Int>) -> Int {
+        range.lowerBound + below(range.upperBound - range.lowerBound + 1)
+    }
+
+    /// A double in [0, 1).
+    mutating func unit() -> Double {
+        Double(next() >> 11) / Double(1 << 53)
+    }
+}
+
+/// A fresh folder for one index test, removed afterwards.
+struct IndexTestFolder {
+    let url: URL
+    var path: String { url.path }
+
+    private init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("sift-index-test-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    /// Runs `body` with a new folder and removes it afterwards, even if `body` throws.
+    static func with<Result>(_ body: (IndexTestFolder) throws -> Result) throws -> Result {
+        let folder = try IndexTestFolder()
+        defer { try? FileManager.default.removeItem(at: folder.url) }
+        return try body(folder)
+    }
+
+    /// `path/relative`.
+    func sub(_ relative: String) -> String { path + "/" + relative }
+}
+
+/// One document as the tests give it to the writer.
+struct IndexTestDocument: Equatable {
+    var id: String
+    var title: String
+    var text: [UInt8]
+
+    init(id: String, title: String = "", text: String) {
+        self.id = id
+        self.title = title
+        self.text = Array(text.utf8)
+    }
+
+    init(id: String, title: String, bytes: [UInt8]) {
+        self.id = id
+        self.title = title
+        self.text = bytes
+    }
+}
+
+/// Plain analysis: no stemming, no stop words, so a test's words are its terms.
+let plainAnalysis = AnalyzerConfiguration(stemmer: .none, stopWords: .none)
+
+/// Writes `documents` as the index at `path` and commits it.
+@discardableResult
+func writeTestIndex(_ documents: [IndexTestDocument], at path: String,
+                    configuration: AnalyzerConfiguration = plainAnalysis) throws -> CommitSummary {
+    let writer = try IndexWriter(path: path, configuration: configuration)
+    defer { writer.close() }
+    for document in documents { writer.add(id: document.id, title: document.title, text: document.text) }
+    return try writer.commit()
+}
+
+/// The names of an index folder's files (without the lock file), sorted.
+func indexFileNames(_ path: String) throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: path).filter { $0 != IndexFormat.lockName }.sorted()
+}
+
+/// The file of `kind` in the single-segment index at `path`.
+func indexFile(_ kind: IndexFormat.FileKind, in path: String) throws -> String {
+    if kind == .manifest { return path + "/" + IndexFormat.manifestName }
+    let names = try indexFileNames(path).filter { $0.hasPrefix("seg-") && $0.hasSuffix("." + kind.fileExtension) }
+    guard names.count == 1 else { throw IndexTestFailure("expected one .\(kind.fileExtension) file, found \(names)") }
+    return path + "/" + names[0]
+}
+
+struct IndexTestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A random corpus over a small vocabulary, with the counts an in-test BM25 needs.
+struct RandomCorpus {
+    var vocabulary: [String]
+    var documents: [IndexTestDocument] = []
+    /// Per document: term → frequency.
+    var frequencies: [[String: Int]] = []
+    var lengths: [Int] = []
+
+    var documentCount: Int { documents.count }
+    var averageLength: Double {
+        documents.isEmpty ? 0 : Double(lengths.reduce(0, +)) / Double(documents.count)
+    }
+
+    func documentFrequency(_ term: String) -> Int {
+        frequencies.reduce(0) { $0 + ($1[term] != nil ? 1 : 0) }
+    }
+
+    /// `count` documents whose words follow a Zipf-like law (word i has weight 1/(i+1)^s).
+    /// Some documents are empty, some repeat one word hundreds of times.
+    static func make(seed: UInt64, documentCount: Int, vocabularySize: Int = 40, exponent: Double = 1.0,
+                     lengthRange: ClosedRange<Int> = 0...60) -> RandomCorpus {
+        var random = IndexTestRandom(seed: seed)
+        let vocabulary = (0..<vocabularySize).map { "w\($0)" }
+        var cumulative: [Double] = []
+        var total = 0.0
+        for index in 0..<vocabularySize {
+            total += 1 / pow(Double(index + 1), exponent)
+            cumulative.append(total)
+        }
+        func pick() -> Int {
+            let target = random.unit() * total
+            var low = 0
+            var high = cumulative.count - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if cumulative[middle] < target { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        var corpus = RandomCorpus(vocabulary: vocabulary)
+        let separators = [" ", "  ", "\n", ", ", ". ", " — ", "\t"]
+        for number in 0..<documentCount {
+            var words: [String] = []
+            let roll = random.below(40)
+            if roll == 0 {
+                words = []  // an empty document still counts in N and avgLen
+            } else if roll == 1 {
+                // One word repeated many times: large term frequencies in a bit-packed block.
+                let word = vocabulary[pick()]
+                words = Array(repeating: word, count: random.int(in: 100...700))
+                words += (0..<random.int(in: 0...5)).map { _ in vocabulary[pick()] }
+            } else {
+                let length = random.int(in: lengthRange)
+                words = (0..<length).map { _ in vocabulary[pick()] }
+            }
+            var text = ""
+            for (index, word) in words.enumerated() {
+                if index > 0 { text += separators[random.below(separators.count)] }
+                // Case is folded by the analyzer: the term stays the same.
+                text += random.below(10) == 0 ? word.uppercased() : word
+            }
+            var counts: [String: Int] = [:]
+            for word in words { counts[word, default: 0] += 1 }
+            corpus.documents.append(IndexTestDocument(id: "doc-\(number)", title: "Title \(number)", text: text))
+            corpus.frequencies.append(counts)
+            corpus.lengths.append(words.count)
+        }
+        return corpus
+    }
+
+    /// A random query of 1...5 terms (repeats allowed), now and then a word in no document.
+    func randomQuery(_ random: inout IndexTestRandom) -> [String] {
+        (0..<random.int(in: 1...5)).map { _ in
+            random.below(12) == 0 ? "absent\(random.below(3))" : vocabulary[random.below(vocabulary.count)]
+        }
+    }
+
+    /// BM25 of every document for `query` (terms as analyzed), straight from DESIGN.md, in Double.
+    /// Documents matching no term are left out.
+    func expectedScores(_ query: [String], k1: Double = 1.2, b: Double = 0.75) -> [Int: Double] {
+        var counts: [String: Int] = [:]
+        for term in query { counts[term, default: 0] += 1 }
+        let n = Double(documentCount)
+        let average = averageLength
+        var scores: [Int: Double] = [:]
+        for (term, repeats) in counts {
+            let df = Double(documentFrequency(term))
+            guard df > 0 else { continue }
+            let idf = log(1 + (n - df + 0.5) / (df + 0.5))
+            for document in 0..<documentCount {
+                guard let tf = frequencies[document][term].map(Double.init) else { continue }
+                let length = Double(lengths[document])
+                let norm = k1 * (1 - b + b * length / average)
+                scores[document, default: 0] += Double(repeats) * idf * tf * (k1 + 1) / (tf + norm)
+            }
+        }
+        return scores
+    }
+}
+
+/// True when `actual` is within `relative` of `expected` (relative to the larger magnitude).
+func closeEnough(_ actual: Double, _ expected: Double, relative: Double = 1e-5) -> Bool {
+    abs(actual - expected) <= relative * max(abs(actual), abs(expected), 1e-30)
+}
