@@ -16,6 +16,9 @@ let usage = """
                 --corpus DIR [--unit file|paragraph|line] [--iterations N] [--json]
       search    Query latency, one thread, in-process, after warm-up: p50/p90/p99 µs and queries/s.
                 --index PATH --queries FILE.tsv [-k N] [--repeat N] [--format text|json]
+      subject-queries
+                Writes a query set (id<TAB>text) from the Subject: lines of a news corpus to stdout.
+                --corpus DIR [--count N] [--seed S]
 
     """
 
@@ -35,6 +38,7 @@ func runBench() -> Int32 {
         case "analyze": try AnalyzeBenchmark.run(arguments.dropFirst(2))
         case "index": try IndexBenchmark.run(arguments.dropFirst(2))
         case "search": try SearchBenchmark.run(arguments.dropFirst(2))
+        case "subject-queries": try SubjectQueries.run(arguments.dropFirst(2))
         default: throw BenchError.usage("unknown benchmark '\(arguments[1])'")
         }
         return 0

@@ -62,6 +62,29 @@ enum SnippetBuilder {
             windowEnd = max(windowEnd, Int(token.end))
         }
         if windowEnd <= windowStart { windowEnd = min(text.count, windowStart + maxLength) }
+        let moreAfter = tokens.contains { Int($0.start) >= windowEnd }
+        if !moreAfter {
+            // The window reaches the end: spend any room left on context before it.
+            let earliest = text.count - maxLength
+            if let token = tokens.first(where: { Int($0.start) >= earliest }), Int(token.start) < windowStart {
+                windowStart = Int(token.start)
+            }
+        }
+        // No word is cut off before or after: show the text's edges (leading quotes, the final
+        // full stop) instead of an ellipsis.
+        if let first = tokens.first, windowStart <= Int(first.start) { windowStart = 0 }
+        if !moreAfter {
+            windowEnd = text.count
+        } else {
+            // Keep closing punctuation that sticks to the last word (`said.`, `Kabul,`).
+            var extra = 0
+            while windowEnd < text.count, extra < 4, text[windowEnd] < 0x80,
+                  !(text[windowEnd] == 0x20 || text[windowEnd] == 0x0A || text[windowEnd] == 0x09 || text[windowEnd] == 0x0D),
+                  Tokenizer.asciiClass[Int(text[windowEnd])] > Tokenizer.CharClass.digit.rawValue {
+                windowEnd += 1
+                extra += 1
+            }
+        }
 
         // Copy the window on one line: white space runs become one space, invalid bytes U+FFFD.
         var output: [UInt8] = []
@@ -98,7 +121,7 @@ enum SnippetBuilder {
             }
         }
         while output.last == 0x20 { output.removeLast() }
-        if windowEnd < text.count { output.append(contentsOf: " …".utf8) }
+        if moreAfter { output.append(contentsOf: " …".utf8) }
         return Snippet(text: String(decoding: output, as: UTF8.self), highlights: highlights)
     }
 }

@@ -73,30 +73,38 @@ struct IndexTestDocument: Equatable {
     }
 }
 
-/// Plain analysis: no stemming, no stop words, so a test's words are its terms.
-let plainAnalysis = AnalyzerConfiguration(stemmer: .none, stopWords: .none)
+/// Helpers shared by the Index and Search tests.
+enum IndexTestKit {
+    /// Plain analysis: no stemming, no stop words, so a test's words are its terms.
+    static let plain = AnalyzerConfiguration(stemmer: .none, stopWords: .none)
 
-/// Writes `documents` as the index at `path` and commits it.
-@discardableResult
-func writeTestIndex(_ documents: [IndexTestDocument], at path: String,
-                    configuration: AnalyzerConfiguration = plainAnalysis) throws -> CommitSummary {
-    let writer = try IndexWriter(path: path, configuration: configuration)
-    defer { writer.close() }
-    for document in documents { writer.add(id: document.id, title: document.title, text: document.text) }
-    return try writer.commit()
-}
+    /// Writes `documents` as the index at `path` and commits it.
+    @discardableResult
+    static func write(_ documents: [IndexTestDocument], at path: String,
+                      configuration: AnalyzerConfiguration = plain) throws -> CommitSummary {
+        let writer = try IndexWriter(path: path, configuration: configuration)
+        defer { writer.close() }
+        for document in documents { writer.add(id: document.id, title: document.title, text: document.text) }
+        return try writer.commit()
+    }
 
-/// The names of an index folder's files (without the lock file), sorted.
-func indexFileNames(_ path: String) throws -> [String] {
-    try FileManager.default.contentsOfDirectory(atPath: path).filter { $0 != IndexFormat.lockName }.sorted()
-}
+    /// The names of an index folder's files (without the lock file), sorted.
+    static func fileNames(_ path: String) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: path).filter { $0 != IndexFormat.lockName }.sorted()
+    }
 
-/// The file of `kind` in the single-segment index at `path`.
-func indexFile(_ kind: IndexFormat.FileKind, in path: String) throws -> String {
-    if kind == .manifest { return path + "/" + IndexFormat.manifestName }
-    let names = try indexFileNames(path).filter { $0.hasPrefix("seg-") && $0.hasSuffix("." + kind.fileExtension) }
-    guard names.count == 1 else { throw IndexTestFailure("expected one .\(kind.fileExtension) file, found \(names)") }
-    return path + "/" + names[0]
+    /// The path of the file of `kind` in the single-segment index at `path`.
+    static func file(_ kind: IndexFormat.FileKind, in path: String) throws -> String {
+        if kind == .manifest { return path + "/" + IndexFormat.manifestName }
+        let names = try fileNames(path).filter { $0.hasPrefix("seg-") && $0.hasSuffix("." + kind.fileExtension) }
+        guard names.count == 1 else { throw IndexTestFailure("expected one .\(kind.fileExtension) file, found \(names)") }
+        return path + "/" + names[0]
+    }
+
+    /// True when `actual` is within `relative` of `expected` (relative to the larger magnitude).
+    static func close(_ actual: Double, _ expected: Double, relative: Double = 1e-5) -> Bool {
+        abs(actual - expected) <= relative * max(abs(actual), abs(expected), 1e-30)
+    }
 }
 
 struct IndexTestFailure: Error, CustomStringConvertible {
@@ -202,9 +210,4 @@ struct RandomCorpus {
         }
         return scores
     }
-}
-
-/// True when `actual` is within `relative` of `expected` (relative to the larger magnitude).
-func closeEnough(_ actual: Double, _ expected: Double, relative: Double = 1e-5) -> Bool {
-    abs(actual - expected) <= relative * max(abs(actual), abs(expected), 1e-30)
 }
