@@ -1,89 +1,217 @@
 import Sift
 
-/// `sift search`: ranks the index's documents against a query with BM25.
+/// `sift search`: ranks the index's documents against a query (or a file of queries).
 enum SearchCommand {
     static let spec = CommandSpec(
         name: "search",
-        overview: "Search the index: query terms are ORed and ranked with BM25.",
-        usage: "sift search [--index PATH] [-k N] [--offset N] [--k1 X] [--b X] [--format text|json|trec] QUERY...",
-        arguments: [("QUERY", "Query words (joined with spaces), analyzed exactly as the index's documents were.")],
+        overview: "Search the index with the query language, ranked by BM25.",
+        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--queries FILE.tsv] [--run-tag TAG] [--max-expansions N] [--syntax query|plain] [QUERY...]",
+        arguments: [("QUERY", "The query (words joined with spaces): terms, +required, -excluded, AND/OR/NOT, ( ), \"phrases\"~N, prefix*, title:…, term^boost.")],
         options: [
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
             OptionSpec(names: ["-k", "--top"], valueName: "N", help: "Number of hits to show (default: 10)."),
             OptionSpec(names: ["--offset"], valueName: "N", help: "Skip the first N hits, for paging (default: 0)."),
+            OptionSpec(names: ["--mode"], valueName: "any|all", help: "Bare words: any may match (OR, default) or all are required (AND)."),
             OptionSpec(names: ["--k1"], valueName: "X", help: "BM25 term-frequency saturation (default: 1.2)."),
             OptionSpec(names: ["--b"], valueName: "X", help: "BM25 length normalization, 0 to 1 (default: 0.75)."),
-            OptionSpec(names: ["--format"], valueName: "text|json|trec", help: "Output for people (default), one JSON document, or a TREC run (qid Q0 docid rank score sift)."),
+            OptionSpec(names: ["--format"], valueName: "text|json|trec", help: "Output for people (default), one JSON document, or a TREC run (qid Q0 docid rank score tag; docid is the id without its file extension)."),
+            OptionSpec(names: ["--explain"], valueName: nil, help: "Show each hit's score broken down by clause (tf, df, N, idf, lengths, k1, b, boost)."),
+            OptionSpec(names: ["--queries"], valueName: "FILE.tsv", help: "Run every line 'id<TAB>query' of FILE instead of QUERY."),
+            OptionSpec(names: ["--run-tag"], valueName: "TAG", help: "Last column of TREC output (default: sift)."),
+            OptionSpec(names: ["--max-expansions"], valueName: "N", help: "Most terms a prefix expands to (default: 128; the most frequent are kept)."),
+            OptionSpec(names: ["--syntax"], valueName: "query|plain", help: "Read queries in the query language (default) or as plain words (no operators)."),
             OptionSpec(names: ["--snippet-length"], valueName: "N", help: "Longest snippet in bytes (default: 200)."),
         ])
 
+    /// Settings shared by every query of one run.
+    struct Settings {
+        var options: SearchOptions
+        var format: String
+        var explain: Bool
+        var runTag: String
+        var snippetLength: Int
+    }
+
     static func run(_ arguments: [String]) throws(CLIError) {
         let parsed = try spec.parse(arguments)
+        let settings = try settings(parsed, spec: spec)
+        let indexPath = parsed.value("--index") ?? "index-data"
+        let queries: [(id: String, text: String)]
+        if let file = parsed.value("--queries") {
+            guard parsed.positionals.isEmpty else { throw spec.usageError("give either --queries FILE or a QUERY, not both") }
+            queries = try QueryFile.read(file)
+        } else {
+            let query = parsed.positionals.joined(separator: " ")
+            guard query.contains(where: { !$0.isWhitespace }) else { throw spec.usageError("empty query") }
+            queries = [("1", query)]
+        }
+        let searcher = try openSearcher(indexPath)
+        let batch = parsed.value("--queries") != nil
+        var jsonResults: [String] = []
+        for query in queries {
+            let clock = ContinuousClock()
+            let started = clock.now
+            let results: SearchResults
+            do {
+                results = try searcher.search(query.text, options: settings.options)
+            } catch {
+                switch error {
+                case .syntax(let syntax):
+                    if batch { throw .data("query \(query.id): \(syntax)") }
+                    throw spec.usageError(syntax.description)
+                case .index(let index):
+                    throw mapIndexError(index)
+                }
+            }
+            let micros = Int((seconds(since: started, clock: clock) * 1e6).rounded())
+            if let note = results.note { Output.error("note: \(batch ? "query \(query.id): " : "")\(note)") }
+            for note in results.notes { Output.error("note: \(batch ? "query \(query.id): " : "")\(note)") }
+            switch settings.format {
+            case "trec":
+                for hit in results.hits { Output.line("\(query.id) Q0 \(hit.trecDocumentID) \(hit.rank) \(hit.score) \(settings.runTag)") }
+            case "json":
+                jsonResults.append(try json(query: query, results: results, micros: micros, searcher: searcher, settings: settings, batch: batch))
+            default:
+                try printText(query: query, results: results, micros: micros, searcher: searcher, settings: settings, batch: batch)
+            }
+        }
+        if settings.format == "json" {
+            Output.line(batch ? JSON.object([("results", JSON.array(jsonResults))]) : jsonResults[0])
+        }
+    }
+
+    static func settings(_ parsed: ParsedArguments, spec: CommandSpec, defaultSyntax: QuerySyntax = .query) throws(CLIError) -> Settings {
         let limit = try parsed.integer("--top", default: 10, range: 0...1_000_000, spec: spec)
         let offset = try parsed.integer("--offset", default: 0, range: 0...1_000_000, spec: spec)
         let k1 = try parsed.decimal("--k1", default: 1.2, range: 0...1000, spec: spec)
         let b = try parsed.decimal("--b", default: 0.75, range: 0...1, spec: spec)
+        let mode = try parsed.choice("--mode", default: "any", among: ["any", "all"], spec: spec)
+        let maxExpansions = try parsed.integer("--max-expansions", default: 128, range: 1...1_000_000, spec: spec)
         let format = try parsed.choice("--format", default: "text", among: ["text", "json", "trec"], spec: spec)
         let snippetLength = try parsed.integer("--snippet-length", default: 200, range: 20...100_000, spec: spec)
-        let query = parsed.positionals.joined(separator: " ")
-        guard query.contains(where: { !$0.isWhitespace }) else { throw spec.usageError("empty query") }
-        let indexPath = parsed.value("--index") ?? "index-data"
+        let syntax = try parsed.choice("--syntax", default: defaultSyntax.rawValue, among: QuerySyntax.allCases.map(\.rawValue), spec: spec)
+        let runTag = parsed.value("--run-tag") ?? "sift"
+        guard !runTag.isEmpty, !runTag.contains(where: { $0.isWhitespace }) else {
+            throw spec.usageError("--run-tag must be one word, not '\(runTag)'")
+        }
+        let options = SearchOptions(limit: limit, offset: offset, bm25: BM25Parameters(k1: k1, b: b),
+                                    defaultOperator: mode == "all" ? .and : .or, maxExpansions: maxExpansions,
+                                    syntax: QuerySyntax(rawValue: syntax)!)
+        return Settings(options: options, format: format, explain: parsed.flag("--explain"), runTag: runTag, snippetLength: snippetLength)
+    }
 
-        let reader: IndexReader
+    static func openSearcher(_ indexPath: String) throws(CLIError) -> Searcher {
         do {
-            reader = try IndexReader(path: indexPath)
+            return Searcher(reader: try IndexReader(path: indexPath))
         } catch {
             throw mapIndexError(error)
-        }
-        let searcher = Searcher(reader: reader)
-        let clock = ContinuousClock()
-        let started = clock.now
-        let results: SearchResults
-        do {
-            results = try searcher.search(query, options: SearchOptions(limit: limit, offset: offset, bm25: BM25Parameters(k1: k1, b: b)))
-        } catch {
-            throw mapIndexError(error)
-        }
-        let micros = Int((seconds(since: started, clock: clock) * 1e6).rounded())
-        if let note = results.note { Output.error("note: \(note)") }
-
-        switch format {
-        case "trec":
-            for hit in results.hits {
-                Output.line("1 Q0 \(hit.id) \(hit.rank) \(hit.score) sift")
-            }
-        case "json":
-            var items: [String] = []
-            for hit in results.hits {
-                let snippet = try snippet(searcher, hit, results, snippetLength)
-                items.append(JSON.object([
-                    ("rank", "\(hit.rank)"), ("id", JSON.string(hit.id)), ("title", JSON.string(hit.title)),
-                    ("score", JSON.number(hit.score)), ("snippet", JSON.string(snippet.text)),
-                    ("highlights", JSON.array(snippet.highlights.map { JSON.object([("start", "\($0.lowerBound)"), ("end", "\($0.upperBound)")]) })),
-                ]))
-            }
-            Output.line(JSON.object([
-                ("query", JSON.string(query)), ("totalHits", "\(results.totalHits)"),
-                ("tookMicroseconds", "\(micros)"), ("hits", JSON.array(items)),
-            ]))
-        default:
-            let terminal = Output.stdoutIsTerminal
-            for hit in results.hits {
-                let snippet = try snippet(searcher, hit, results, snippetLength)
-                Output.line("\(hit.rank). \(Format.fixed(Double(hit.score), decimals: 4))  \(hit.id)  \(hit.title)")
-                let marked = terminal ? snippet.marked(open: "\u{1B}[1m", close: "\u{1B}[0m") : snippet.marked(open: "[", close: "]")
-                Output.line("    \(marked)")
-            }
-            let shown = results.hits.isEmpty ? "No hits" : "Hits \(offset + 1)–\(offset + results.hits.count) of \(results.totalHits)"
-            Output.line("\(shown) for '\(query)' (\(Format.fixed(Double(micros) / 1000, decimals: 2)) ms)")
         }
     }
 
-    private static func snippet(_ searcher: Searcher, _ hit: SearchHit, _ results: SearchResults, _ length: Int) throws(CLIError) -> Snippet {
+    private static func printText(query: (id: String, text: String), results: SearchResults, micros: Int,
+                                  searcher: Searcher, settings: Settings, batch: Bool) throws(CLIError) {
+        if batch { Output.line("Query \(query.id): \(query.text)") }
+        let terminal = Output.stdoutIsTerminal
+        for hit in results.hits {
+            let snippet = try call { () throws(IndexError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) }
+            Output.line("\(hit.rank). \(Format.fixed(Double(hit.score), decimals: 4))  \(hit.id)  \(hit.title)")
+            let marked = terminal ? snippet.marked(open: "\u{1B}[1m", close: "\u{1B}[0m") : snippet.marked(open: "[", close: "]")
+            Output.line("    \(marked)")
+            if settings.explain {
+                let explanation = try call { () throws(IndexError) in try searcher.explain(hit, in: results) }
+                printExplanation(explanation, indent: "    ")
+            }
+        }
+        let offset = settings.options.offset
+        let shown = results.hits.isEmpty ? "No hits" : "Hits \(offset + 1)–\(offset + results.hits.count) of \(results.totalHits)"
+        Output.line("\(shown) for '\(query.text)' (\(Format.fixed(Double(micros) / 1000, decimals: 2)) ms)")
+        if batch { Output.line("") }
+    }
+
+    static func printExplanation(_ node: Explanation, indent: String) {
+        switch node.kind {
+        case .sum:
+            Output.line("\(indent)\(node.value) = sum of:")
+            for detail in node.details { printExplanation(detail, indent: indent + "  ") }
+        case .term, .phrase:
+            let df = node.documentFrequency.map { "df=\($0) " } ?? ""
+            let name = node.kind == .phrase ? "\"\(node.text)\"" : node.text
+            let field = node.field == .text ? "" : "\(node.field.rawValue):"
+            Output.line("\(indent)\(node.value)  \(field)\(name)  tf=\(node.termFrequency) \(df)N=\(node.documentCount) idf=\(Format.fixed(node.idf, decimals: 4)) len=\(node.documentLength) avgLen=\(Format.fixed(node.averageLength, decimals: 2)) k1=\(node.k1) b=\(node.b) boost=\(node.boost)")
+        }
+    }
+
+    static func explanationJSON(_ node: Explanation) -> String {
+        switch node.kind {
+        case .sum:
+            return JSON.object([("type", JSON.string("sum")), ("value", JSON.number(node.value)),
+                                ("clauses", JSON.array(node.details.map(explanationJSON)))])
+        case .term, .phrase:
+            var pairs: [(String, String)] = [
+                ("type", JSON.string(node.kind.rawValue)), ("field", JSON.string(node.field.rawValue)),
+                ("text", JSON.string(node.text)), ("value", JSON.number(node.value)), ("tf", "\(node.termFrequency)"),
+            ]
+            if let df = node.documentFrequency { pairs.append(("df", "\(df)")) }
+            pairs += [("N", "\(node.documentCount)"), ("idf", JSON.number(node.idf)), ("length", "\(node.documentLength)"),
+                      ("averageLength", JSON.number(node.averageLength)), ("k1", JSON.number(node.k1)),
+                      ("b", JSON.number(node.b)), ("boost", JSON.number(node.boost))]
+            return JSON.object(pairs)
+        }
+    }
+
+    private static func json(query: (id: String, text: String), results: SearchResults, micros: Int,
+                             searcher: Searcher, settings: Settings, batch: Bool) throws(CLIError) -> String {
+        var items: [String] = []
+        for hit in results.hits {
+            let snippet = try call { () throws(IndexError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) }
+            var pairs: [(String, String)] = [
+                ("rank", "\(hit.rank)"), ("id", JSON.string(hit.id)), ("title", JSON.string(hit.title)),
+                ("score", JSON.number(hit.score)), ("snippet", JSON.string(snippet.text)),
+                ("highlights", JSON.array(snippet.highlights.map { JSON.object([("start", "\($0.lowerBound)"), ("end", "\($0.upperBound)")]) })),
+            ]
+            if settings.explain {
+                let explanation = try call { () throws(IndexError) in try searcher.explain(hit, in: results) }
+                pairs.append(("explanation", explanationJSON(explanation)))
+            }
+            items.append(JSON.object(pairs))
+        }
+        var pairs: [(String, String)] = []
+        if batch { pairs.append(("id", JSON.string(query.id))) }
+        pairs += [("query", JSON.string(query.text)), ("totalHits", "\(results.totalHits)"),
+                  ("tookMicroseconds", "\(micros)"), ("hits", JSON.array(items))]
+        if !results.notes.isEmpty { pairs.append(("notes", JSON.array(results.notes.map { JSON.string($0.message) }))) }
+        return JSON.object(pairs)
+    }
+
+    /// Runs a library call, mapping its error to an exit status.
+    static func call<T>(_ body: () throws(IndexError) -> T) throws(CLIError) -> T {
         do {
-            return try searcher.snippet(for: hit, terms: results.terms, maxLength: length)
+            return try body()
         } catch {
             throw mapIndexError(error)
         }
+    }
+}
+
+/// Query files: `id<TAB>query` per line, the layout of the test collections' queries.tsv.
+enum QueryFile {
+    static func read(_ path: String) throws(CLIError) -> [(id: String, text: String)] {
+        let bytes: [UInt8]
+        do {
+            bytes = try readFile(path)
+        } catch {
+            throw .noInput("cannot read queries file '\(path)': \(error)")
+        }
+        var queries: [(id: String, text: String)] = []
+        for (number, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line[...]
+            if trimmed.allSatisfy({ $0.isWhitespace }) { continue }
+            let parts = trimmed.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw .data("\(path):\(number + 1): expected 'id<TAB>query'")
+            }
+            queries.append((String(parts[0]), String(parts[1])))
+        }
+        return queries
     }
 }

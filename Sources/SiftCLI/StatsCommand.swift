@@ -32,7 +32,8 @@ enum StatsCommand {
         if format == "json" {
             Output.line(JSON.object([
                 ("index", JSON.string(indexPath)), ("documents", "\(stats.documentCount)"), ("terms", "\(stats.termCount)"),
-                ("postings", "\(stats.postingCount)"), ("tokens", "\(stats.tokenCount)"),
+                ("titleTerms", "\(stats.titleTermCount)"), ("postings", "\(stats.postingCount)"), ("tokens", "\(stats.tokenCount)"),
+                ("titleTokens", "\(stats.titleTokenCount)"),
                 ("averageDocumentLength", JSON.number(stats.averageDocumentLength)), ("segments", "\(stats.segmentCount)"),
                 ("bytes", "\(totalBytes)"),
                 ("files", JSON.array(stats.files.map { JSON.object([("name", JSON.string($0.0)), ("bytes", "\($0.1)")]) })),
@@ -43,8 +44,10 @@ enum StatsCommand {
         Output.line("index:            \(indexPath)")
         Output.line("documents:        \(stats.documentCount)")
         Output.line("unique terms:     \(stats.termCount)")
+        Output.line("title terms:      \(stats.titleTermCount)")
         Output.line("postings:         \(stats.postingCount)")
         Output.line("tokens:           \(stats.tokenCount)")
+        Output.line("title tokens:     \(stats.titleTokenCount)")
         Output.line("average length:   \(Format.fixed(stats.averageDocumentLength, decimals: 2)) tokens")
         Output.line("segments:         \(stats.segmentCount)")
         Output.line("analyzer:         stemmer \(stats.configuration.stemmer.rawValue), stop words \(stopWords)")

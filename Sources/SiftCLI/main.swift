@@ -11,6 +11,7 @@ let commands: [(CommandSpec, ([String]) throws(CLIError) -> Void)] = [
     (StemCommand.spec, StemCommand.run),
     (StatsCommand.spec, StatsCommand.run),
     (CheckCommand.spec, CheckCommand.run),
+    (EvalCommand.spec, EvalCommand.run),
 ]
 
 let topHelp = """
@@ -19,7 +20,7 @@ let topHelp = """
     USAGE: sift <subcommand> [options]
 
     SUBCOMMANDS:
-    \(commands.map { "  " + $0.0.name.padding(toLength: 10, withPad: " ", startingAt: 0) + $0.0.overview }.joined(separator: "\n"))
+    \(commands.map { "  " + $0.0.name.padded(to: 10) + $0.0.overview }.joined(separator: "\n"))
 
     OPTIONS:
       --version               Show the version.

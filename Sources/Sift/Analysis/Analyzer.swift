@@ -116,6 +116,25 @@ public final class Analyzer {
     /// The term bytes of an id handed out by this analyzer.
     func termBytes(_ id: Int32) -> ArraySlice<UInt8> { terms.bytes(id) }
 
+    /// The folded but unstemmed form of the last word of `text`: what a prefix query matches
+    /// against (stemming a prefix would cut it wrongly). Nil when `text` has no word.
+    public func foldedPrefix(_ text: String) -> [UInt8]? {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { buffer -> [UInt8]? in
+            var tokenizer = Tokenizer(buffer)
+            var last: [UInt8]? = nil
+            while tokenizer.next() != nil { last = tokenizer.buffer }
+            guard let last else { return nil }
+            let folded = Self.foldWord(last)
+            return folded.isEmpty ? nil : folded
+        }
+    }
+
+    /// The id of an analyzed term, if this analyzer has handed one out.
+    func termID(of term: String) -> Int32? {
+        terms.find(Array(term.utf8))
+    }
+
     /// The text of a term id handed out by this analyzer.
     public func term(forID id: Int32) -> String { terms.string(id) }
 

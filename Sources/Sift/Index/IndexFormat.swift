@@ -16,6 +16,21 @@ enum IndexFormat {
     static let manifestName = "manifest"
     static let lockName = "write.lock"
 
+    /// Dictionary keys of the title field start with this byte (analysis never makes a term
+    /// that does), so one sorted dictionary holds both fields and each field's terms stay
+    /// contiguous for prefix scans.
+    static let titleKeyPrefix: UInt8 = 0x01
+
+    /// The field a dictionary key belongs to.
+    static func field<C: Collection>(ofKey key: C) -> IndexField where C.Element == UInt8 {
+        key.first == titleKeyPrefix ? .title : .text
+    }
+
+    /// The dictionary key of `term` in `field`.
+    static func key<C: Collection>(_ term: C, field: IndexField) -> [UInt8] where C.Element == UInt8 {
+        field == .title ? [titleKeyPrefix] + Array(term) : Array(term)
+    }
+
     /// The kinds of index file, named by their four-byte tag and their file extension.
     enum FileKind: String, CaseIterable, Sendable {
         case manifest = "MANI"
@@ -94,6 +109,15 @@ enum IndexFormat {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 8 - digits.count) + digits
     }
+}
+
+/// The indexed fields of a document. Bare query terms search `text`; `title:` searches the
+/// title, with its own lengths and statistics.
+public enum IndexField: String, Sendable, CaseIterable, Equatable, Hashable {
+    /// The document's body, everything that was analyzed from it.
+    case text
+    /// The document's title.
+    case title
 }
 
 /// Everything that can go wrong opening, reading or writing an index.

@@ -39,21 +39,25 @@ extension IndexReader {
         let positionsPath = segment.files[2].path
         let documentsPath = segment.files[3].path
 
-        var lengthSum: UInt64 = 0
+        for field in IndexField.allCases {
+            var lengthSum: UInt64 = 0
+            for document in 0..<segment.documentCount {
+                lengthSum += UInt64(segment.length(of: document, field: field))
+            }
+            guard lengthSum == segment.tokenCount(of: field) else {
+                throw .corrupt(file: documentsPath, reason: "\(field) lengths add up to \(lengthSum), the manifest says \(segment.tokenCount(of: field)) tokens")
+            }
+        }
         for document in 0..<segment.documentCount {
-            lengthSum += UInt64(segment.length(of: document))
             _ = try segment.storedDocument(document)
             report.documentCount += 1
-        }
-        guard lengthSum == segment.tokenCount else {
-            throw .corrupt(file: documentsPath, reason: "document lengths add up to \(lengthSum), the manifest says \(segment.tokenCount) tokens")
         }
 
         var documents = [UInt32](repeating: 0, count: IndexFormat.blockSize)
         var frequencies = [UInt32](repeating: 0, count: IndexFormat.blockSize)
         var expectedPostingsOffset = IndexFormat.headerSize
         var expectedPositionsOffset = IndexFormat.headerSize
-        var occurrenceSum: UInt64 = 0
+        var occurrenceSum: [IndexField: UInt64] = [.text: 0, .title: 0]
         var previousTerm: [UInt8]? = nil
         for index in 0..<segment.termCount {
             let term = Array(try segment.term(at: index))
@@ -62,6 +66,8 @@ extension IndexReader {
             }
             guard !term.isEmpty else { throw .corrupt(file: termsPath, reason: "term \(index) is empty") }
             previousTerm = term
+            let field = IndexFormat.field(ofKey: term)
+            guard field == .text || term.count > 1 else { throw .corrupt(file: termsPath, reason: "term \(index) is an empty title term") }
             let entry = segment.entry(at: index)
             guard Int(entry.postingsOffset) == expectedPostingsOffset else {
                 throw .corrupt(file: termsPath, reason: "term \(index) postings start at \(entry.postingsOffset), expected \(expectedPostingsOffset)")
@@ -88,7 +94,7 @@ extension IndexReader {
                 for slot in 0..<count {
                     let frequency = frequencies[slot]
                     blockMax = max(blockMax, frequency)
-                    blockMinLength = min(blockMinLength, segment.length(of: Int(documents[slot])))
+                    blockMinLength = min(blockMinLength, segment.length(of: Int(documents[slot]), field: field))
                     totalFrequency += UInt64(frequency)
                     var position: UInt64 = 0
                     for occurrence in 0..<Int(frequency) {
@@ -117,7 +123,7 @@ extension IndexReader {
             guard totalFrequency == entry.totalTermFrequency, maxFrequency == entry.maxTermFrequency else {
                 throw .corrupt(file: termsPath, reason: "term \(index) frequencies in the dictionary differ from its postings")
             }
-            occurrenceSum += totalFrequency
+            occurrenceSum[field, default: 0] += totalFrequency
             expectedPostingsOffset = list.dataStart + Int(list.metadata(list.blockCount - 1).dataEnd)
             expectedPositionsOffset = positionReader.offset
             report.termCount += 1
@@ -128,8 +134,8 @@ extension IndexReader {
         guard expectedPositionsOffset == segment.positionsBytes.count - IndexFormat.trailerSize else {
             throw .corrupt(file: positionsPath, reason: "\(segment.positionsBytes.count - IndexFormat.trailerSize - expectedPositionsOffset) bytes after the last positions")
         }
-        guard occurrenceSum == segment.tokenCount else {
-            throw .corrupt(file: termsPath, reason: "term frequencies add up to \(occurrenceSum), the documents hold \(segment.tokenCount) tokens")
+        for field in IndexField.allCases where occurrenceSum[field] != segment.tokenCount(of: field) {
+            throw .corrupt(file: termsPath, reason: "\(field) term frequencies add up to \(occurrenceSum[field] ?? 0), the documents hold \(segment.tokenCount(of: field)) tokens")
         }
     }
 }

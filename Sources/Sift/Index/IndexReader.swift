@@ -95,44 +95,51 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     /// Counts and sizes for `sift stats`.
+    /// - Complexity: O(terms) — it reads the dictionary, not the postings.
     public func statistics() throws(IndexError) -> IndexStatistics {
-        var terms = 0
         var postings: UInt64 = 0
         var files: [(String, Int)] = [(IndexFormat.manifestName, manifest.encode().count)]
+        var distinct: [IndexField: ByteInterner] = [.text: ByteInterner(capacity: 1 << 12), .title: ByteInterner(capacity: 1 << 10)]
+        var counts: [IndexField: Int] = [.text: 0, .title: 0]
         for segment in segments {
-            terms += segment.termCount
             for index in 0..<segment.termCount {
-                postings += UInt64(segment.entry(at: index).documentFrequency)
+                let entry = segment.entry(at: index)
+                let key = try segment.term(at: index)
+                let field = IndexFormat.field(ofKey: key)
+                if field == .text { postings += UInt64(entry.documentFrequency) }
+                if segments.count == 1 {
+                    counts[field, default: 0] += 1
+                } else {
+                    _ = distinct[field]!.intern(UnsafeBufferPointer(start: key.baseAddress?.assumingMemoryBound(to: UInt8.self), count: key.count))
+                }
             }
             for file in segment.files {
                 files.append((String(file.path.split(separator: "/").last ?? ""), file.bytes.count))
             }
         }
-        // Distinct terms over segments: exact only for one segment; merge-count otherwise.
-        if segments.count > 1 { terms = try distinctTermCount() }
-        return IndexStatistics(documentCount: documentCount, termCount: terms, postingCount: postings,
-                               tokenCount: tokenCount, averageDocumentLength: averageDocumentLength,
-                               segmentCount: segments.count, files: files, configuration: configuration)
-    }
-
-    private func distinctTermCount() throws(IndexError) -> Int {
-        var seen = ByteInterner(capacity: 1 << 16)
-        for segment in segments {
-            for index in 0..<segment.termCount {
-                let bytes = try segment.term(at: index)
-                _ = seen.intern(UnsafeBufferPointer(start: bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), count: bytes.count))
-            }
+        if segments.count > 1 {
+            counts = [.text: distinct[.text]!.count, .title: distinct[.title]!.count]
         }
-        return seen.count
+        return IndexStatistics(documentCount: documentCount, termCount: counts[.text]!, titleTermCount: counts[.title]!,
+                               postingCount: postings, tokenCount: tokenCount, titleTokenCount: manifest.titleTokenCount,
+                               averageDocumentLength: averageDocumentLength,
+                               segmentCount: segments.count, files: files, configuration: configuration)
     }
 }
 
 /// What `sift stats` shows.
 public struct IndexStatistics: Sendable {
     public var documentCount: Int
+    /// Distinct terms of the text field.
     public var termCount: Int
+    /// Distinct terms of the title field.
+    public var titleTermCount: Int
+    /// Term–document pairs of the text field.
     public var postingCount: UInt64
+    /// Indexed tokens of the text field.
     public var tokenCount: UInt64
+    /// Indexed tokens of the title field.
+    public var titleTokenCount: UInt64
     public var averageDocumentLength: Double
     public var segmentCount: Int
     /// Each file's name and size in bytes.

@@ -14,6 +14,12 @@ public final class IndexWriter {
     private let analyzer: Analyzer
     private var buffer = SegmentBuffer()
     private var tokens: [AnalyzedToken] = []
+    private var titleTokens: [AnalyzedToken] = []
+    /// Dictionary keys (text terms as they are, title terms behind `titleKeyPrefix`).
+    private var keys = ByteInterner(capacity: 4096)
+    /// Analyzer term id → key id of that term in the text and in the title field (−1: not yet).
+    private var textKey: [Int32] = []
+    private var titleKey: [Int32] = []
     private var lock: FileLock?
 
     /// Opens (creating if needed) the index folder at `path` for writing and takes its lock.
@@ -38,18 +44,36 @@ public final class IndexWriter {
 
     /// Documents added and not yet committed.
     public var documentCount: Int { buffer.documentCount }
-    /// Distinct terms seen so far.
-    public var termCount: Int { analyzer.terms.count }
-    /// Postings (term, document pairs) so far.
-    public var postingCount: Int { buffer.postingTerm.count }
     /// Indexed tokens so far.
     public var tokenCount: UInt64 { buffer.tokenCount }
 
     /// Adds a document: analyzes its text and keeps id, title and text for display.
     public func add(id: String, title: String, text: [UInt8]) {
         tokens.removeAll(keepingCapacity: true)
+        titleTokens.removeAll(keepingCapacity: true)
         text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
-        buffer.add(id: id, title: title, text: text, tokens: tokens)
+        Array(title.utf8).withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &titleTokens) }
+        mapToKeys(&tokens, field: .text)
+        mapToKeys(&titleTokens, field: .title)
+        buffer.add(id: id, title: title, text: text, tokens: tokens, titleTokens: titleTokens)
+    }
+
+    /// Replaces analyzer term ids with dictionary key ids of `field`, interning new keys once.
+    private func mapToKeys(_ tokens: inout [AnalyzedToken], field: IndexField) {
+        let termCount = analyzer.termCount
+        if textKey.count < termCount {
+            textKey.append(contentsOf: repeatElement(-1, count: termCount - textKey.count))
+            titleKey.append(contentsOf: repeatElement(-1, count: termCount - titleKey.count))
+        }
+        for index in tokens.indices {
+            let term = Int(tokens[index].termID)
+            var key = field == .title ? titleKey[term] : textKey[term]
+            if key < 0 {
+                key = keys.intern(IndexFormat.key(analyzer.termBytes(Int32(term)), field: field))
+                if field == .title { titleKey[term] = key } else { textKey[term] = key }
+            }
+            tokens[index].termID = key
+        }
     }
 
     /// Adds a document from ingest.
@@ -61,7 +85,7 @@ public final class IndexWriter {
     /// Returns the bytes written. The lock is kept; call `close()` (or drop the writer) to free it.
     @discardableResult
     public func commit() throws(IndexError) -> CommitSummary {
-        let segment = SegmentWriter.write(buffer, terms: analyzer.terms)
+        let segment = SegmentWriter.write(buffer, terms: keys)
         let manifest = Manifest(configuration: configuration, segments: [segment.entry])
         var fileSizes: [(String, Int)] = []
         do {
@@ -80,7 +104,7 @@ public final class IndexWriter {
         }
         removeUnreferencedFiles(keeping: Set(fileSizes.map(\.0)))
         return CommitSummary(documentCount: buffer.documentCount, termCount: segment.termCount,
-                             postingCount: buffer.postingTerm.count, tokenCount: buffer.tokenCount, files: fileSizes)
+                             postingCount: segment.postingCount, tokenCount: buffer.tokenCount, files: fileSizes)
     }
 
     /// Releases the lock. The writer cannot be used afterwards.
@@ -104,9 +128,9 @@ public final class IndexWriter {
 public struct CommitSummary: Sendable {
     /// Documents in the committed index.
     public var documentCount: Int
-    /// Distinct terms.
+    /// Distinct terms of the text field.
     public var termCount: Int
-    /// Term–document pairs.
+    /// Term–document pairs of the text field.
     public var postingCount: Int
     /// Indexed tokens (after stop words).
     public var tokenCount: UInt64

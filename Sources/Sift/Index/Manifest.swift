@@ -7,6 +7,7 @@ struct Manifest: Equatable, Sendable {
         var name: String
         var documentCount: UInt32
         var tokenCount: UInt64
+        var titleTokenCount: UInt64
         /// Size and CRC-32C trailer of each file, in `IndexFormat.FileKind.segmentKinds` order.
         var files: [FileInfo]
     }
@@ -21,6 +22,7 @@ struct Manifest: Equatable, Sendable {
 
     var documentCount: Int { segments.reduce(0) { $0 + Int($1.documentCount) } }
     var tokenCount: UInt64 { segments.reduce(0) { $0 + $1.tokenCount } }
+    var titleTokenCount: UInt64 { segments.reduce(0) { $0 + $1.titleTokenCount } }
 
     func encode() -> [UInt8] {
         var writer = IndexFormat.beginFile(.manifest)
@@ -40,6 +42,7 @@ struct Manifest: Equatable, Sendable {
             writer.writeString(segment.name)
             writer.write(segment.documentCount)
             writer.write(segment.tokenCount)
+            writer.write(segment.titleTokenCount)
             for file in segment.files {
                 writer.write(file.size)
                 writer.write(file.checksum)
@@ -81,11 +84,13 @@ struct Manifest: Equatable, Sendable {
                 }
                 let documentCount = try reader.readUInt32()
                 let tokenCount = try reader.readUInt64()
+                let titleTokenCount = try reader.readUInt64()
                 var files: [FileInfo] = []
                 for _ in IndexFormat.FileKind.segmentKinds {
                     files.append(FileInfo(size: try reader.readUInt64(), checksum: try reader.readUInt32()))
                 }
-                segments.append(Segment(name: name, documentCount: documentCount, tokenCount: tokenCount, files: files))
+                segments.append(Segment(name: name, documentCount: documentCount, tokenCount: tokenCount,
+                                        titleTokenCount: titleTokenCount, files: files))
             }
             guard reader.isAtEnd else {
                 throw IndexError.corrupt(file: file, reason: "\(reader.remaining) unexpected bytes after the segment list")

@@ -140,6 +140,9 @@ struct PostingsCursor {
     private(set) var document: UInt32 = 0
     /// Blocks decoded so far (for benchmarks' accounting).
     private(set) var blocksDecoded = 0
+    private var positionBlock = -1
+    private var positionSlot = 0
+    private var positionOffset = 0
 
     static let exhausted = UInt32.max
 
@@ -186,6 +189,37 @@ struct PostingsCursor {
         try load(block: block + 1)
     }
 
+    /// The current document's positions, ascending, into `output` (cleared first). Positions
+    /// are read lazily: only phrase queries call this, and only for documents that contain
+    /// every phrase term. Reading forward within a block continues where the last read ended.
+    mutating func readPositions(into output: inout [UInt32]) throws(IndexError) {
+        output.removeAll(keepingCapacity: true)
+        guard document != Self.exhausted else { return }
+        if positionBlock != block || positionSlot > slot {
+            positionBlock = block
+            positionSlot = 0
+            positionOffset = list.positionsStart + Int(list.metadata(block).positionsStart)
+        }
+        var reader = ByteReader(list.positions, offset: 0)
+        do throws(ByteReaderError) {
+            try reader.seek(to: positionOffset)
+            while positionSlot < slot {
+                for _ in 0..<frequencies[positionSlot] { _ = try reader.readVarint() }
+                positionSlot += 1
+            }
+            var position: UInt64 = 0
+            for _ in 0..<frequencies[slot] {
+                position += try reader.readVarint()
+                guard position <= UInt64(UInt32.max) else { throw ByteReaderError.malformed("position past 2^32", at: reader.offset) }
+                output.append(UInt32(position))
+            }
+        } catch {
+            throw .corrupt(file: list.path.replacingSuffix(".postings", with: ".positions"), reason: "positions: \(error.message)")
+        }
+        positionSlot = slot + 1
+        positionOffset = reader.offset
+    }
+
     private mutating func load(block next: Int) throws(IndexError) {
         block = next
         slot = 0
@@ -202,5 +236,12 @@ struct PostingsCursor {
         }
         blocksDecoded += 1
         document = documents[0]
+    }
+}
+
+extension String {
+    /// `self` with `suffix` replaced, for naming a segment's sibling file.
+    func replacingSuffix(_ suffix: String, with replacement: String) -> String {
+        hasSuffix(suffix) ? String(dropLast(suffix.count)) + replacement : self
     }
 }

@@ -8,6 +8,7 @@ final class SegmentReader: @unchecked Sendable {
     let name: String
     let documentCount: Int
     let tokenCount: UInt64
+    let titleTokenCount: UInt64
     let files: [MappedFile]  // in FileKind.segmentKinds order
 
     // Terms file.
@@ -30,6 +31,7 @@ final class SegmentReader: @unchecked Sendable {
         name = entry.name
         documentCount = Int(entry.documentCount)
         tokenCount = entry.tokenCount
+        titleTokenCount = entry.titleTokenCount
         var mapped: [MappedFile] = []
         for (index, kind) in IndexFormat.FileKind.segmentKinds.enumerated() {
             let fileName = entry.name + "." + kind.fileExtension
@@ -74,7 +76,8 @@ final class SegmentReader: @unchecked Sendable {
         blobLength = blobEnd
         entriesStart = entries
 
-        // Documents: count, reserved, stored offset, u32 lengths, pad to 8, (count + 1) u64 offsets, records.
+        // Documents: count, reserved, stored offset, u32 text lengths, u32 title lengths, pad to 8,
+        // (count + 1) u64 offsets, records.
         let documents = mapped[3].bytes
         let documentsPath = mapped[3].path
         let documentsEnd = documents.count - IndexFormat.trailerSize
@@ -84,7 +87,7 @@ final class SegmentReader: @unchecked Sendable {
             throw .corrupt(file: documentsPath, reason: "holds \(storedDocuments) documents, the manifest says \(documentCount)")
         }
         let stored = Int(clamping: UInt64(littleEndian: documents.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
-        let offsets = (32 + storedDocuments * 4 + 7) / 8 * 8
+        let offsets = (32 + storedDocuments * 8 + 7) / 8 * 8
         guard offsets + (storedDocuments + 1) * 8 == stored, stored <= documentsEnd else {
             throw .corrupt(file: documentsPath, reason: "document table layout does not add up")
         }
@@ -123,6 +126,15 @@ final class SegmentReader: @unchecked Sendable {
     func lookup(_ key: [UInt8]) throws(IndexError) -> Int? {
         do {
             return try key.withUnsafeBytes { try lookup($0) }
+        } catch {
+            throw error as! IndexError  // the closure throws only IndexError
+        }
+    }
+
+    /// `lowerBound` for a key given as bytes.
+    func lowerBound(_ key: [UInt8]) throws(IndexError) -> Int {
+        do {
+            return try key.withUnsafeBytes { try lowerBound($0) }
         } catch {
             throw error as! IndexError  // the closure throws only IndexError
         }
@@ -167,10 +179,22 @@ final class SegmentReader: @unchecked Sendable {
 
     // MARK: - Documents
 
-    /// `len(d)`: indexed tokens of local document `document`.
+    /// `len(d)`: indexed tokens of local document `document`'s text.
     @inline(__always)
     func length(of document: Int) -> UInt32 {
         UInt32(littleEndian: documentsBytes.loadUnaligned(fromByteOffset: lengthsStart + document * 4, as: UInt32.self))
+    }
+
+    /// `len(d)` of one field of local document `document`.
+    @inline(__always)
+    func length(of document: Int, field: IndexField) -> UInt32 {
+        let start = field == .title ? lengthsStart + documentCount * 4 : lengthsStart
+        return UInt32(littleEndian: documentsBytes.loadUnaligned(fromByteOffset: start + document * 4, as: UInt32.self))
+    }
+
+    /// Indexed tokens of a field over the segment.
+    func tokenCount(of field: IndexField) -> UInt64 {
+        field == .title ? titleTokenCount : tokenCount
     }
 
     /// The stored id, title and text of local document `document`.

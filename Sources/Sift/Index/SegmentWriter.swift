@@ -3,8 +3,10 @@
 /// Postings are kept flat, one entry per (term, document) in arrival order, and sorted by term
 /// only when the segment is written: no per-term arrays, no per-posting allocation.
 struct SegmentBuffer {
-    /// Indexed tokens per document (after stop words), the `len(d)` of BM25.
+    /// Indexed tokens of each document's text (after stop words), the `len(d)` of BM25.
     var lengths: [UInt32] = []
+    /// Indexed tokens of each document's title, `len(d)` for `title:` queries.
+    var titleLengths: [UInt32] = []
     /// Stored fields: per document `id`, `title`, `text` as length-prefixed byte strings.
     var stored = ByteWriter()
     var storedOffsets: [UInt64] = [0]
@@ -17,24 +19,32 @@ struct SegmentBuffer {
 
     var documentCount: Int { lengths.count }
     var tokenCount: UInt64 = 0
+    var titleTokenCount: UInt64 = 0
 
     /// Scratch for grouping one document's tokens by term.
     private var order: [Int] = []
+    private var merged: [AnalyzedToken] = []
 
-    /// Adds one analyzed document; its id is the next ordinal.
-    mutating func add(id: String, title: String, text: [UInt8], tokens: [AnalyzedToken]) {
+    /// Adds one analyzed document; its number is the next ordinal. Token term ids are
+    /// dictionary keys: text and title tokens never share a key, so one grouping serves both.
+    mutating func add(id: String, title: String, text: [UInt8], tokens: [AnalyzedToken], titleTokens: [AnalyzedToken]) {
         let document = UInt32(lengths.count)
         lengths.append(UInt32(tokens.count))
+        titleLengths.append(UInt32(titleTokens.count))
         tokenCount += UInt64(tokens.count)
+        titleTokenCount += UInt64(titleTokens.count)
         stored.writeVarint(UInt64(id.utf8.count)); stored.write(bytes: id.utf8)
         stored.writeVarint(UInt64(title.utf8.count)); stored.write(bytes: title.utf8)
         stored.writeVarint(UInt64(text.count)); stored.write(bytes: text)
         storedOffsets.append(UInt64(stored.count))
 
-        // Group tokens by term, keeping positions ascending within each term.
+        merged.removeAll(keepingCapacity: true)
+        merged.append(contentsOf: tokens)
+        merged.append(contentsOf: titleTokens)
+        // Group tokens by key, keeping positions ascending within each key.
         order.removeAll(keepingCapacity: true)
-        order.append(contentsOf: tokens.indices)
-        tokens.withUnsafeBufferPointer { tokens in
+        order.append(contentsOf: merged.indices)
+        merged.withUnsafeBufferPointer { tokens in
             order.sort { a, b in
                 tokens[a].termID != tokens[b].termID ? tokens[a].termID < tokens[b].termID : a < b
             }
@@ -58,15 +68,17 @@ struct SegmentBuffer {
 /// The four files of a finished segment and their manifest entry.
 struct WrittenSegment {
     var entry: Manifest.Segment
-    /// Distinct terms with at least one posting.
+    /// Distinct terms of the text field.
     var termCount: Int
+    /// Term–document pairs of the text field.
+    var postingCount: Int
     /// File bytes in `IndexFormat.FileKind.segmentKinds` order.
     var files: [[UInt8]]
 }
 
 /// Encodes a `SegmentBuffer` into the segment file format (docs/FORMAT.md).
 enum SegmentWriter {
-    /// Builds the segment files. `termBytes` gives the bytes of a term id from the buffer.
+    /// Builds the segment files. `terms` gives the dictionary key of each term id in the buffer.
     static func write(_ buffer: SegmentBuffer, terms: ByteInterner) -> WrittenSegment {
         let termCount = terms.count
         // Counting sort of postings by term id; stable, so documents stay ascending.
@@ -101,10 +113,17 @@ enum SegmentWriter {
         var frequencies = [UInt32](repeating: 0, count: IndexFormat.blockSize)
         var blockData = ByteWriter()
 
+        var textTermCount = 0
+        var textPostingCount = 0
         for term in termOrder {
+            if IndexFormat.field(ofKey: terms.bytes(term)) == .text {
+                textTermCount += 1
+                textPostingCount += documentFrequency[Int(term)]
+            }
             blob.write(bytes: terms.bytes(term))
             blobOffsets.append(UInt32(blob.count))
             let postings = sorted[start[Int(term)]..<start[Int(term) + 1]]
+            let fieldLengths = IndexFormat.field(ofKey: terms.bytes(term)) == .title ? buffer.titleLengths : buffer.lengths
             let frequency = postings.count
             let blockCount = (frequency + IndexFormat.blockSize - 1) / IndexFormat.blockSize
             let postingsOffset = UInt64(postingsFile.count)
@@ -128,7 +147,7 @@ enum SegmentWriter {
                     frequencies[slot] = termFrequency
                     previousDocument = document
                     blockMaxFrequency = max(blockMaxFrequency, termFrequency)
-                    blockMinLength = min(blockMinLength, buffer.lengths[Int(document)])
+                    blockMinLength = min(blockMinLength, fieldLengths[Int(document)])
                     totalTermFrequency += UInt64(termFrequency)
                     // Positions: deltas within the document, first one from 0.
                     var previousPosition: UInt32 = 0
@@ -192,13 +211,14 @@ enum SegmentWriter {
         termsFile.patch(UInt64(blobOffset), at: offsetsPatch)
         termsFile.patch(UInt64(entriesOffset), at: offsetsPatch + 8)
 
-        // Documents file: count, lengths, stored-record offsets, stored records.
-        var documentsFile = IndexFormat.beginFile(.documents, capacity: buffer.stored.count + buffer.documentCount * 12)
+        // Documents file: count, text lengths, title lengths, stored-record offsets, records.
+        var documentsFile = IndexFormat.beginFile(.documents, capacity: buffer.stored.count + buffer.documentCount * 16)
         documentsFile.write(UInt32(buffer.documentCount))
         documentsFile.write(UInt32(0))
         let storedPatch = documentsFile.count
         documentsFile.write(UInt64(0))  // stored records offset, patched below
         for length in buffer.lengths { documentsFile.write(length) }
+        for length in buffer.titleLengths { documentsFile.write(length) }
         documentsFile.pad(to: 8)
         for offset in buffer.storedOffsets { documentsFile.write(offset) }
         let storedOffset = documentsFile.count
@@ -218,8 +238,8 @@ enum SegmentWriter {
         }
         return WrittenSegment(
             entry: Manifest.Segment(name: segmentName(infos), documentCount: UInt32(buffer.documentCount),
-                                    tokenCount: buffer.tokenCount, files: infos),
-            termCount: termOrder.count, files: files)
+                                    tokenCount: buffer.tokenCount, titleTokenCount: buffer.titleTokenCount, files: infos),
+            termCount: textTermCount, postingCount: textPostingCount, files: files)
     }
 
     /// A name derived from the files' contents: the same documents give the same name (so a

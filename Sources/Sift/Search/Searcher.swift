@@ -6,12 +6,30 @@ public struct SearchOptions: Sendable, Equatable {
     public var offset: Int
     /// BM25's k1 and b.
     public var bm25: BM25Parameters
+    /// How bare words combine: OR (ranked, the default) or AND (`--mode all`).
+    public var defaultOperator: DefaultOperator
+    /// The most terms a prefix query expands to (the most frequent ones are kept).
+    public var maxExpansions: Int
+    /// How query text is read: the query language, or plain words.
+    public var syntax: QuerySyntax
 
-    public init(limit: Int = 10, offset: Int = 0, bm25: BM25Parameters = BM25Parameters()) {
+    public init(limit: Int = 10, offset: Int = 0, bm25: BM25Parameters = BM25Parameters(),
+                defaultOperator: DefaultOperator = .or, maxExpansions: Int = 128, syntax: QuerySyntax = .query) {
         self.limit = limit
         self.offset = offset
         self.bm25 = bm25
+        self.defaultOperator = defaultOperator
+        self.maxExpansions = maxExpansions
+        self.syntax = syntax
     }
+}
+
+/// How query text is read.
+public enum QuerySyntax: String, Sendable, Equatable, CaseIterable {
+    /// The query language (`QueryParser`): operators, phrases, prefixes, fields, boosts.
+    case query
+    /// Every word a bare term; punctuation is just text (natural-language test queries).
+    case plain
 }
 
 /// One ranked document.
@@ -29,137 +47,382 @@ public struct SearchHit: Sendable, Equatable {
 }
 
 /// The answer to one query.
-public struct SearchResults: Sendable {
+public struct SearchResults: @unchecked Sendable {
     /// The hits, best first, after `offset`.
     public var hits: [SearchHit]
-    /// Documents matching at least one query term.
+    /// Documents matching the query.
     public var totalHits: Int
-    /// The analyzed query terms, in query order, repeats kept.
+    /// The analyzed terms that can add to a score, in query order.
     public var terms: [String]
     /// Why there can be no hits, when the query itself explains it (e.g. only stop words).
     public var note: String?
+    /// Things the user should know: a prefix cut at `maxExpansions`, …
+    public var notes: [SearchNote]
+    let compiled: CompiledQuery
+    let options: SearchOptions
+}
+
+/// Why a search failed: the query could not be parsed, or the index could not be read.
+public enum SearchError: Error, Equatable, CustomStringConvertible {
+    case syntax(QuerySyntaxError)
+    case index(IndexError)
+
+    public var description: String {
+        switch self {
+        case .syntax(let error): error.description
+        case .index(let error): error.description
+        }
+    }
 }
 
 /// Ranks documents of an `IndexReader` against queries with BM25.
 ///
-/// The query is analyzed with the index's own analyzer; its terms are combined with OR. Scoring
-/// is term-at-a-time over the postings into a score per document, then a heap keeps the top k.
-/// A searcher owns reusable scratch and an analyzer, so it is not thread-safe: use one per thread.
+/// Queries are analyzed with the index's own analyzer. A flat OR of terms (the common query)
+/// is scored term-at-a-time into a score per document; anything else runs document-at-a-time
+/// through a tree of scorers, segment by segment, with collection-wide statistics. Both add
+/// clause contributions in clause order, so they give identical scores. A searcher owns
+/// reusable scratch and an analyzer, so it is not thread-safe: use one per thread.
 public final class Searcher {
     /// The index searched.
     public let reader: IndexReader
     private let analyzer: Analyzer
     private var scores: [Float]
     private var touched: [UInt32] = []
-    private var lengthFactors: [Float] = []
+    /// `k1·(1 − b + b·len/avgLen)` per document and field, for `lengthFactorParameters`.
+    private var lengthFactors: [IndexField: UnsafeMutableBufferPointer<Float>] = [:]
     private var lengthFactorParameters: BM25Parameters? = nil
     private var tokens: [AnalyzedToken] = []
     private let blockDocuments = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
     private let blockFrequencies = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
+    /// Mean field lengths over the index.
+    let averageLength: [IndexField: Double]
 
     public init(reader: IndexReader) {
         self.reader = reader
         analyzer = Analyzer(configuration: reader.configuration)
         scores = [Float](repeating: 0, count: reader.documentCount)
+        let count = Double(max(reader.documentCount, 1))
+        averageLength = [.text: Double(reader.manifest.tokenCount) / count,
+                         .title: Double(reader.manifest.titleTokenCount) / count]
     }
 
     deinit {
         blockDocuments.deallocate()
         blockFrequencies.deallocate()
+        for (_, factors) in lengthFactors { factors.deallocate() }
     }
 
-    /// Ranks the index's documents against `query`.
-    /// - Complexity: O(postings of the query terms + matches · log k).
-    public func search(_ query: String, options: SearchOptions = SearchOptions()) throws(IndexError) -> SearchResults {
-        let queryTokens = analyzer.analyze(query)
-        let terms = queryTokens.map(\.term)
-        if terms.isEmpty {
-            let hasWords = !Array(query.utf8).withUnsafeBufferPointer { bytes in
-                var tokenizer = Tokenizer(bytes)
-                return tokenizer.next() == nil
+    /// Parses `query` in the query language (see `QueryParser`) and ranks the index against it.
+    public func search(_ query: String, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
+        let parser = QueryParser(defaultOperator: options.defaultOperator)
+        let parsed: Query
+        switch options.syntax {
+        case .plain:
+            parsed = parser.parsePlain(query)
+        case .query:
+            do {
+                parsed = try parser.parse(query)
+            } catch {
+                throw .syntax(error)
             }
-            return SearchResults(hits: [], totalHits: 0, terms: [],
-                                 note: hasWords ? "the query has only stop words, which are not indexed" : "the query has no words")
         }
-        // A term repeated n times counts n times: one weight of n · idf.
-        var distinct: [String] = []
-        var repeats: [String: Int] = [:]
-        for term in terms {
-            if repeats[term] == nil { distinct.append(term) }
-            repeats[term, default: 0] += 1
-        }
-        prepareLengthFactors(options.bm25)
-        let documentCount = reader.documentCount
-        let k1Plus1 = options.bm25.k1 + 1
-        for term in distinct {
-            let bytes = Array(term.utf8)
-            var lists: [(base: Int, list: PostingsList)] = []
-            var documentFrequency = 0
-            for (index, segment) in reader.segments.enumerated() {
-                let found = try segment.lookup(bytes)
-                if let found {
-                    let list = try segment.postings(at: found)
-                    documentFrequency += list.documentFrequency
-                    lists.append((reader.segmentBases[index], list))
+        do {
+            var results = try search(parsed, options: options)
+            if results.terms.isEmpty && results.note == nil {
+                let hasWords = !Array(query.utf8).withUnsafeBufferPointer { bytes in
+                    var tokenizer = Tokenizer(bytes)
+                    return tokenizer.next() == nil
                 }
+                if !hasWords { results.note = "the query has no words" }
             }
-            guard documentFrequency > 0 else { continue }
-            let idf = BM25Parameters.idf(documentCount: documentCount, documentFrequency: documentFrequency)
-            let weight = Float(Double(repeats[term]!) * idf * k1Plus1)
-            for (base, list) in lists {
-                try accumulate(list, base: base, weight: weight)
+            return results
+        } catch {
+            throw .index(error)
+        }
+    }
+
+    /// Ranks the index against a parsed query.
+    /// - Complexity: O(postings of the query's terms + matches · log k).
+    public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(IndexError) -> SearchResults {
+        var notes: [SearchNote] = []
+        let compiled = try compile(query, options: options, notes: &notes)
+        let terms = compiled.positiveLeaves.flatMap { leaf -> [String] in
+            switch leaf {
+            case .term(let weight): [weight.term]
+            case .phrase(let weight): weight.terms
+            default: []
             }
         }
+        var note: String? = nil
+        if case .dropped = compiled { note = "the query has only stop words, which are not indexed" }
+        prepareLengthFactors(options.bm25)
 
         var top = TopK(capacity: options.offset + options.limit)
-        for document in touched {
-            top.insert(ScoredDocument(score: scores[Int(document)], document: document))
-            scores[Int(document)] = 0
+        var totalHits = 0
+        if let flatTerms = flatDisjunction(compiled) {
+            totalHits = try scoreTermAtATime(flatTerms, into: &top)
+        } else {
+            for (index, segment) in reader.segments.enumerated() {
+                guard let scorer = try makeScorer(compiled, segment: index) else { continue }
+                let base = UInt32(reader.segmentBases[index])
+                while scorer.document != PostingsCursor.exhausted {
+                    top.insert(ScoredDocument(score: scorer.score(), document: base + scorer.document))
+                    totalHits += 1
+                    try scorer.next()
+                }
+                _ = segment
+            }
         }
-        let totalHits = touched.count
-        touched.removeAll(keepingCapacity: true)
         var hits: [SearchHit] = []
         for (rank, scored) in top.sorted().enumerated() where rank >= options.offset {
             let stored = try reader.document(Int(scored.document))
             hits.append(SearchHit(rank: rank + 1, document: Int(scored.document), score: scored.score,
                                   id: stored.id, title: stored.title))
         }
-        return SearchResults(hits: hits, totalHits: totalHits, terms: terms, note: nil)
+        return SearchResults(hits: hits, totalHits: totalHits, terms: terms, note: note, notes: notes,
+                             compiled: compiled, options: options)
     }
 
-    /// Adds one term's BM25 contributions over one segment's postings to the per-document scores:
-    /// `weight · tf / (tf + lengthFactor[d])`, with `weight = n · idf · (k1 + 1)`.
-    private func accumulate(_ list: PostingsList, base: Int, weight: Float) throws(IndexError) {
-        for block in 0..<list.blockCount {
-            let count = try list.decode(block: block, documents: blockDocuments.baseAddress!, frequencies: blockFrequencies.baseAddress!)
-            for slot in 0..<count {
-                let document = base + Int(blockDocuments[slot])
-                let frequency = Float(blockFrequencies[slot])
-                let contribution = weight * frequency / (frequency + lengthFactors[document])
-                if scores[document] == 0 { touched.append(UInt32(document)) }
-                scores[document] += contribution
-            }
+    /// The score of `hit` broken down by clause.
+    public func explain(_ hit: SearchHit, in results: SearchResults) throws(IndexError) -> Explanation {
+        prepareLengthFactors(results.options.bm25)
+        let (segmentIndex, local) = reader.locate(hit.document)
+        guard let scorer = try makeScorer(results.compiled, segment: segmentIndex) else {
+            return Explanation(kind: .sum, value: 0)
         }
+        try scorer.advance(to: UInt32(local))
+        guard scorer.document == UInt32(local) else { return Explanation(kind: .sum, value: 0) }
+        let context = ExplainContext(documentCount: reader.documentCount, averageLength: averageLength,
+                                     parameters: results.options.bm25, segment: reader.segments[segmentIndex])
+        let explanation = scorer.explain(context)
+        // A lone clause is still shown as a sum, so every explanation has the same shape.
+        return explanation.kind == .sum ? explanation : Explanation(kind: .sum, value: explanation.value, details: [explanation])
     }
 
-    /// The snippet of a hit: the best window of its stored text for the query's terms.
+    /// The snippet of a hit: the window of its stored text with the most matches of the query.
     /// - Parameter maxLength: the window's length in bytes at most.
-    public func snippet(for hit: SearchHit, terms: [String], maxLength: Int = 200) throws(IndexError) -> Snippet {
+    public func snippet(for hit: SearchHit, in results: SearchResults, maxLength: Int = 200) throws(IndexError) -> Snippet {
         let stored = try reader.document(hit.document)
-        var wanted = Set<Int32>()
-        for term in terms {
-            if let id = analyzer.terms.find(Array(term.utf8)) { wanted.insert(id) }
-        }
         tokens.removeAll(keepingCapacity: true)
         stored.text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
-        return SnippetBuilder.build(text: stored.text, tokens: tokens, isMatch: { wanted.contains($0) }, maxLength: maxLength)
+        let matched = Highlighter.matches(tokens: tokens, leaves: results.compiled.positiveLeaves, analyzer: analyzer)
+        return SnippetBuilder.build(text: stored.text, tokens: tokens, matched: matched, maxLength: maxLength)
+    }
+
+    // MARK: - Compiling
+
+    func compile(_ query: Query, options: SearchOptions, notes: inout [SearchNote]) throws(IndexError) -> CompiledQuery {
+        let k1Plus1 = options.bm25.k1 + 1
+        switch query {
+        case .term(let word, let field, let boost):
+            let terms = analyzer.analyze(word).map(\.term)
+            if terms.isEmpty { return .dropped }
+            if terms.count == 1 { return try termQuery(terms[0], field: field, boost: boost, k1Plus1: k1Plus1) }
+            // A word the analyzer splits (`war-torn`) is its parts, each a clause of its own.
+            var clauses: [CompiledClause] = []
+            for term in terms {
+                clauses.append(CompiledClause(occur: .should, query: try termQuery(term, field: field, boost: boost, k1Plus1: k1Plus1)))
+            }
+            return combine(clauses)
+
+        case .phrase(let text, let field, let slop, let boost):
+            let phraseTokens = analyzer.analyze(text)
+            if phraseTokens.isEmpty { return .dropped }
+            if phraseTokens.count == 1 { return try termQuery(phraseTokens[0].term, field: field, boost: boost, k1Plus1: k1Plus1) }
+            var idf = 0.0
+            var keys: [[UInt8]] = []
+            for token in phraseTokens {
+                let key = IndexFormat.key(Array(token.term.utf8), field: field)
+                let frequency = try documentFrequency(key)
+                if frequency == 0 { return .nothing }
+                idf += BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
+                keys.append(key)
+            }
+            let first = phraseTokens[0].position
+            return .phrase(PhraseWeight(text: text, terms: phraseTokens.map(\.term), keys: keys,
+                                        offsets: phraseTokens.map { $0.position - first }, field: field, slop: slop,
+                                        idf: idf, boost: boost, weight: Float(boost * idf * k1Plus1)))
+
+        case .prefix(let word, let field, let boost):
+            guard let prefix = analyzer.foldedPrefix(word) else { return .dropped }
+            let expansions = try expand(prefix: prefix, field: field, limit: options.maxExpansions, notes: &notes, shown: word)
+            if expansions.isEmpty { return .nothing }
+            var clauses: [CompiledClause] = []
+            for (key, frequency) in expansions {
+                let term = String(decoding: field == .title ? key.dropFirst() : key[...], as: UTF8.self)
+                let idf = BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
+                clauses.append(CompiledClause(occur: .should, query: .term(TermWeight(
+                    term: term, key: key, field: field, documentFrequency: frequency, idf: idf, boost: boost,
+                    weight: Float(boost * idf * k1Plus1)))))
+            }
+            return combine(clauses)
+
+        case .boolean(let clauses, let boost):
+            var compiled: [CompiledClause] = []
+            for clause in clauses {
+                let inner = try compile(boost == 1 ? clause.query : clause.query.boosted(by: boost), options: options, notes: &notes)
+                switch inner {
+                case .dropped:
+                    continue
+                case .nothing:
+                    if clause.occur == .must { return .nothing }
+                    continue
+                default:
+                    compiled.append(CompiledClause(occur: clause.occur, query: inner))
+                }
+            }
+            if compiled.isEmpty { return clauses.isEmpty ? .nothing : .dropped }
+            if !compiled.contains(where: { $0.occur != .mustNot }) { return .nothing }  // pure negation
+            return combine(compiled)
+        }
+    }
+
+    /// One clause stands for itself; otherwise a boolean.
+    private func combine(_ clauses: [CompiledClause]) -> CompiledQuery {
+        if clauses.count == 1 && clauses[0].occur != .mustNot { return clauses[0].query }
+        return .boolean(clauses)
+    }
+
+    private func termQuery(_ term: String, field: IndexField, boost: Double, k1Plus1: Double) throws(IndexError) -> CompiledQuery {
+        let key = IndexFormat.key(Array(term.utf8), field: field)
+        let frequency = try documentFrequency(key)
+        guard frequency > 0 else { return .nothing }
+        let idf = BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
+        return .term(TermWeight(term: term, key: key, field: field, documentFrequency: frequency, idf: idf,
+                                boost: boost, weight: Float(boost * idf * k1Plus1)))
+    }
+
+    /// Documents containing a dictionary key, over all segments.
+    private func documentFrequency(_ key: [UInt8]) throws(IndexError) -> Int {
+        var total = 0
+        for segment in reader.segments {
+            if let index = try segment.lookup(key) { total += Int(segment.entry(at: index).documentFrequency) }
+        }
+        return total
+    }
+
+    /// The dictionary keys of `field` starting with `prefix`, with their document frequencies;
+    /// past `limit`, the most frequent (ties in term order), in term order.
+    private func expand(prefix: [UInt8], field: IndexField, limit: Int, notes: inout [SearchNote], shown: String) throws(IndexError) -> [([UInt8], Int)] {
+        let start = IndexFormat.key(prefix, field: field)
+        var frequencies: [[UInt8]: Int] = [:]
+        for segment in reader.segments {
+            var index = try segment.lowerBound(start)
+            while index < segment.termCount {
+                let key = Array(try segment.term(at: index))
+                guard key.starts(with: start) else { break }
+                frequencies[key, default: 0] += Int(segment.entry(at: index).documentFrequency)
+                index += 1
+            }
+        }
+        var expansions = frequencies.map { ($0.key, $0.value) }
+        if expansions.count > limit {
+            expansions.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.lexicographicallyPrecedes($1.0) }
+            notes.append(SearchNote(message: "prefix '\(shown)*' matches \(expansions.count) terms; searched the \(limit) most frequent (raise --max-expansions for more)"))
+            expansions.removeSubrange(limit...)
+        }
+        expansions.sort { $0.0.lexicographicallyPrecedes($1.0) }
+        return expansions
+    }
+
+    // MARK: - Scoring
+
+    /// The terms of a query that is a plain OR of terms (or one term), if it is one.
+    private func flatDisjunction(_ query: CompiledQuery) -> [TermWeight]? {
+        switch query {
+        case .term(let weight):
+            return [weight]
+        case .boolean(let clauses):
+            var weights: [TermWeight] = []
+            for clause in clauses {
+                guard clause.occur == .should, case .term(let weight) = clause.query else { return nil }
+                weights.append(weight)
+            }
+            return weights
+        case .nothing, .dropped:
+            return []
+        case .phrase:
+            return nil
+        }
+    }
+
+    /// Term-at-a-time scoring of an OR of terms: contributions added per document in clause
+    /// order, then the best k kept. Returns the number of matching documents.
+    private func scoreTermAtATime(_ terms: [TermWeight], into top: inout TopK) throws(IndexError) -> Int {
+        for term in terms {
+            let factors = lengthFactors[term.field]!
+            for (index, segment) in reader.segments.enumerated() {
+                guard let found = try segment.lookup(term.key) else { continue }
+                let list = try segment.postings(at: found)
+                let base = reader.segmentBases[index]
+                for block in 0..<list.blockCount {
+                    let count = try list.decode(block: block, documents: blockDocuments.baseAddress!, frequencies: blockFrequencies.baseAddress!)
+                    for slot in 0..<count {
+                        let document = base + Int(blockDocuments[slot])
+                        let frequency = Float(blockFrequencies[slot])
+                        let contribution = term.weight * frequency / (frequency + factors[document])
+                        if scores[document] == 0 { touched.append(UInt32(document)) }
+                        scores[document] += contribution
+                    }
+                }
+            }
+        }
+        for document in touched {
+            top.insert(ScoredDocument(score: scores[Int(document)], document: document))
+            scores[Int(document)] = 0
+        }
+        let matched = touched.count
+        touched.removeAll(keepingCapacity: true)
+        return matched
+    }
+
+    /// The scorer tree of a compiled query over one segment; nil when it cannot match there.
+    func makeScorer(_ query: CompiledQuery, segment index: Int) throws(IndexError) -> Scorer? {
+        let segment = reader.segments[index]
+        let base = reader.segmentBases[index]
+        switch query {
+        case .term(let weight):
+            guard let found = try segment.lookup(weight.key) else { return nil }
+            return try TermScorer(list: segment.postings(at: found), term: weight,
+                                  factors: UnsafePointer(lengthFactors[weight.field]!.baseAddress! + base))
+        case .phrase(let weight):
+            var lists: [PostingsList] = []
+            for key in weight.keys {
+                guard let found = try segment.lookup(key) else { return nil }
+                lists.append(try segment.postings(at: found))
+            }
+            return try PhraseScorer(lists: lists, phrase: weight,
+                                    factors: UnsafePointer(lengthFactors[weight.field]!.baseAddress! + base))
+        case .boolean(let clauses):
+            var scorers: [Scorer] = []
+            var occurs: [Occur] = []
+            for clause in clauses {
+                guard let scorer = try makeScorer(clause.query, segment: index) else {
+                    if clause.occur == .must { return nil }
+                    continue
+                }
+                scorers.append(scorer)
+                occurs.append(clause.occur)
+            }
+            guard occurs.contains(where: { $0 != .mustNot }) else { return nil }
+            return try BooleanScorer(clauses: scorers, occurs: occurs)
+        case .nothing, .dropped:
+            return nil
+        }
     }
 
     private func prepareLengthFactors(_ parameters: BM25Parameters) {
-        guard lengthFactorParameters != parameters || lengthFactors.count != reader.documentCount else { return }
-        let average = reader.averageDocumentLength
-        lengthFactors = (0..<reader.documentCount).map {
-            Float(parameters.lengthFactor(length: reader.length(of: $0), averageLength: average))
+        guard lengthFactorParameters != parameters else { return }
+        for field in IndexField.allCases {
+            let factors = lengthFactors[field] ?? UnsafeMutableBufferPointer<Float>.allocate(capacity: max(reader.documentCount, 1))
+            let average = averageLength[field] ?? 0
+            for (index, segment) in reader.segments.enumerated() {
+                let base = reader.segmentBases[index]
+                for local in 0..<segment.documentCount {
+                    factors[base + local] = Float(parameters.lengthFactor(length: Int(segment.length(of: local, field: field)), averageLength: average))
+                }
+            }
+            lengthFactors[field] = factors
         }
         lengthFactorParameters = parameters
     }

@@ -25,9 +25,9 @@ public struct Snippet: Sendable, Equatable {
 enum SnippetBuilder {
     /// The window of at most `maxLength` bytes holding the most matched tokens (the earliest
     /// such window on ties), widened with context and cut at word boundaries.
-    static func build(text: [UInt8], tokens: [AnalyzedToken], isMatch: (Int32) -> Bool, maxLength: Int) -> Snippet {
+    static func build(text: [UInt8], tokens: [AnalyzedToken], matched: [Bool], maxLength: Int) -> Snippet {
         guard !text.isEmpty else { return Snippet(text: "", highlights: []) }
-        let matches = tokens.filter { isMatch($0.termID) }
+        let matches = tokens.indices.filter { matched[$0] }.map { tokens[$0] }
         var windowStart = 0
         var firstMatchEnd = 0
         if !matches.isEmpty {
@@ -123,5 +123,54 @@ enum SnippetBuilder {
         while output.last == 0x20 { output.removeLast() }
         if moreAfter { output.append(contentsOf: " …".utf8) }
         return Snippet(text: String(decoding: output, as: UTF8.self), highlights: highlights)
+    }
+}
+
+/// Which tokens of a text a query matched: its terms anywhere, its phrases where they occur.
+enum Highlighter {
+    static func matches(tokens: [AnalyzedToken], leaves: [CompiledQuery], analyzer: Analyzer) -> [Bool] {
+        var matched = [Bool](repeating: false, count: tokens.count)
+        var termIDs = Set<Int32>()
+        for leaf in leaves {
+            switch leaf {
+            case .term(let weight) where weight.field == .text:
+                if let id = analyzer.termID(of: weight.term) { termIDs.insert(id) }
+            case .phrase(let weight) where weight.field == .text:
+                markPhrase(weight, tokens: tokens, analyzer: analyzer, matched: &matched)
+            default:
+                break
+            }
+        }
+        for (index, token) in tokens.enumerated() where termIDs.contains(token.termID) { matched[index] = true }
+        return matched
+    }
+
+    private static func markPhrase(_ phrase: PhraseWeight, tokens: [AnalyzedToken], analyzer: Analyzer, matched: inout [Bool]) {
+        var ids: [Int32] = []
+        for term in phrase.terms {
+            guard let id = analyzer.termID(of: term) else { return }
+            ids.append(id)
+        }
+        var positions = [[UInt32]](repeating: [], count: ids.count)
+        for token in tokens {
+            for (index, id) in ids.enumerated() where token.termID == id { positions[index].append(token.position) }
+        }
+        let anchors = PhraseMatcher.anchors(positions: positions, offsets: phrase.offsets, slop: phrase.slop)
+        guard !anchors.isEmpty else { return }
+        let wanted = Set(ids)
+        let span = (phrase.offsets.max() ?? 0) + phrase.slop
+        for anchor in anchors {
+            let low = Int(anchor) - phrase.offsets[0] - phrase.slop
+            let high = Int(anchor) - phrase.offsets[0] + span
+            for (index, token) in tokens.enumerated()
+            where Int(token.position) >= low && Int(token.position) <= high && wanted.contains(token.termID) {
+                if phrase.slop == 0 {
+                    // Exact phrase: only the tokens at the phrase's own slots.
+                    let slot = Int(token.position) - (Int(anchor) - phrase.offsets[0])
+                    guard let term = phrase.offsets.firstIndex(of: slot), ids[term] == token.termID else { continue }
+                }
+                matched[index] = true
+            }
+        }
     }
 }
