@@ -4,18 +4,20 @@ import Sift
 /// warm-up pass, the whole set repeated `--repeat` times.
 enum SearchBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: [])
+        let options = try BenchOptions(arguments, flags: ["--exhaustive"])
         guard let indexPath = options.string("--index") else { throw BenchError.usage("search needs --index PATH") }
         guard let queriesPath = options.string("--queries") else { throw BenchError.usage("search needs --queries FILE.tsv") }
         let k = try options.integer("-k", default: 10)
         let repeats = max(try options.integer("--repeat", default: 5), 1)
         let json = (options.string("--format") ?? "text") == "json"
+        let syntaxName = options.string("--syntax") ?? "plain"
+        guard let syntax = QuerySyntax(rawValue: syntaxName) else { throw BenchError.usage("--syntax must be plain or query") }
 
         let queries = try loadQueries(queriesPath)
         guard !queries.isEmpty else { throw BenchError.failed("no queries in \(queriesPath)") }
         let reader = try IndexReader(path: indexPath)
         let searcher = Searcher(reader: reader)
-        let searchOptions = SearchOptions(limit: k)
+        let searchOptions = SearchOptions(limit: k, syntax: syntax, exhaustive: options.flag("--exhaustive"))
         var checksum: UInt64 = 0
         for query in queries { _ = try searcher.search(query.text, options: searchOptions) }  // warm-up
         var samples: [Double] = []
@@ -26,7 +28,7 @@ enum SearchBenchmark {
                 let queryStart = ContinuousClock.now
                 let results = try searcher.search(query.text, options: searchOptions)
                 samples.append(elapsedSeconds(since: queryStart))
-                for hit in results.hits { checksum = checksum &* 31 &+ UInt64(hit.document) }
+                for hit in results.hits { checksum = checksum &* 31 &+ UInt64(hit.document) &+ UInt64(hit.score.bitPattern) }
             }
         }
         let total = elapsedSeconds(since: start)
@@ -35,7 +37,7 @@ enum SearchBenchmark {
         if json {
             print("{\"benchmark\":\"search\",\"index\":\"\(indexPath)\",\"queries\":\(queries.count),\"repeat\":\(repeats),\"k\":\(k),\"documents\":\(reader.documentCount),\"p50_us\":\(stats.median),\"p90_us\":\(stats.percentile(90)),\"p99_us\":\(stats.percentile(99)),\"mean_us\":\(stats.mean),\"qps\":\(qps),\"checksum\":\(checksum)}")
         } else {
-            print("search: \(indexPath) (\(reader.documentCount) documents), \(queries.count) queries × \(repeats), top \(k), one thread")
+            print("search: \(indexPath) (\(reader.documentCount) documents), \(queries.count) queries × \(repeats), top \(k), one thread\(options.flag("--exhaustive") ? ", exhaustive" : "")")
             print("  latency  p50 \(fixed(stats.median, 1)) µs   p90 \(fixed(stats.percentile(90), 1)) µs   p99 \(fixed(stats.percentile(99), 1)) µs   mean \(fixed(stats.mean, 1)) µs")
             print("  rate     \(fixed(qps, 0)) queries/s")
             print("  checksum \(checksum)")

@@ -15,7 +15,8 @@ let usage = """
       index     Indexing throughput and peak memory over a folder, end to end (walk, read, analyze, write).
                 --corpus DIR [--unit file|paragraph|line] [--iterations N] [--json]
       search    Query latency, one thread, in-process, after warm-up: p50/p90/p99 µs and queries/s.
-                --index PATH --queries FILE.tsv [-k N] [--repeat N] [--format text|json]
+                --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--format text|json]
+                Queries are plain words by default (subject lines are prose, not query syntax).
       subject-queries
                 Writes a query set (id<TAB>text) from the Subject: lines of a news corpus to stdout.
                 --corpus DIR [--count N] [--seed S]

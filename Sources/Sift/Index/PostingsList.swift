@@ -129,13 +129,16 @@ struct BlockMetadata: Equatable, Sendable {
 
 /// Iterates a postings list a document at a time, decoding one block at a time; `advance(to:)`
 /// skips whole blocks by their metadata without decoding them.
+///
+/// The cursor decodes into buffers its owner provides (128 slots each) and keeps alive for as
+/// long as the cursor is used, so a query allocates nothing per posting or per block.
 struct PostingsCursor {
     let list: PostingsList
+    private let documents: UnsafeMutablePointer<UInt32>
+    private let frequencies: UnsafeMutablePointer<UInt32>
     private(set) var block = -1
     private var slot = 0
     private var count = 0
-    private var documents = [UInt32](repeating: 0, count: IndexFormat.blockSize)
-    private var frequencies = [UInt32](repeating: 0, count: IndexFormat.blockSize)
     /// The current document, or `PostingsCursor.exhausted` past the end.
     private(set) var document: UInt32 = 0
     /// Blocks decoded so far (for benchmarks' accounting).
@@ -146,15 +149,20 @@ struct PostingsCursor {
 
     static let exhausted = UInt32.max
 
-    init(_ list: PostingsList) throws(IndexError) {
+    /// A cursor on the list's first document, decoding into `buffers`.
+    init(_ list: PostingsList, buffers: BlockBuffers) throws(IndexError) {
         self.list = list
+        documents = buffers.documents
+        frequencies = buffers.frequencies
         try load(block: 0)
     }
 
     /// The current document's term frequency.
+    @inline(__always)
     var frequency: UInt32 { frequencies[slot] }
 
     /// Moves to the next document.
+    @inline(__always)
     mutating func next() throws(IndexError) {
         slot += 1
         if slot < count {
@@ -171,22 +179,38 @@ struct PostingsCursor {
             var next = block + 1
             while next < list.blockCount && list.metadata(next).lastDocument < target { next += 1 }
             try load(block: next)
+            if document >= target { return }
         }
-        while document < target { try next() }
+        var index = slot + 1
+        while documents[index] < target { index += 1 }  // the block's last document is ≥ target
+        slot = index
+        document = documents[index]
     }
 
-    /// Decodes the whole current block into caller-visible buffers (for term-at-a-time scoring).
-    func withCurrentBlock<R>(_ body: (UnsafeBufferPointer<UInt32>, UnsafeBufferPointer<UInt32>) -> R) -> R {
-        documents.withUnsafeBufferPointer { documents in
-            frequencies.withUnsafeBufferPointer { frequencies in
-                body(UnsafeBufferPointer(rebasing: documents[0..<count]), UnsafeBufferPointer(rebasing: frequencies[0..<count]))
-            }
-        }
+    /// The last document of the block that holds (or would hold) `target`, and the index of
+    /// that block; without decoding. `nil` past the list's end.
+    func blockContaining(_ target: UInt32) -> Int? {
+        var candidate = max(block, 0)
+        while candidate < list.blockCount && list.metadata(candidate).lastDocument < target { candidate += 1 }
+        return candidate < list.blockCount ? candidate : nil
     }
 
     /// Moves to the first document of the next block.
     mutating func nextBlock() throws(IndexError) {
         try load(block: block + 1)
+    }
+
+    private mutating func load(block next: Int) throws(IndexError) {
+        block = next
+        slot = 0
+        guard next < list.blockCount else {
+            count = 0
+            document = Self.exhausted
+            return
+        }
+        count = try list.decode(block: next, documents: documents, frequencies: frequencies)
+        blocksDecoded += 1
+        document = documents[0]
     }
 
     /// The current document's positions, ascending, into `output` (cleared first). Positions
@@ -220,28 +244,28 @@ struct PostingsCursor {
         positionOffset = reader.offset
     }
 
-    private mutating func load(block next: Int) throws(IndexError) {
-        block = next
-        slot = 0
-        guard next < list.blockCount else {
-            count = 0
-            document = Self.exhausted
-            return
-        }
-        let list = self.list
-        count = try documents.withUnsafeMutableBufferPointer { documents throws(IndexError) -> Int in
-            try frequencies.withUnsafeMutableBufferPointer { frequencies throws(IndexError) -> Int in
-                try list.decode(block: next, documents: documents.baseAddress!, frequencies: frequencies.baseAddress!)
-            }
-        }
-        blocksDecoded += 1
-        document = documents[0]
-    }
 }
 
 extension String {
     /// `self` with `suffix` replaced, for naming a segment's sibling file.
     func replacingSuffix(_ suffix: String, with replacement: String) -> String {
         hasSuffix(suffix) ? String(dropLast(suffix.count)) + replacement : self
+    }
+}
+
+/// Decoding buffers for one cursor: 128 documents and 128 frequencies. The owner (a scorer or
+/// a searcher's pool) frees them when no cursor uses them any more.
+struct BlockBuffers {
+    let documents: UnsafeMutablePointer<UInt32>
+    let frequencies: UnsafeMutablePointer<UInt32>
+
+    static func allocate() -> BlockBuffers {
+        BlockBuffers(documents: .allocate(capacity: IndexFormat.blockSize),
+                     frequencies: .allocate(capacity: IndexFormat.blockSize))
+    }
+
+    func deallocate() {
+        documents.deallocate()
+        frequencies.deallocate()
     }
 }

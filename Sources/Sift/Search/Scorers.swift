@@ -31,14 +31,24 @@ final class TermScorer: Scorer {
     private var cursor: PostingsCursor
     let term: TermWeight
     private let factors: UnsafePointer<Float>
+    private let buffers: BlockBuffers
 
     init(list: PostingsList, term: TermWeight, factors: UnsafePointer<Float>) throws(IndexError) {
-        cursor = try PostingsCursor(list)
+        let buffers = BlockBuffers.allocate()
+        do {
+            cursor = try PostingsCursor(list, buffers: buffers)
+        } catch {
+            buffers.deallocate()
+            throw error
+        }
+        self.buffers = buffers
         self.term = term
         self.factors = factors
         super.init()
         document = cursor.document
     }
+
+    deinit { buffers.deallocate() }
 
     override func next() throws(IndexError) {
         try cursor.next()
@@ -74,9 +84,20 @@ final class PhraseScorer: Scorer {
     /// Phrase frequency of the current document.
     private(set) var frequency = 0
 
+    private let buffers: [BlockBuffers]
+
     init(lists: [PostingsList], phrase: PhraseWeight, factors: UnsafePointer<Float>) throws(IndexError) {
+        let buffers = lists.map { _ in BlockBuffers.allocate() }
         var cursors: [PostingsCursor] = []
-        for list in lists { cursors.append(try PostingsCursor(list)) }
+        for (list, buffer) in zip(lists, buffers) {
+            do {
+                cursors.append(try PostingsCursor(list, buffers: buffer))
+            } catch {
+                for buffer in buffers { buffer.deallocate() }
+                throw error
+            }
+        }
+        self.buffers = buffers
         self.cursors = cursors
         self.phrase = phrase
         self.factors = factors
@@ -84,6 +105,8 @@ final class PhraseScorer: Scorer {
         super.init()
         try settle()
     }
+
+    deinit { for buffer in buffers { buffer.deallocate() } }
 
     override func next() throws(IndexError) {
         try cursors[0].next()

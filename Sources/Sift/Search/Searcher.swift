@@ -12,15 +12,24 @@ public struct SearchOptions: Sendable, Equatable {
     public var maxExpansions: Int
     /// How query text is read: the query language, or plain words.
     public var syntax: QuerySyntax
+    /// Score every matching document instead of pruning (for verification: the answer is
+    /// the same, only slower).
+    public var exhaustive: Bool
+    /// Count every matching document, so `totalHits` is exact (pruned search otherwise
+    /// reports a lower bound).
+    public var countTotalHits: Bool
 
     public init(limit: Int = 10, offset: Int = 0, bm25: BM25Parameters = BM25Parameters(),
-                defaultOperator: DefaultOperator = .or, maxExpansions: Int = 128, syntax: QuerySyntax = .query) {
+                defaultOperator: DefaultOperator = .or, maxExpansions: Int = 128, syntax: QuerySyntax = .query,
+                exhaustive: Bool = false, countTotalHits: Bool = false) {
         self.limit = limit
         self.offset = offset
         self.bm25 = bm25
         self.defaultOperator = defaultOperator
         self.maxExpansions = maxExpansions
         self.syntax = syntax
+        self.exhaustive = exhaustive
+        self.countTotalHits = countTotalHits
     }
 }
 
@@ -50,8 +59,11 @@ public struct SearchHit: Sendable, Equatable {
 public struct SearchResults: @unchecked Sendable {
     /// The hits, best first, after `offset`.
     public var hits: [SearchHit]
-    /// Documents matching the query.
+    /// Documents matching the query: exact when `totalHitsIsExact`, else a lower bound.
     public var totalHits: Int
+    /// Whether `totalHits` counts every match (pruned search skips documents that cannot
+    /// enter the top k without counting them; ask `countTotalHits` for an exact count).
+    public var totalHitsIsExact: Bool
     /// The analyzed terms that can add to a score, in query order.
     public var terms: [String]
     /// Why there can be no hits, when the query itself explains it (e.g. only stop words).
@@ -92,6 +104,7 @@ public final class Searcher {
     private var lengthFactors: [IndexField: UnsafeMutableBufferPointer<Float>] = [:]
     private var lengthFactorParameters: BM25Parameters? = nil
     private var tokens: [AnalyzedToken] = []
+    private let maxScoreScratch = MaxScoreSearch.Scratch()
     private let blockDocuments = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
     private let blockFrequencies = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
     /// Mean field lengths over the index.
@@ -159,8 +172,17 @@ public final class Searcher {
 
         var top = TopK(capacity: options.offset + options.limit)
         var totalHits = 0
+        var exact = true
         if let flatTerms = flatDisjunction(compiled) {
-            totalHits = try scoreTermAtATime(flatTerms, into: &top)
+            if options.exhaustive || options.countTotalHits || flatTerms.count < 2 {
+                totalHits = try scoreTermAtATime(flatTerms, into: &top)
+            } else {
+                let search = MaxScoreSearch(reader: reader, parameters: options.bm25, averageLength: averageLength,
+                                            lengthFactors: lengthFactors)
+                let outcome = try search.run(flatTerms, into: &top, scratch: maxScoreScratch)
+                totalHits = outcome.matched
+                exact = outcome.exact
+            }
         } else {
             for (index, segment) in reader.segments.enumerated() {
                 guard let scorer = try makeScorer(compiled, segment: index) else { continue }
@@ -179,8 +201,8 @@ public final class Searcher {
             hits.append(SearchHit(rank: rank + 1, document: Int(scored.document), score: scored.score,
                                   id: stored.id, title: stored.title))
         }
-        return SearchResults(hits: hits, totalHits: totalHits, terms: terms, note: note, notes: notes,
-                             compiled: compiled, options: options)
+        return SearchResults(hits: hits, totalHits: totalHits, totalHitsIsExact: exact, terms: terms, note: note,
+                             notes: notes, compiled: compiled, options: options)
     }
 
     /// The score of `hit` broken down by clause.

@@ -35,25 +35,38 @@ enum BitPacking {
 
     /// Reads `count` values of `width` bits starting at `source`. The caller has checked that
     /// `byteCount(count:width:)` bytes are there.
+    ///
+    /// Each value lies within 39 bits of an unaligned 64-bit load (width ≤ 32, shift ≤ 7), so
+    /// the bulk of a block is one load, shift and mask per value; only the last values, whose
+    /// 8-byte load could run past the data, take the byte-at-a-time path.
     @inline(__always)
     static func unpack(_ source: UnsafeRawPointer, count: Int, width: Int, into output: UnsafeMutablePointer<UInt32>) {
         guard width > 0 else {
             output.update(repeating: 0, count: count)
             return
         }
-        let mask: UInt64 = width == 32 ? 0xFFFF_FFFF : (1 << UInt64(width)) - 1
-        var buffer: UInt64 = 0
-        var bits = 0
-        var byteIndex = 0
-        for index in 0..<count {
-            while bits < width {
-                buffer |= UInt64(source.load(fromByteOffset: byteIndex, as: UInt8.self)) << UInt64(bits)
-                byteIndex += 1
-                bits += 8
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        let available = byteCount(count: count, width: width)
+        var index = 0
+        var bit = 0
+        while index < count && (bit >> 3) + 8 <= available {
+            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            output[index] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            index += 1
+            bit += width
+        }
+        while index < count {
+            var value: UInt64 = 0
+            var loaded = 0
+            let start = bit >> 3
+            let shift = bit & 7
+            while loaded * 8 < width + shift {
+                value |= UInt64(source.load(fromByteOffset: start + loaded, as: UInt8.self)) << UInt64(loaded * 8)
+                loaded += 1
             }
-            output[index] = UInt32(truncatingIfNeeded: buffer & mask)
-            buffer >>= UInt64(width)
-            bits -= width
+            output[index] = UInt32(truncatingIfNeeded: (value >> UInt64(shift)) & mask)
+            index += 1
+            bit += width
         }
     }
 }

@@ -1,0 +1,163 @@
+/// Top-k of an OR of terms with MaxScore dynamic pruning (Turtle & Flood 1995), with
+/// per-term score bounds from the block metadata.
+///
+/// Terms are ordered by their largest possible contribution. Once the heap is full, the terms
+/// whose bounds together cannot lift a document past the k-th score are "non-essential":
+/// only documents of the other terms are candidates, and a candidate's non-essential terms
+/// are looked up (skipping blocks by metadata) only while the bound still allows it to enter.
+/// A document's final score is the sum of its contributions in clause order — the same Float
+/// additions exhaustive scoring makes — so pruning never changes a score, a document or an order.
+struct MaxScoreSearch {
+    /// Bounds are inflated by this relative margin so that float rounding in the scores can
+    /// never make a true contribution exceed its bound.
+    static let boundMargin = 1.0 + 1e-5
+
+    let reader: IndexReader
+    let parameters: BM25Parameters
+    let averageLength: [IndexField: Double]
+    let lengthFactors: [IndexField: UnsafeMutableBufferPointer<Float>]
+
+    /// Documents scored (a lower bound of the matches), and whether that count is exact.
+    struct Outcome {
+        var matched = 0
+        var exact = true
+    }
+
+    /// Scratch one search reuses across segments and queries.
+    final class Scratch {
+        var buffers: [BlockBuffers] = []
+        var contributions: [Float] = []
+
+        func buffers(_ count: Int) -> ArraySlice<BlockBuffers> {
+            while buffers.count < count { buffers.append(.allocate()) }
+            return buffers[0..<count]
+        }
+
+        deinit { for buffer in buffers { buffer.deallocate() } }
+    }
+
+    private struct TermState {
+        var cursor: PostingsCursor
+        var clause: Int
+        var weight: Float
+        var factors: UnsafePointer<Float>
+        var upperBound: Double
+    }
+
+    func run(_ terms: [TermWeight], into top: inout TopK, scratch: Scratch) throws(IndexError) -> Outcome {
+        var outcome = Outcome()
+        if scratch.contributions.count < terms.count {
+            scratch.contributions = [Float](repeating: 0, count: terms.count)
+        }
+        for (segmentIndex, segment) in reader.segments.enumerated() {
+            let base = UInt32(reader.segmentBases[segmentIndex])
+            var states: [TermState] = []
+            let buffers = scratch.buffers(terms.count)
+            for (clause, term) in terms.enumerated() {
+                guard let found = try segment.lookup(term.key) else { continue }
+                let list = try segment.postings(at: found)
+                let cursor = try PostingsCursor(list, buffers: buffers[buffers.startIndex + states.count])
+                let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
+                states.append(TermState(cursor: cursor, clause: clause, weight: term.weight, factors: factors,
+                                        upperBound: upperBound(list, weight: term.weight, field: term.field)))
+            }
+            guard !states.isEmpty else { continue }
+            states.sort { $0.upperBound != $1.upperBound ? $0.upperBound < $1.upperBound : $0.clause < $1.clause }
+            // prefix[i]: the most terms 0...i together can add.
+            var prefix = [Double](repeating: 0, count: states.count)
+            var running = 0.0
+            for index in states.indices {
+                running += states[index].upperBound
+                prefix[index] = running * Self.boundMargin
+            }
+            try scratch.contributions.withUnsafeMutableBufferPointer { contributions throws(IndexError) in
+                try states.withUnsafeMutableBufferPointer { states throws(IndexError) in
+                    try search(states, prefix: prefix, base: base, top: &top, contributions: contributions,
+                               clauseCount: terms.count, outcome: &outcome)
+                }
+            }
+        }
+        return outcome
+    }
+
+    private func search(_ states: UnsafeMutableBufferPointer<TermState>, prefix: [Double], base: UInt32, top: inout TopK,
+                        contributions: UnsafeMutableBufferPointer<Float>, clauseCount: Int, outcome: inout Outcome) throws(IndexError) {
+        let count = states.count
+        var threshold = top.isFull ? Double(top.weakest!.score) : -Double.infinity
+        var firstEssential = 0
+        while firstEssential < count && prefix[firstEssential] <= threshold { firstEssential += 1 }
+        if firstEssential > 0 { outcome.exact = false }
+        while firstEssential < count {
+            var candidate = PostingsCursor.exhausted
+            for index in firstEssential..<count where states[index].cursor.document < candidate {
+                candidate = states[index].cursor.document
+            }
+            if candidate == PostingsCursor.exhausted { break }
+
+            var partial = 0.0
+            for index in firstEssential..<count where states[index].cursor.document == candidate {
+                let frequency = Float(states[index].cursor.frequency)
+                let contribution = states[index].weight * frequency / (frequency + states[index].factors[Int(candidate)])
+                contributions[states[index].clause] = contribution
+                partial += Double(contribution)
+                try states[index].cursor.next()
+            }
+            var pruned = false
+            var index = firstEssential - 1
+            while index >= 0 {
+                if partial * Self.boundMargin + prefix[index] <= threshold {
+                    pruned = true
+                    break
+                }
+                try states[index].cursor.advance(to: candidate)
+                if states[index].cursor.document == candidate {
+                    let frequency = Float(states[index].cursor.frequency)
+                    let contribution = states[index].weight * frequency / (frequency + states[index].factors[Int(candidate)])
+                    contributions[states[index].clause] = contribution
+                    partial += Double(contribution)
+                }
+                index -= 1
+            }
+            if pruned {
+                outcome.exact = false
+            } else {
+                outcome.matched += 1
+                // The exact score: contributions added in clause order, as exhaustive scoring does.
+                var score: Float = 0
+                for clause in 0..<clauseCount { score += contributions[clause] }
+                let scored = ScoredDocument(score: score, document: base + candidate)
+                if !top.isFull || scored.ranksBefore(top.weakest!) {
+                    top.insert(scored)
+                    if top.isFull {
+                        threshold = Double(top.weakest!.score)
+                        while firstEssential < count && prefix[firstEssential] <= threshold {
+                            firstEssential += 1
+                            outcome.exact = false
+                        }
+                    }
+                }
+            }
+            for clause in 0..<clauseCount { contributions[clause] = 0 }
+        }
+    }
+
+    /// The largest contribution any document of the list can get: over the blocks, the
+    /// formula at the block's largest tf and smallest length (tf raises a score, length lowers it).
+    private func upperBound(_ list: PostingsList, weight: Float, field: IndexField) -> Double {
+        let average = averageLength[field] ?? 0
+        var best = 0.0
+        var lastMaxFrequency: UInt32 = 0
+        var lastMinLength = UInt32.max
+        for block in 0..<list.blockCount {
+            let meta = list.metadata(block)
+            // Skip blocks dominated by the previous one (common in long lists).
+            if meta.maxTermFrequency <= lastMaxFrequency && meta.minDocumentLength >= lastMinLength { continue }
+            lastMaxFrequency = meta.maxTermFrequency
+            lastMinLength = meta.minDocumentLength
+            let frequency = Double(meta.maxTermFrequency)
+            let factor = parameters.lengthFactor(length: Int(meta.minDocumentLength), averageLength: average)
+            best = max(best, Double(weight) * frequency / (frequency + factor))
+        }
+        return best * Self.boundMargin
+    }
+}
