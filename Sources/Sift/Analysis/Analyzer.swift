@@ -172,10 +172,12 @@ public final class Analyzer {
             termID = Self.stopWordMarker
         } else if stopWordSet.find(folded) != nil {
             termID = Self.stopWordMarker
+        } else if folded.count > Tokenizer.maximumTokenBytes {
+            termID = Self.tooLongMarker  // compatibility folding can expand a word (U+FDFA)
         } else {
             scratch = folded
             stem(&scratch)
-            if scratch.isEmpty { scratch = folded }  // Porter stems `s` to nothing; keep the word
+            if scratch.isEmpty { scratch = folded }
             termID = terms.intern(scratch)
         }
         let slot = surfaceCache.intern(surface)
@@ -185,7 +187,10 @@ public final class Analyzer {
 
     private func stem(_ word: inout [UInt8]) {
         // Stemmers know English suffixes only; a word still holding non-ASCII letters after
-        // folding (Greek, Cyrillic, CJK…) is indexed as folded.
+        // folding (Greek, Cyrillic, CJK…) is indexed as folded. Words of one or two letters
+        // are kept as they are, as Porter's own C code and Lucene do: the published rules
+        // would make `us` (and `U.S.`) `u`, and `s` nothing.
+        guard word.count > 2 else { return }
         for byte in word where byte >= 0x80 { return }
         stemmer.stem(&word)
     }

@@ -55,11 +55,18 @@ struct Tokenizer {
             let (kind, length) = classify(at: index)
             switch kind {
             case .ideograph:
+                // One character a token, with any combining marks after it (a decomposed
+                // voiced kana `か` + U+3099 is the same word as `が`).
                 let start = index
                 index += length
+                while index < count {
+                    let (next, nextLength) = classify(at: index)
+                    guard next == .mark else { break }
+                    index += nextLength
+                }
                 buffer.removeAll(keepingCapacity: true)
                 buffer.append(contentsOf: input[start..<index])
-                return RawToken(start: start, end: index, isASCII: false, isTooLong: false)
+                return RawToken(start: start, end: index, isASCII: false, isTooLong: index - start > Self.maximumTokenBytes)
             case .letter, .digit:
                 return scanWord()
             default:
@@ -141,7 +148,8 @@ struct Tokenizer {
                         isTooLong: position - start > Self.maximumTokenBytes)
     }
 
-    /// Dotted acronyms of single ASCII letters: `U.S.`, `U.S`, `e.g.` → `us`, `us`, `eg`.
+    /// Dotted acronyms of single ASCII letters: `U.S.`, `U.S`, `e.g.` → `us`, `us`, `eg`. A
+    /// possessive after one (`U.S.’s`) belongs to it, as after any word.
     private mutating func scanAcronym() -> RawToken? {
         let count = input.count
         var position = index
@@ -157,10 +165,8 @@ struct Tokenizer {
                 position = afterLetter + 1
                 continue
             }
-            // The last letter must not run on into a word (`I.BM`).
-            if afterLetter < count && (isASCIIAlphanumeric(input[afterLetter]) || input[afterLetter] >= 0x80) {
-                return nil
-            }
+            // The last letter must not run on into a word (`I.BM`, `U.Sé`).
+            if wordContinues(at: afterLetter) { return nil }
             guard letters >= 2 else { return nil }
             buffer.removeAll(keepingCapacity: true)
             var scan = index
@@ -169,9 +175,43 @@ struct Tokenizer {
                 scan += 1
             }
             let start = index
+            var end = afterLetter
             // Consume a closing dot so it is not seen again; the token's range ends at the letter.
-            index = afterLetter < count && input[afterLetter] == UInt8(ascii: ".") ? afterLetter + 1 : afterLetter
-            return RawToken(start: start, end: afterLetter, isASCII: true, isTooLong: false)
+            var next = afterLetter < count && input[afterLetter] == UInt8(ascii: ".") ? afterLetter + 1 : afterLetter
+            if let possessiveEnd = possessive(at: next) {
+                end = possessiveEnd
+                next = possessiveEnd
+            }
+            index = next
+            return RawToken(start: start, end: end, isASCII: true, isTooLong: end - start > Self.maximumTokenBytes)
+        }
+    }
+
+    /// The end of an `'s` (any apostrophe) at `position` that closes a word, if there is one.
+    private func possessive(at position: Int) -> Int? {
+        guard position < input.count else { return nil }
+        var length = 0
+        if input[position] == UInt8(ascii: "'") {
+            length = 1
+        } else if input[position] >= 0x80, let (scalar, scalarLength) = UTF8Decoding.decode(input, at: position),
+                  Self.classify(scalar) == .apostrophe
+        {
+            length = scalarLength
+        }
+        guard length > 0, position + length < input.count, input[position + length] | 0x20 == UInt8(ascii: "s"),
+              !wordContinues(at: position + length + 1)
+        else { return nil }
+        return position + length + 1
+    }
+
+    /// True when the character at `position` would extend a word (a letter, digit or mark).
+    private func wordContinues(at position: Int) -> Bool {
+        guard position < input.count else { return false }
+        let byte = input[position]
+        if byte < 0x80 { return Self.asciiClass[Int(byte)] <= CharClass.digit.rawValue }
+        switch classify(at: position).kind {
+        case .letter, .digit, .mark, .ignorable: return true
+        default: return false
         }
     }
 
@@ -243,9 +283,16 @@ struct Tokenizer {
         switch value {
         case 0x2019, 0x02BC: return .apostrophe
         case 0x00AD, 0x200C, 0x200D, 0x2060: return .ignorable  // soft hyphen, joiners
-        case 0x3040...0x309F, 0x30A0...0x30FF, 0x31F0...0x31FF, 0xFF66...0xFF9F,  // kana
+        case 0xFF9E, 0xFF9F: return .mark  // half-width voiced sound marks join the kana before them
+        case 0x3040...0x309F, 0x30A0...0x30FF, 0x31F0...0x31FF, 0xFF66...0xFF9D,  // kana
              0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3FFFF:  // Han
-            return .ideograph
+            // Only the letters of these blocks are words: `・` (U+30FB) is punctuation and
+            // U+3099/U+309A are combining marks.
+            switch scalar.properties.generalCategory {
+            case .otherLetter, .modifierLetter, .letterNumber: return .ideograph
+            case .nonspacingMark, .spacingMark, .enclosingMark: return .mark
+            default: return .other
+            }
         default: break
         }
         switch scalar.properties.generalCategory {

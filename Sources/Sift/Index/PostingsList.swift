@@ -16,12 +16,18 @@ struct PostingsList: @unchecked Sendable {
     let positionsStart: Int
     let positions: UnsafeRawBufferPointer
     let segmentDocumentCount: Int
-    let path: String
+    /// The segment, for naming files in errors. Not retained: copying a list or a cursor in a
+    /// hot loop must not touch reference counts, and the reader keeps its segments alive
+    /// for as long as any query runs.
+    unowned(unsafe) let segment: SegmentReader
+
+    var path: String { segment.files[1].path }
+    var positionsPath: String { segment.files[2].path }
 
     init(segment: SegmentReader, entry: TermEntry) throws(IndexError) {
         let file = segment.postingsBytes
         bytes = UnsafeRawBufferPointer(rebasing: file[0..<(file.count - IndexFormat.trailerSize)])
-        path = segment.files[1].path
+        self.segment = segment
         documentFrequency = Int(entry.documentFrequency)
         blockCount = (documentFrequency + IndexFormat.blockSize - 1) / IndexFormat.blockSize
         let start = Int(clamping: entry.postingsOffset)
@@ -29,7 +35,7 @@ struct PostingsList: @unchecked Sendable {
               start >= IndexFormat.headerSize, start <= bytes.count,
               blockCount * IndexFormat.blockMetadataSize <= bytes.count - start
         else {
-            throw .corrupt(file: path, reason: "postings at \(entry.postingsOffset) for \(documentFrequency) documents lie outside the file")
+            throw .corrupt(file: segment.files[1].path, reason: "postings at \(entry.postingsOffset) for \(entry.documentFrequency) documents lie outside the file")
         }
         metadataStart = start
         dataStart = start + blockCount * IndexFormat.blockMetadataSize
@@ -238,7 +244,7 @@ struct PostingsCursor {
                 output.append(UInt32(position))
             }
         } catch {
-            throw .corrupt(file: list.path.replacingSuffix(".postings", with: ".positions"), reason: "positions: \(error.message)")
+            throw .corrupt(file: list.positionsPath, reason: "positions: \(error.message)")
         }
         positionSlot = slot + 1
         positionOffset = reader.offset
@@ -246,12 +252,6 @@ struct PostingsCursor {
 
 }
 
-extension String {
-    /// `self` with `suffix` replaced, for naming a segment's sibling file.
-    func replacingSuffix(_ suffix: String, with replacement: String) -> String {
-        hasSuffix(suffix) ? String(dropLast(suffix.count)) + replacement : self
-    }
-}
 
 /// Decoding buffers for one cursor: 128 documents and 128 frequencies. The owner (a scorer or
 /// a searcher's pool) frees them when no cursor uses them any more.

@@ -289,6 +289,10 @@ public final class Searcher {
                 case .nothing:
                     if clause.occur == .must { return .nothing }
                     continue
+                case .boolean(let nested) where clause.occur == .should && nested.allSatisfy({ $0.occur == .should }):
+                    // An OR inside an OR (a split word, a prefix, parentheses) is the same OR:
+                    // flattening keeps the common query on the fast path.
+                    compiled.append(contentsOf: nested)
                 default:
                     compiled.append(CompiledClause(occur: clause.occur, query: inner))
                 }
@@ -371,23 +375,8 @@ public final class Searcher {
     /// Term-at-a-time scoring of an OR of terms: contributions added per document in clause
     /// order, then the best k kept. Returns the number of matching documents.
     private func scoreTermAtATime(_ terms: [TermWeight], into top: inout TopK) throws(IndexError) -> Int {
-        for term in terms {
-            let factors = lengthFactors[term.field]!
-            for (index, segment) in reader.segments.enumerated() {
-                guard let found = try segment.lookup(term.key) else { continue }
-                let list = try segment.postings(at: found)
-                let base = reader.segmentBases[index]
-                for block in 0..<list.blockCount {
-                    let count = try list.decode(block: block, documents: blockDocuments.baseAddress!, frequencies: blockFrequencies.baseAddress!)
-                    for slot in 0..<count {
-                        let document = base + Int(blockDocuments[slot])
-                        let frequency = Float(blockFrequencies[slot])
-                        let contribution = term.weight * frequency / (frequency + factors[document])
-                        if scores[document] == 0 { touched.append(UInt32(document)) }
-                        scores[document] += contribution
-                    }
-                }
-            }
+        try scores.withUnsafeMutableBufferPointer { scores throws(IndexError) in
+            try accumulate(terms, into: scores)
         }
         for document in touched {
             top.insert(ScoredDocument(score: scores[Int(document)], document: document))
@@ -396,6 +385,29 @@ public final class Searcher {
         let matched = touched.count
         touched.removeAll(keepingCapacity: true)
         return matched
+    }
+
+    private func accumulate(_ terms: [TermWeight], into scores: UnsafeMutableBufferPointer<Float>) throws(IndexError) {
+        let documents = blockDocuments.baseAddress!
+        let frequencies = blockFrequencies.baseAddress!
+        for term in terms {
+            let factors = lengthFactors[term.field]!
+            for (index, segment) in reader.segments.enumerated() {
+                guard let found = try segment.lookup(term.key) else { continue }
+                let list = try segment.postings(at: found)
+                let base = reader.segmentBases[index]
+                for block in 0..<list.blockCount {
+                    let count = try list.decode(block: block, documents: documents, frequencies: frequencies)
+                    for slot in 0..<count {
+                        let document = base + Int(documents[slot])
+                        let frequency = Float(frequencies[slot])
+                        let contribution = term.weight * frequency / (frequency + factors[document])
+                        if scores[document] == 0 { touched.append(UInt32(document)) }
+                        scores[document] += contribution
+                    }
+                }
+            }
+        }
     }
 
     /// The scorer tree of a compiled query over one segment; nil when it cannot match there.
