@@ -13,7 +13,7 @@ let usage = """
                 [--corpus DIR] [--stemmer porter|porter2|none] [--iterations N] [--warmup N] [--json]
                 Default corpus: ../shared/data/bbc, or generated text when it is absent.
       index     Indexing throughput and peak memory over a folder, end to end (walk, read, analyze, write).
-                --corpus DIR [--unit file|paragraph|line] [--iterations N] [--json]
+                --corpus DIR [--unit file|paragraph|line] [--jobs N] [--memory-budget MB] [--iterations N] [--json]
       search    Query latency, one thread, in-process, after warm-up: p50/p90/p99 µs and queries/s.
                 --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--format text|json]
                 Queries are plain words by default (subject lines are prose, not query syntax).

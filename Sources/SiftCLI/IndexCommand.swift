@@ -5,7 +5,7 @@ enum IndexCommand {
     static let spec = CommandSpec(
         name: "index",
         overview: "Index the articles under one or more folders (replacing the index atomically).",
-        usage: "sift index DIR... [--index PATH] [--unit file|paragraph|line] [--include GLOB]... [--exclude GLOB]... [--stemmer porter|porter2|none] [--stopwords english|none|FILE] [--max-file-size BYTES]",
+        usage: "sift index DIR... [--index PATH] [--unit file|paragraph|line] [--include GLOB]... [--exclude GLOB]... [--stemmer porter|porter2|none] [--stopwords english|none|FILE] [--max-file-size BYTES] [--jobs N] [--memory-budget MB]",
         arguments: [("DIR", "Folders to index, walked recursively (hidden entries and symbolic links are skipped).")],
         options: [
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
@@ -15,6 +15,8 @@ enum IndexCommand {
             OptionSpec(names: ["--stemmer"], valueName: "porter|porter2|none", help: "Stemmer stored with the index (default: porter)."),
             OptionSpec(names: ["--stopwords"], valueName: "english|none|FILE", help: "Stop words stored with the index (default: english)."),
             OptionSpec(names: ["--max-file-size"], valueName: "BYTES", help: "Skip larger files with a warning (default: 67108864, 64 MiB)."),
+            OptionSpec(names: ["--jobs"], valueName: "N", help: "Threads for reading and analysis (default: the number of cores); the index is the same for any N."),
+            OptionSpec(names: ["--memory-budget"], valueName: "MB", help: "Postings held in memory before a partial segment is written and merged at the end (default: 512)."),
         ],
         discussion: "File kinds: .txt, .md, .html/.htm, .jsonl (one document per line: id, title, text|contents|body).")
 
@@ -23,7 +25,9 @@ enum IndexCommand {
         guard !parsed.positionals.isEmpty else { throw spec.usageError("missing folder to index (DIR)") }
         let configuration = try AnalyzeCommand.analyzerConfiguration(parsed, spec: spec)
         let unitName = try parsed.choice("--unit", default: "file", among: DocumentUnit.allCases.map(\.rawValue), spec: spec)
-        let maxFileSize = try parsed.integer("--max-file-size", default: IngestOptions.defaultMaxFileSize, range: 1...Int(Int32.max) * 4, spec: spec)
+        let maxFileSize = try parsed.integer("--max-file-size", default: IngestOptions.defaultMaxFileSize, range: 1...Int(UInt32.max), spec: spec)
+        let jobs = try parsed.integer("--jobs", default: ProcessInfoLite.coreCount, range: 1...256, spec: spec)
+        let budget = try parsed.integer("--memory-budget", default: 512, range: 16...1_048_576, spec: spec)
         let indexPath = parsed.value("--index") ?? "index-data"
         var options = IngestOptions()
         options.unit = DocumentUnit(rawValue: unitName)!
@@ -41,30 +45,26 @@ enum IndexCommand {
         }
         let writer: IndexWriter
         do {
-            writer = try IndexWriter(path: indexPath, configuration: configuration)
+            writer = try IndexWriter(path: indexPath, configuration: configuration, jobs: jobs, memoryBudget: budget << 20)
         } catch {
             throw mapIndexError(error)
         }
         var skipped = walk.skipped
         for skip in walk.skipped { Output.warning("skipped \(skip)") }
-        let extractor = DocumentExtractor(options: options)
         var progress = Progress(total: walk.candidates.count)
-        var bytesRead = 0
-        var filesIndexed = 0
-        for (number, file) in walk.candidates.enumerated() {
-            let (documents, fileSkips) = extractor.documents(from: file)
-            var wholeFileSkipped = false
-            for skip in fileSkips {
-                Output.warning("skipped \(skip)")
-                skipped.append(skip)
-                if case .badJSONLine = skip.reason {} else { wholeFileSkipped = true }
+        let ingest: FileIngestSummary
+        do {
+            ingest = try writer.addFiles(walk.candidates, extractor: DocumentExtractor(options: options)) { step in
+                progress.update(files: step.files, bytes: step.bytes, documents: step.documents)
             }
-            if !wholeFileSkipped { filesIndexed += 1 }
-            for document in documents { writer.add(document) }
-            bytesRead += file.size
-            progress.update(files: number + 1, bytes: bytesRead, documents: writer.documentCount)
+        } catch {
+            throw mapIndexError(error)
         }
         progress.finish()
+        for skip in ingest.skipped { Output.warning("skipped \(skip)") }
+        skipped += ingest.skipped
+        let filesIndexed = ingest.filesIndexed
+        let bytesRead = ingest.bytesRead
         if writer.documentCount == 0 {
             Output.warning("no documents found under \(parsed.positionals.joined(separator: ", ")); writing an empty index")
         }
@@ -161,3 +161,12 @@ enum Format {
         return (negative && integer != 0 ? "-" : "") + "\(whole)" + (decimals > 0 ? "." + fraction : "")
     }
 }
+
+/// The number of cores, without Foundation.
+enum ProcessInfoLite {
+    static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif

@@ -102,7 +102,9 @@ enum SearchCommand {
 
     static func openSearcher(_ indexPath: String) throws(CLIError) -> Searcher {
         do {
-            return Searcher(reader: try IndexReader(path: indexPath))
+            // One process per query: checking every checksum first costs little here and turns
+            // any damage into a clear error instead of a wrong answer.
+            return Searcher(reader: try IndexReader(path: indexPath, verifyChecksums: true))
         } catch {
             throw mapIndexError(error)
         }

@@ -18,9 +18,12 @@ public final class IndexReader: @unchecked Sendable {
     /// Indexed tokens over all documents.
     public let tokenCount: UInt64
 
-    /// Opens the index at `path`. With `verifyChecksums`, every byte of every file is checked
-    /// against its CRC-32C first (O(index size)); without it, sizes, headers and trailers are.
-    public init(path: String, verifyChecksums: Bool = true) throws(IndexError) {
+    /// Opens the index at `path`: O(segments), the files are mapped, not read. Sizes, headers
+    /// and checksum trailers are checked against the manifest (so truncated or swapped files
+    /// are caught), and every later read is bounds-checked. With `verifyChecksums`, every byte
+    /// of every file is also checked against its CRC-32C first (O(index size)), so a flipped
+    /// bit anywhere is reported before it can change an answer.
+    public init(path: String, verifyChecksums: Bool = false) throws(IndexError) {
         self.path = path
         let manifestPath = path + "/" + IndexFormat.manifestName
         // A writer may replace the manifest and delete old segments between our reading the
@@ -70,6 +73,13 @@ public final class IndexReader: @unchecked Sendable {
     public func document(_ document: Int) throws(IndexError) -> StoredDocument {
         let (segment, local) = locate(document)
         return try segments[segment].storedDocument(local)
+    }
+
+    /// The id and title of global document `document`, without copying its text.
+    func documentHeader(_ document: Int) throws(IndexError) -> (id: String, title: String) {
+        let (segment, local) = locate(document)
+        let stored = try segments[segment].storedDocument(local, includeText: false)
+        return (stored.id, stored.title)
     }
 
     /// `len(d)` of global document `document`.

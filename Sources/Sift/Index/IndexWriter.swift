@@ -1,32 +1,45 @@
+import Dispatch
+
 /// Builds an index folder from documents and commits it atomically.
 ///
-/// A writer holds the index's lock from `init` until it is released, so a second writer fails
-/// at once instead of interleaving. `commit()` writes the new segment's files under fresh
-/// names, syncs them, then renames a new manifest into place: a crash at any instant leaves
-/// either the previous index or the new one, never a mix. Today every commit replaces the
-/// whole index with the documents added since the writer was opened.
+/// A writer holds the index's lock from `init` until `close()`, so a second writer fails at
+/// once instead of interleaving. Documents are analyzed on `jobs` threads (the output does not
+/// depend on how many); when the buffered postings pass `memoryBudget`, they are written out as
+/// a partial segment, and `commit()` merges the partial segments into one. `commit()` writes
+/// the new segment under a fresh name, syncs it, then renames a new manifest into place: a crash
+/// at any instant leaves either the previous index or the new one, never a mix. Today every
+/// commit replaces the whole index with the documents added since the writer was opened.
 public final class IndexWriter {
     /// The index folder.
     public let path: String
     /// The analyzer settings stored with the index.
     public let configuration: AnalyzerConfiguration
+    /// Analysis threads.
+    public let jobs: Int
+    /// Bytes of buffered postings and stored text before a partial segment is written.
+    public let memoryBudget: Int
 
-    private let analyzer: Analyzer
+    private var workers: [AnalysisWorker]
     private var buffer = SegmentBuffer()
-    private var tokens: [AnalyzedToken] = []
-    private var titleTokens: [AnalyzedToken] = []
     /// Dictionary keys (text terms as they are, title terms behind `titleKeyPrefix`).
     private var keys = ByteInterner(capacity: 4096)
-    /// Analyzer term id → key id of that term in the text and in the title field (−1: not yet).
-    private var textKey: [Int32] = []
-    private var titleKey: [Int32] = []
+    /// Partial segments written when the buffer passed the budget, in document order.
+    private var flushed: [(segment: WrittenSegment, reader: SegmentReader)] = []
+    private var flushedDocuments = 0
     private var lock: FileLock?
 
     /// Opens (creating if needed) the index folder at `path` for writing and takes its lock.
-    public init(path: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration()) throws(IndexError) {
+    /// - Parameters:
+    ///   - jobs: analysis threads (default 1; `sift index` uses the core count).
+    ///   - memoryBudget: bytes of postings and stored text held before a partial segment is
+    ///     written (default 512 MiB).
+    public init(path: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration(), jobs: Int = 1,
+                memoryBudget: Int = 512 << 20) throws(IndexError) {
         self.path = path
         self.configuration = configuration
-        analyzer = Analyzer(configuration: configuration)
+        self.jobs = max(1, jobs)
+        self.memoryBudget = max(1 << 20, memoryBudget)
+        workers = (0..<max(1, jobs)).map { _ in AnalysisWorker(configuration: configuration) }
         do {
             try FileIO.makeDirectory(path)
         } catch {
@@ -43,68 +56,92 @@ public final class IndexWriter {
     }
 
     /// Documents added and not yet committed.
-    public var documentCount: Int { buffer.documentCount }
+    public var documentCount: Int { flushedDocuments + buffer.documentCount }
     /// Indexed tokens so far.
-    public var tokenCount: UInt64 { buffer.tokenCount }
+    public var tokenCount: UInt64 { flushed.reduce(buffer.tokenCount) { $0 + $1.segment.entry.tokenCount } }
+    /// Partial segments written so far because of the memory budget.
+    public var partialSegmentCount: Int { flushed.count }
 
-    /// Adds a document: analyzes its text and keeps id, title and text for display.
-    public func add(id: String, title: String, text: [UInt8]) {
-        tokens.removeAll(keepingCapacity: true)
-        titleTokens.removeAll(keepingCapacity: true)
-        text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
-        Array(title.utf8).withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &titleTokens) }
-        mapToKeys(&tokens, field: .text)
-        mapToKeys(&titleTokens, field: .title)
-        buffer.add(id: id, title: title, text: text, tokens: tokens, titleTokens: titleTokens)
-    }
-
-    /// Replaces analyzer term ids with dictionary key ids of `field`, interning new keys once.
-    private func mapToKeys(_ tokens: inout [AnalyzedToken], field: IndexField) {
-        let termCount = analyzer.termCount
-        if textKey.count < termCount {
-            textKey.append(contentsOf: repeatElement(-1, count: termCount - textKey.count))
-            titleKey.append(contentsOf: repeatElement(-1, count: termCount - titleKey.count))
-        }
-        for index in tokens.indices {
-            let term = Int(tokens[index].termID)
-            var key = field == .title ? titleKey[term] : textKey[term]
-            if key < 0 {
-                key = keys.intern(IndexFormat.key(analyzer.termBytes(Int32(term)), field: field))
-                if field == .title { titleKey[term] = key } else { textKey[term] = key }
-            }
-            tokens[index].termID = key
-        }
+    /// Adds a document: analyzes its text and title, and keeps id, title and text for display.
+    public func add(id: String, title: String, text: [UInt8]) throws(IndexError) {
+        try add(contentsOf: [SourceDocument(id: id, title: title, text: text)])
     }
 
     /// Adds a document from ingest.
-    public func add(_ document: SourceDocument) {
-        add(id: document.id, title: document.title, text: document.text)
+    public func add(_ document: SourceDocument) throws(IndexError) {
+        try add(contentsOf: [document])
+    }
+
+    /// Adds documents in order, analyzing them on `jobs` threads.
+    public func add(contentsOf documents: [SourceDocument]) throws(IndexError) {
+        guard !documents.isEmpty else { return }
+        let chunks = min(jobs, documents.count)
+        let chunkSize = (documents.count + chunks - 1) / chunks
+        if chunks == 1 {
+            workers[0].analyze(documents[...])
+        } else {
+            let workers = self.workers
+            DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                let start = chunk * chunkSize
+                let end = min(start + chunkSize, documents.count)
+                if start < end { workers[chunk].analyze(documents[start..<end]) }
+            }
+        }
+        for chunk in 0..<chunks {
+            let worker = workers[chunk]
+            worker.mapKeys(into: &keys)
+            for document in 0..<worker.documentCount {
+                let postings = worker.postingRange(document)
+                let positions = worker.positionRange(document)
+                buffer.add(storedRecord: worker.storedRecord(document), length: worker.lengths[document],
+                           titleLength: worker.titleLengths[document],
+                           keys: worker.globalKeys[postings], frequencies: worker.frequencies[postings],
+                           positions: worker.positions[positions])
+                if buffer.estimatedBytes >= memoryBudget { try flush() }
+            }
+            worker.reset()
+        }
+    }
+
+    /// Writes the buffer as a partial segment and empties it.
+    private func flush() throws(IndexError) {
+        guard buffer.documentCount > 0 else { return }
+        let written = try SegmentWriter.write(buffer, terms: keys, directory: path, prefix: "flush-")
+        let reader = try SegmentReader(directory: path, entry: written.entry, verifyChecksums: false)
+        flushed.append((written, reader))
+        flushedDocuments += buffer.documentCount
+        buffer = SegmentBuffer()
     }
 
     /// Writes the added documents as the index's only segment and makes it live atomically.
-    /// Returns the bytes written. The lock is kept; call `close()` (or drop the writer) to free it.
+    /// The lock is kept; call `close()` to free it.
     @discardableResult
     public func commit() throws(IndexError) -> CommitSummary {
-        let segment = SegmentWriter.write(buffer, terms: keys)
-        let manifest = Manifest(configuration: configuration, segments: [segment.entry])
-        var fileSizes: [(String, Int)] = []
-        do {
-            for (kind, bytes) in zip(IndexFormat.FileKind.segmentKinds, segment.files) {
-                let name = segment.entry.name + "." + kind.fileExtension
-                // Write beside, then rename: even a file of the same name (an identical
-                // rebuild) is replaced whole, never rewritten in place under a reader.
-                try FileIO.atomicReplace(path + "/" + name, with: bytes)
-                fileSizes.append((name, bytes.count))
+        let segment: WrittenSegment
+        if flushed.isEmpty {
+            segment = try SegmentWriter.write(buffer, terms: keys, directory: path)
+        } else {
+            try flush()
+            segment = try SegmentMerger.merge(flushed.map(\.reader), directory: path)
+            for partial in flushed {
+                for (name, _) in partial.segment.files { FileIO.remove(path + "/" + name) }
             }
-            let manifestBytes = manifest.encode()
+            flushed = []
+        }
+        let manifest = Manifest(configuration: configuration, segments: [segment.entry])
+        let manifestBytes = manifest.encode()
+        do {
             try FileIO.atomicReplace(path + "/" + IndexFormat.manifestName, with: manifestBytes)
-            fileSizes.append((IndexFormat.manifestName, manifestBytes.count))
         } catch {
             throw .io(error)
         }
-        removeUnreferencedFiles(keeping: Set(fileSizes.map(\.0)))
-        return CommitSummary(documentCount: buffer.documentCount, termCount: segment.termCount,
-                             postingCount: segment.postingCount, tokenCount: buffer.tokenCount, files: fileSizes)
+        let files = segment.files + [(IndexFormat.manifestName, manifestBytes.count)]
+        removeUnreferencedFiles(keeping: Set(files.map(\.0)))
+        let summary = CommitSummary(documentCount: Int(segment.entry.documentCount), termCount: segment.termCount,
+                                    postingCount: segment.postingCount, tokenCount: segment.entry.tokenCount, files: files)
+        buffer = SegmentBuffer()
+        flushedDocuments = 0
+        return summary
     }
 
     /// Releases the lock. The writer cannot be used afterwards.
@@ -117,7 +154,7 @@ public final class IndexWriter {
     private func removeUnreferencedFiles(keeping live: Set<String>) {
         guard let names = try? FileIO.listDirectory(path) else { return }
         for name in names where !live.contains(name) {
-            if name.hasPrefix("seg-") || name.hasSuffix(".tmp") {
+            if name.hasPrefix("seg-") || name.hasPrefix("flush-") || name.hasPrefix("building-") || name.hasSuffix(".tmp") {
                 FileIO.remove(path + "/" + name)
             }
         }
@@ -139,4 +176,112 @@ public struct CommitSummary: Sendable {
 
     /// Total bytes of the index files.
     public var byteCount: Int { files.reduce(0) { $0 + $1.1 } }
+}
+
+/// One analysis thread's state: its analyzer (whose caches persist across batches) and the
+/// analyzed documents of the current batch, postings grouped by key with worker-local ids.
+final class AnalysisWorker: @unchecked Sendable {
+    private let analyzer: Analyzer
+    private var tokens: [AnalyzedToken] = []
+    private var order: [Int] = []
+
+    // The current batch, flat.
+    private(set) var lengths: [UInt32] = []
+    private(set) var titleLengths: [UInt32] = []
+    /// Local key = analyzer term id · 2 + (1 for the title field).
+    private(set) var localKeys: [Int32] = []
+    private(set) var globalKeys: [Int32] = []
+    private(set) var frequencies: [UInt32] = []
+    private(set) var positions: [UInt32] = []
+    private var postingEnds: [Int] = []
+    private var positionEnds: [Int] = []
+    private var stored = ByteWriter()
+    private var storedEnds: [Int] = []
+    /// Local key → dictionary key id, −1 until first seen.
+    private var keyMap: [Int32] = []
+
+    init(configuration: AnalyzerConfiguration) {
+        analyzer = Analyzer(configuration: configuration)
+    }
+
+    var documentCount: Int { lengths.count }
+
+    func postingRange(_ document: Int) -> Range<Int> {
+        (document == 0 ? 0 : postingEnds[document - 1])..<postingEnds[document]
+    }
+
+    func positionRange(_ document: Int) -> Range<Int> {
+        (document == 0 ? 0 : positionEnds[document - 1])..<positionEnds[document]
+    }
+
+    func storedRecord(_ document: Int) -> ArraySlice<UInt8> {
+        stored.bytes[(document == 0 ? 0 : storedEnds[document - 1])..<storedEnds[document]]
+    }
+
+    func analyze(_ documents: ArraySlice<SourceDocument>) {
+        for document in documents {
+            tokens.removeAll(keepingCapacity: true)
+            document.text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
+            let textCount = tokens.count
+            Array(document.title.utf8).withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
+            lengths.append(UInt32(textCount))
+            titleLengths.append(UInt32(tokens.count - textCount))
+            for index in textCount..<tokens.count { tokens[index].termID = tokens[index].termID * 2 + 1 }
+            for index in 0..<textCount { tokens[index].termID = tokens[index].termID * 2 }
+            // Group by key, positions ascending within each key.
+            order.removeAll(keepingCapacity: true)
+            order.append(contentsOf: tokens.indices)
+            tokens.withUnsafeBufferPointer { tokens in
+                order.sort { tokens[$0].termID != tokens[$1].termID ? tokens[$0].termID < tokens[$1].termID : $0 < $1 }
+                var index = 0
+                while index < order.count {
+                    let key = tokens[order[index]].termID
+                    var end = index
+                    while end < order.count && tokens[order[end]].termID == key {
+                        positions.append(tokens[order[end]].position)
+                        end += 1
+                    }
+                    localKeys.append(key)
+                    frequencies.append(UInt32(end - index))
+                    index = end
+                }
+            }
+            postingEnds.append(localKeys.count)
+            positionEnds.append(positions.count)
+            stored.writeVarint(UInt64(document.id.utf8.count)); stored.write(bytes: document.id.utf8)
+            stored.writeVarint(UInt64(document.title.utf8.count)); stored.write(bytes: document.title.utf8)
+            stored.writeVarint(UInt64(document.text.count)); stored.write(bytes: document.text)
+            storedEnds.append(stored.count)
+        }
+    }
+
+    /// Resolves the batch's local keys to dictionary key ids, interning new keys (on the
+    /// writer's thread, in document order).
+    func mapKeys(into keys: inout ByteInterner) {
+        globalKeys.removeAll(keepingCapacity: true)
+        for local in localKeys {
+            let index = Int(local)
+            if index >= keyMap.count { keyMap.append(contentsOf: repeatElement(-1, count: index + 1 - keyMap.count)) }
+            var key = keyMap[index]
+            if key < 0 {
+                let field: IndexField = local & 1 == 1 ? .title : .text
+                key = keys.intern(IndexFormat.key(analyzer.termBytes(local >> 1), field: field))
+                keyMap[index] = key
+            }
+            globalKeys.append(key)
+        }
+    }
+
+    func reset() {
+        lengths.removeAll(keepingCapacity: true)
+        titleLengths.removeAll(keepingCapacity: true)
+        localKeys.removeAll(keepingCapacity: true)
+        globalKeys.removeAll(keepingCapacity: true)
+        frequencies.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+        postingEnds.removeAll(keepingCapacity: true)
+        positionEnds.removeAll(keepingCapacity: true)
+        stored.removeAll()
+        storedEnds.removeAll(keepingCapacity: true)
+    }
 }

@@ -198,7 +198,20 @@ final class SegmentReader: @unchecked Sendable {
     }
 
     /// The stored id, title and text of local document `document`.
-    func storedDocument(_ document: Int) throws(IndexError) -> StoredDocument {
+    /// The raw stored record of local document `document` (id, title, text as written), for
+    /// merging segments without decoding and re-encoding every field.
+    func storedRecord(_ document: Int) throws(IndexError) -> UnsafeRawBufferPointer {
+        let bytes = documentsBytes
+        let start = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: storedOffsetsStart + document * 8, as: UInt64.self)))
+        let end = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: storedOffsetsStart + document * 8 + 8, as: UInt64.self)))
+        guard start <= end, end <= bytes.count - IndexFormat.trailerSize - storedStart else {
+            throw .corrupt(file: files[3].path, reason: "stored document \(document) spans \(start)..<\(end), outside the file")
+        }
+        return UnsafeRawBufferPointer(rebasing: bytes[(storedStart + start)..<(storedStart + end)])
+    }
+
+    /// Without `includeText` only the id and title are decoded (what a hit list needs).
+    func storedDocument(_ document: Int, includeText: Bool = true) throws(IndexError) -> StoredDocument {
         let bytes = documentsBytes
         let path = files[3].path
         guard document >= 0, document < documentCount else {
@@ -215,9 +228,12 @@ final class SegmentReader: @unchecked Sendable {
             let id = try reader.readString()
             let title = try reader.readString()
             let textLength = try reader.readLength(limit: reader.remaining)
+            guard includeText else { return StoredDocument(id: id, title: title, text: []) }
             let text = Array(try reader.readBytes(textLength))
             guard reader.isAtEnd else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
             return StoredDocument(id: id, title: title, text: text)
+        } catch let error as IndexError {
+            throw error
         } catch {
             throw .corrupt(file: path, reason: "stored document \(document): \((error as? ByteReaderError)?.message ?? "\(error)")")
         }

@@ -25,6 +25,29 @@ struct SegmentBuffer {
     private var order: [Int] = []
     private var merged: [AnalyzedToken] = []
 
+    /// Adds a document whose postings are already grouped: one entry per distinct key, with
+    /// its positions back to back (what the parallel analysis workers produce).
+    mutating func add<Record: Collection>(storedRecord: Record, length: UInt32, titleLength: UInt32,
+                                          keys: ArraySlice<Int32>, frequencies: ArraySlice<UInt32>,
+                                          positions: ArraySlice<UInt32>) where Record.Element == UInt8 {
+        let document = UInt32(lengths.count)
+        lengths.append(length)
+        titleLengths.append(titleLength)
+        tokenCount += UInt64(length)
+        titleTokenCount += UInt64(titleLength)
+        stored.write(bytes: storedRecord)
+        storedOffsets.append(UInt64(stored.count))
+        postingTerm.append(contentsOf: keys)
+        postingDocument.append(contentsOf: repeatElement(document, count: keys.count))
+        postingFrequency.append(contentsOf: frequencies)
+        self.positions.append(contentsOf: positions)
+    }
+
+    /// Bytes this buffer holds, and the scratch writing it will need, for the memory budget.
+    var estimatedBytes: Int {
+        postingTerm.count * 20 + positions.count * 4 + stored.count + lengths.count * 24
+    }
+
     /// Adds one analyzed document; its number is the next ordinal. Token term ids are
     /// dictionary keys: text and title tokens never share a key, so one grouping serves both.
     mutating func add(id: String, title: String, text: [UInt8], tokens: [AnalyzedToken], titleTokens: [AnalyzedToken]) {
@@ -65,139 +88,251 @@ struct SegmentBuffer {
     }
 }
 
-/// The four files of a finished segment and their manifest entry.
+/// A finished segment: its manifest entry and what it holds, its files already in place.
 struct WrittenSegment {
     var entry: Manifest.Segment
     /// Distinct terms of the text field.
     var termCount: Int
     /// Term–document pairs of the text field.
     var postingCount: Int
-    /// File bytes in `IndexFormat.FileKind.segmentKinds` order.
-    var files: [[UInt8]]
+    /// File names and sizes, in `IndexFormat.FileKind.segmentKinds` order.
+    var files: [(String, Int)]
 }
 
-/// Encodes a `SegmentBuffer` into the segment file format (docs/FORMAT.md).
+/// Writes a `SegmentBuffer` as a segment (docs/FORMAT.md).
 enum SegmentWriter {
-    /// Builds the segment files. `terms` gives the dictionary key of each term id in the buffer.
-    static func write(_ buffer: SegmentBuffer, terms: ByteInterner) -> WrittenSegment {
+    /// Encodes the buffer into segment files in `directory`. `terms` gives the dictionary key
+    /// of each term id in the buffer.
+    static func write(_ buffer: SegmentBuffer, terms: ByteInterner, directory: String, prefix: String = "seg-") throws(IndexError) -> WrittenSegment {
         let termCount = terms.count
         // Counting sort of postings by term id; stable, so documents stay ascending.
-        var documentFrequency = [Int](repeating: 0, count: termCount)
-        for term in buffer.postingTerm { documentFrequency[Int(term)] += 1 }
-        var start = [Int](repeating: 0, count: termCount + 1)
-        for term in 0..<termCount { start[term + 1] = start[term] + documentFrequency[term] }
+        var start = [UInt32](repeating: 0, count: termCount + 1)
+        for term in buffer.postingTerm { start[Int(term) + 1] += 1 }
+        for term in 0..<termCount { start[term + 1] += start[term] }
         var cursor = start
-        var sorted = [Int](repeating: 0, count: buffer.postingTerm.count)
+        var sorted = [UInt32](repeating: 0, count: buffer.postingTerm.count)
         // Where each posting's positions begin in `buffer.positions`.
-        var positionStart = [Int](repeating: 0, count: buffer.postingTerm.count)
-        var runningPosition = 0
+        var positionStart = [UInt32](repeating: 0, count: buffer.postingTerm.count)
+        var runningPosition: UInt32 = 0
         for (index, term) in buffer.postingTerm.enumerated() {
-            sorted[cursor[Int(term)]] = index
+            sorted[Int(cursor[Int(term)])] = UInt32(index)
             cursor[Int(term)] += 1
             positionStart[index] = runningPosition
-            runningPosition += Int(buffer.postingFrequency[index])
+            runningPosition += buffer.postingFrequency[index]
         }
+        cursor = []
 
         // Terms in byte order, so the dictionary can be binary-searched and output is deterministic.
-        var termOrder = (0..<termCount).filter { documentFrequency[$0] > 0 }.map { Int32($0) }
+        var termOrder = (0..<termCount).filter { start[$0 + 1] > start[$0] }.map { Int32($0) }
         termOrder.sort { terms.bytes($0).lexicographicallyPrecedes(terms.bytes($1)) }
 
-        var termsFile = IndexFormat.beginFile(.terms)
-        var postingsFile = IndexFormat.beginFile(.postings, capacity: buffer.postingTerm.count * 3)
-        var positionsFile = IndexFormat.beginFile(.positions, capacity: buffer.positions.count * 2)
-
-        var entries = ByteWriter(capacity: termOrder.count * IndexFormat.termEntrySize)
-        var blob = ByteWriter()
-        var blobOffsets: [UInt32] = [0]
-        var gaps = [UInt32](repeating: 0, count: IndexFormat.blockSize)
-        var frequencies = [UInt32](repeating: 0, count: IndexFormat.blockSize)
-        var blockData = ByteWriter()
-
-        var textTermCount = 0
-        var textPostingCount = 0
+        var encoder = try SegmentEncoder(directory: directory, lengths: buffer.lengths, titleLengths: buffer.titleLengths,
+                                         tokenCount: buffer.tokenCount, titleTokenCount: buffer.titleTokenCount)
+        var postings = PostingsBuilder()
         for term in termOrder {
-            if IndexFormat.field(ofKey: terms.bytes(term)) == .text {
-                textTermCount += 1
-                textPostingCount += documentFrequency[Int(term)]
+            postings.removeAll()
+            for posting in sorted[Int(start[Int(term)])..<Int(start[Int(term) + 1])] {
+                let index = Int(posting)
+                let frequency = buffer.postingFrequency[index]
+                let first = Int(positionStart[index])
+                postings.append(document: buffer.postingDocument[index], positions: buffer.positions[first..<(first + Int(frequency))])
             }
-            blob.write(bytes: terms.bytes(term))
-            blobOffsets.append(UInt32(blob.count))
-            let postings = sorted[start[Int(term)]..<start[Int(term) + 1]]
-            let fieldLengths = IndexFormat.field(ofKey: terms.bytes(term)) == .title ? buffer.titleLengths : buffer.lengths
-            let frequency = postings.count
-            let blockCount = (frequency + IndexFormat.blockSize - 1) / IndexFormat.blockSize
-            let postingsOffset = UInt64(postingsFile.count)
-            let positionsOffset = UInt64(positionsFile.count)
-            var totalTermFrequency: UInt64 = 0
-            var maxTermFrequency: UInt32 = 0
-            var previousDocument: UInt32 = 0
-            blockData = ByteWriter(capacity: frequency * 2)
-            var metadata = ByteWriter(capacity: blockCount * IndexFormat.blockMetadataSize)
-            var blockStart = postings.startIndex
-            while blockStart < postings.endIndex {
-                let blockEnd = min(blockStart + IndexFormat.blockSize, postings.endIndex)
-                let count = blockEnd - blockStart
-                let positionsStart = UInt32(UInt64(positionsFile.count) - positionsOffset)
-                var blockMaxFrequency: UInt32 = 0
-                var blockMinLength = UInt32.max
-                for (slot, posting) in postings[blockStart..<blockEnd].enumerated() {
-                    let document = buffer.postingDocument[posting]
-                    let termFrequency = buffer.postingFrequency[posting]
-                    gaps[slot] = document - previousDocument
-                    frequencies[slot] = termFrequency
-                    previousDocument = document
-                    blockMaxFrequency = max(blockMaxFrequency, termFrequency)
-                    blockMinLength = min(blockMinLength, fieldLengths[Int(document)])
-                    totalTermFrequency += UInt64(termFrequency)
-                    // Positions: deltas within the document, first one from 0.
-                    var previousPosition: UInt32 = 0
-                    let first = positionStart[posting]
-                    for index in first..<(first + Int(termFrequency)) {
-                        let position = buffer.positions[index]
-                        positionsFile.writeVarint(UInt64(position - previousPosition))
-                        previousPosition = position
-                    }
-                }
-                if count == IndexFormat.blockSize {
-                    // Full block: bit-packed gaps and (frequency - 1), one width each.
-                    var gapWidth = 0
-                    var frequencyWidth = 0
-                    for slot in 0..<count {
-                        frequencies[slot] -= 1
-                        gapWidth = max(gapWidth, BitPacking.width(of: gaps[slot]))
-                        frequencyWidth = max(frequencyWidth, BitPacking.width(of: frequencies[slot]))
-                    }
-                    blockData.write(UInt8(gapWidth))
-                    blockData.write(UInt8(frequencyWidth))
-                    gaps.withUnsafeBufferPointer { BitPacking.pack($0, width: gapWidth, into: &blockData) }
-                    frequencies.withUnsafeBufferPointer { BitPacking.pack($0, width: frequencyWidth, into: &blockData) }
-                } else {
-                    // The last, partial block: varint pairs.
-                    for slot in 0..<count {
-                        blockData.writeVarint(UInt64(gaps[slot]))
-                        blockData.writeVarint(UInt64(frequencies[slot]))
-                    }
-                }
-                maxTermFrequency = max(maxTermFrequency, blockMaxFrequency)
-                metadata.write(previousDocument)
-                metadata.write(UInt32(blockData.count))
-                metadata.write(positionsStart)
-                metadata.write(blockMaxFrequency)
-                metadata.write(blockMinLength)
-                blockStart = blockEnd
-            }
-            postingsFile.write(bytes: metadata.bytes)
-            postingsFile.write(bytes: blockData.bytes)
-
-            entries.write(UInt32(frequency))
-            entries.write(maxTermFrequency)
-            entries.write(totalTermFrequency)
-            entries.write(postingsOffset)
-            entries.write(positionsOffset)
+            try encoder.addTerm(terms.bytes(term), postings: postings)
         }
+        for document in 0..<buffer.documentCount {
+            let range = Int(buffer.storedOffsets[document])..<Int(buffer.storedOffsets[document + 1])
+            try encoder.addStoredRecord(buffer.stored.bytes[range])
+        }
+        return try encoder.finish(prefix: prefix)
+    }
+}
 
+/// One term's postings gathered for encoding: documents ascending, positions back to back.
+struct PostingsBuilder {
+    var documents: [UInt32] = []
+    var frequencies: [UInt32] = []
+    var positions: [UInt32] = []
+
+    mutating func removeAll() {
+        documents.removeAll(keepingCapacity: true)
+        frequencies.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+    }
+
+    mutating func append<C: Collection>(document: UInt32, positions newPositions: C) where C.Element == UInt32 {
+        documents.append(document)
+        frequencies.append(UInt32(newPositions.count))
+        positions.append(contentsOf: newPositions)
+    }
+
+    var count: Int { documents.count }
+}
+
+/// Streams a segment's files to disk: terms in byte order with their postings, then the
+/// stored records in document order. Every file is written under a temporary name with a
+/// running CRC-32C, and renamed to the segment's content-derived name by `finish()` — so a
+/// segment far larger than memory can be written (merges) and no live file is ever touched.
+struct SegmentEncoder {
+    private let directory: String
+    private let temporaryStem: String
+    private let lengths: [UInt32]
+    private let titleLengths: [UInt32]
+    private let tokenCount: UInt64
+    private let titleTokenCount: UInt64
+
+    private var postingsFile: FileSink
+    private var positionsFile: FileSink
+    private var storedFile: FileSink
+    private var storedOffsets: [UInt64] = [0]
+    private var storedSize: UInt64 = 0
+
+    private var blob = ByteWriter()
+    private var blobOffsets: [UInt32] = [0]
+    private var entries = ByteWriter()
+    private var termCount = 0
+    private var textTermCount = 0
+    private var textPostingCount = 0
+
+    // Scratch for one term.
+    private var gaps = [UInt32](repeating: 0, count: IndexFormat.blockSize)
+    private var frequencies = [UInt32](repeating: 0, count: IndexFormat.blockSize)
+    private var blockData = ByteWriter()
+    private var metadata = ByteWriter()
+    private var positionBytes = ByteWriter()
+
+    nonisolated(unsafe) private static var serial = 0
+
+    init(directory: String, lengths: [UInt32], titleLengths: [UInt32], tokenCount: UInt64, titleTokenCount: UInt64) throws(IndexError) {
+        self.directory = directory
+        self.lengths = lengths
+        self.titleLengths = titleLengths
+        self.tokenCount = tokenCount
+        self.titleTokenCount = titleTokenCount
+        Self.serial += 1
+        temporaryStem = directory + "/building-\(getpid())-\(Self.serial)"
+        do {
+            postingsFile = try FileSink(path: temporaryStem + ".postings.tmp", kind: .postings)
+            positionsFile = try FileSink(path: temporaryStem + ".positions.tmp", kind: .positions)
+            storedFile = try FileSink(path: temporaryStem + ".stored.tmp", kind: nil)
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    /// Adds a term (its dictionary key) and its postings; keys must come in ascending byte order.
+    mutating func addTerm<C: Collection>(_ key: C, postings: PostingsBuilder) throws(IndexError) where C.Element == UInt8 {
+        let field = IndexFormat.field(ofKey: key)
+        if field == .text {
+            textTermCount += 1
+            textPostingCount += postings.count
+        }
+        termCount += 1
+        blob.write(bytes: key)
+        blobOffsets.append(UInt32(blob.count))
+        let fieldLengths = field == .title ? titleLengths : lengths
+        let count = postings.count
+        let blockCount = (count + IndexFormat.blockSize - 1) / IndexFormat.blockSize
+        let postingsOffset = UInt64(postingsFile.count)
+        let positionsOffset = UInt64(positionsFile.count)
+        var totalTermFrequency: UInt64 = 0
+        var maxTermFrequency: UInt32 = 0
+        var previousDocument: UInt32 = 0
+        blockData.removeAll()
+        metadata.removeAll()
+        positionBytes.removeAll()
+        var positionIndex = 0
+        var blockStart = 0
+        while blockStart < count {
+            let blockEnd = min(blockStart + IndexFormat.blockSize, count)
+            let blockPositionsStart = UInt32(positionBytes.count)
+            var blockMaxFrequency: UInt32 = 0
+            var blockMinLength = UInt32.max
+            for posting in blockStart..<blockEnd {
+                let slot = posting - blockStart
+                let document = postings.documents[posting]
+                let termFrequency = postings.frequencies[posting]
+                gaps[slot] = document &- previousDocument
+                frequencies[slot] = termFrequency
+                previousDocument = document
+                blockMaxFrequency = max(blockMaxFrequency, termFrequency)
+                blockMinLength = min(blockMinLength, fieldLengths[Int(document)])
+                totalTermFrequency += UInt64(termFrequency)
+                // Positions: deltas within the document, the first from 0.
+                var previousPosition: UInt32 = 0
+                for _ in 0..<Int(termFrequency) {
+                    let position = postings.positions[positionIndex]
+                    positionBytes.writeVarint(UInt64(position &- previousPosition))
+                    previousPosition = position
+                    positionIndex += 1
+                }
+            }
+            let blockCount = blockEnd - blockStart
+            if blockCount == IndexFormat.blockSize {
+                // Full block: bit-packed gaps and (frequency − 1), one width each.
+                var gapWidth = 0
+                var frequencyWidth = 0
+                for slot in 0..<blockCount {
+                    frequencies[slot] -= 1
+                    gapWidth = max(gapWidth, BitPacking.width(of: gaps[slot]))
+                    frequencyWidth = max(frequencyWidth, BitPacking.width(of: frequencies[slot]))
+                }
+                blockData.write(UInt8(gapWidth))
+                blockData.write(UInt8(frequencyWidth))
+                gaps.withUnsafeBufferPointer { BitPacking.pack($0, width: gapWidth, into: &blockData) }
+                frequencies.withUnsafeBufferPointer { BitPacking.pack($0, width: frequencyWidth, into: &blockData) }
+            } else {
+                // The last, partial block: varint pairs.
+                for slot in 0..<blockCount {
+                    blockData.writeVarint(UInt64(gaps[slot]))
+                    blockData.writeVarint(UInt64(frequencies[slot]))
+                }
+            }
+            maxTermFrequency = max(maxTermFrequency, blockMaxFrequency)
+            metadata.write(previousDocument)
+            metadata.write(UInt32(blockData.count))
+            metadata.write(blockPositionsStart)
+            metadata.write(blockMaxFrequency)
+            metadata.write(blockMinLength)
+            blockStart = blockEnd
+        }
+        _ = blockCount
+        do {
+            try postingsFile.write(metadata.bytes)
+            try postingsFile.write(blockData.bytes)
+            try positionsFile.write(positionBytes.bytes)
+        } catch {
+            throw .io(error)
+        }
+        entries.write(UInt32(count))
+        entries.write(maxTermFrequency)
+        entries.write(totalTermFrequency)
+        entries.write(postingsOffset)
+        entries.write(positionsOffset)
+    }
+
+    /// Adds the next document's stored record (id, title, text as length-prefixed strings).
+    mutating func addStoredRecord<C: Collection>(_ record: C) throws(IndexError) where C.Element == UInt8 {
+        do {
+            try storedFile.write(record)
+        } catch {
+            throw .io(error)
+        }
+        storedSize += UInt64(record.count)
+        storedOffsets.append(storedSize)
+    }
+
+    /// Writes the terms and documents files, closes everything, and renames the files to the
+    /// segment's name. Returns its manifest entry.
+    /// `prefix` is `seg-` for segments a manifest will name, `flush-` for the partial segments
+    /// of a memory-bounded build (never confused with live files, removed after the merge).
+    mutating func finish(prefix: String = "seg-") throws(IndexError) -> WrittenSegment {
+        let documentCount = lengths.count
+        guard storedOffsets.count == documentCount + 1 else {
+            preconditionFailure("a segment needs a stored record for each of its \(documentCount) documents")
+        }
         // Terms file: counts, then offsets into the term blob, the blob, and the entries.
-        termsFile.write(UInt32(termOrder.count))
+        var termsFile = IndexFormat.beginFile(.terms, capacity: blob.count + entries.count + blobOffsets.count * 4 + 32)
+        termsFile.write(UInt32(termCount))
         termsFile.write(UInt32(0))
         let offsetsPatch = termsFile.count
         termsFile.write(UInt64(0))  // blob offset, patched below
@@ -210,42 +345,67 @@ enum SegmentWriter {
         termsFile.write(bytes: entries.bytes)
         termsFile.patch(UInt64(blobOffset), at: offsetsPatch)
         termsFile.patch(UInt64(entriesOffset), at: offsetsPatch + 8)
+        let termsBytes = IndexFormat.finishFile(&termsFile)
 
-        // Documents file: count, text lengths, title lengths, stored-record offsets, records.
-        var documentsFile = IndexFormat.beginFile(.documents, capacity: buffer.stored.count + buffer.documentCount * 16)
-        documentsFile.write(UInt32(buffer.documentCount))
-        documentsFile.write(UInt32(0))
-        let storedPatch = documentsFile.count
-        documentsFile.write(UInt64(0))  // stored records offset, patched below
-        for length in buffer.lengths { documentsFile.write(length) }
-        for length in buffer.titleLengths { documentsFile.write(length) }
-        documentsFile.pad(to: 8)
-        for offset in buffer.storedOffsets { documentsFile.write(offset) }
-        let storedOffset = documentsFile.count
-        documentsFile.write(bytes: buffer.stored.bytes)
-        documentsFile.patch(UInt64(storedOffset), at: storedPatch)
+        do throws(FileError) {
+            // Documents file: count, text lengths, title lengths, stored-record offsets, records
+            // (copied from the temporary stored file).
+            var header = IndexFormat.beginFile(.documents, capacity: documentCount * 16 + 32)
+            header.write(UInt32(documentCount))
+            header.write(UInt32(0))
+            let storedPatch = header.count
+            header.write(UInt64(0))
+            for length in lengths { header.write(length) }
+            for length in titleLengths { header.write(length) }
+            header.pad(to: 8)
+            for offset in storedOffsets { header.write(offset) }
+            header.patch(UInt64(header.count), at: storedPatch)
+            var documentsFile = try FileSink(path: temporaryStem + ".docs.tmp", kind: nil)
+            try documentsFile.write(header.bytes)
+            try storedFile.closeForReading()
+            try storedFile.copy(into: &documentsFile)
+            storedFile.remove()
+            let documentsInfo = try documentsFile.finish()
+            let postingsInfo = try postingsFile.finish()
+            let positionsInfo = try positionsFile.finish()
+            let termsPath = temporaryStem + ".terms.tmp"
+            try FileIO.writeAndSync(termsBytes, to: termsPath)
+            let termsInfo = Manifest.FileInfo(size: UInt64(termsBytes.count), checksum: CRC32C.checksum(Array(termsBytes.dropLast(4))))
 
-        let files = [
-            IndexFormat.finishFile(&termsFile),
-            IndexFormat.finishFile(&postingsFile),
-            IndexFormat.finishFile(&positionsFile),
-            IndexFormat.finishFile(&documentsFile),
-        ]
-        let infos = files.map { file in
-            Manifest.FileInfo(
-                size: UInt64(file.count),
-                checksum: UInt32(littleEndian: file.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: file.count - 4, as: UInt32.self) }))
+            let infos = [termsInfo, postingsInfo, positionsInfo, documentsInfo]
+            let name = SegmentWriter.segmentName(infos, prefix: prefix)
+            let temporaries = [termsPath, postingsFile.path, positionsFile.path, documentsFile.path]
+            var files: [(String, Int)] = []
+            for (kind, (temporary, info)) in zip(IndexFormat.FileKind.segmentKinds, zip(temporaries, infos)) {
+                let fileName = name + "." + kind.fileExtension
+                guard rename(temporary, directory + "/" + fileName) == 0 else {
+                    throw FileError(path: directory + "/" + fileName, operation: "rename", code: errno)
+                }
+                files.append((fileName, Int(info.size)))
+            }
+            try FileIO.syncDirectory(directory)
+            return WrittenSegment(
+                entry: Manifest.Segment(name: name, documentCount: UInt32(documentCount), tokenCount: tokenCount,
+                                        titleTokenCount: titleTokenCount, files: infos),
+                termCount: textTermCount, postingCount: textPostingCount, files: files)
+        } catch {
+            throw .io(error)
         }
-        return WrittenSegment(
-            entry: Manifest.Segment(name: segmentName(infos), documentCount: UInt32(buffer.documentCount),
-                                    tokenCount: buffer.tokenCount, titleTokenCount: buffer.titleTokenCount, files: infos),
-            termCount: textTermCount, postingCount: textPostingCount, files: files)
     }
 
+    /// Removes the temporary files (after a failure).
+    func abandon() {
+        for suffix in [".postings.tmp", ".positions.tmp", ".stored.tmp", ".docs.tmp", ".terms.tmp"] {
+            FileIO.remove(temporaryStem + suffix)
+        }
+    }
+}
+
+extension SegmentWriter {
     /// A name derived from the files' contents: the same documents give the same name (so a
     /// rebuild of unchanged input rewrites nothing), different ones a different name (so a
     /// commit never overwrites a file the live manifest uses).
-    static func segmentName(_ infos: [Manifest.FileInfo]) -> String {
+    static func segmentName(_ infos: [Manifest.FileInfo], prefix: String = "seg-") -> String {
         var key = ByteWriter()
         for info in infos {
             key.write(info.size)
@@ -253,6 +413,12 @@ enum SegmentWriter {
         }
         let hash = key.bytes.withUnsafeBufferPointer { ByteInterner.hash($0) }
         let digits = String(hash, radix: 16)
-        return "seg-" + String(repeating: "0", count: 16 - digits.count) + digits
+        return prefix + String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -197,7 +197,7 @@ public final class Searcher {
         }
         var hits: [SearchHit] = []
         for (rank, scored) in top.sorted().enumerated() where rank >= options.offset {
-            let stored = try reader.document(Int(scored.document))
+            let stored = try reader.documentHeader(Int(scored.document))
             hits.append(SearchHit(rank: rank + 1, document: Int(scored.document), score: scored.score,
                                   id: stored.id, title: stored.title))
         }

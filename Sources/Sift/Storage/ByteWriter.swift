@@ -6,6 +6,9 @@ struct ByteWriter {
 
     var count: Int { bytes.count }
 
+    /// Empties the buffer, keeping its capacity for the next use.
+    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+
     mutating func write(_ value: UInt8) { bytes.append(value) }
 
     mutating func write(_ value: UInt16) { writeLittleEndian(value) }

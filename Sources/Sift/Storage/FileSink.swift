@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file written front to back through a 1 MiB buffer, with a running CRC-32C, so files far
+/// larger than memory (merged segments) can be written and checksummed in one pass.
+struct FileSink {
+    let path: String
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    /// Bytes written so far (including buffered ones).
+    private(set) var count = 0
+    private var crc: UInt32 = 0
+    private static let bufferSize = 1 << 20
+
+    /// Creates (or truncates) `path`; with a kind, starts it with that kind's header.
+    init(path: String, kind: IndexFormat.FileKind?) throws(FileError) {
+        self.path = path
+        fd = try FileIO.open(path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+        buffer.reserveCapacity(Self.bufferSize)
+        if let kind {
+            var header = IndexFormat.beginFile(kind)
+            try write(header.bytes)
+            header = ByteWriter()
+        }
+    }
+
+    mutating func write<C: Collection>(_ bytes: C) throws(FileError) where C.Element == UInt8 {
+        buffer.append(contentsOf: bytes)
+        count += bytes.count
+        if buffer.count >= Self.bufferSize { try flush() }
+    }
+
+    private mutating func flush() throws(FileError) {
+        crc = buffer.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) }
+        var written = 0
+        while written < buffer.count {
+            let result = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, operation: "write", code: errno)
+            }
+            written += result
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Appends the CRC-32C of everything written, syncs and closes: the file is complete.
+    mutating func finish() throws(FileError) -> Manifest.FileInfo {
+        try flush()
+        let checksum = crc
+        var trailer = ByteWriter()
+        trailer.write(checksum)
+        buffer.append(contentsOf: trailer.bytes)
+        count += 4
+        try flush()
+        try close(sync: true)
+        return Manifest.FileInfo(size: UInt64(count), checksum: checksum)
+    }
+
+    /// Flushes and closes without a trailer, for a scratch file that is read back (`copy`).
+    mutating func closeForReading() throws(FileError) {
+        try flush()
+        try close(sync: false)
+    }
+
+    private mutating func close(sync: Bool) throws(FileError) {
+        guard fd >= 0 else { return }
+        defer {
+            _ = Glibc.close(fd)
+            fd = -1
+        }
+        if sync && fsync(fd) != 0 { throw FileError(path: path, operation: "sync", code: errno) }
+    }
+
+    /// Appends this (closed) file's bytes to `other`, a chunk at a time.
+    func copy(into other: inout FileSink) throws(FileError) {
+        let input = try FileIO.open(path, flags: O_RDONLY)
+        defer { _ = Glibc.close(input) }
+        var chunk = [UInt8](repeating: 0, count: Self.bufferSize)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(input, $0.baseAddress!, $0.count) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, operation: "read", code: errno)
+            }
+            if got == 0 { break }
+            try other.write(chunk[0..<got])
+        }
+    }
+
+    func remove() {
+        FileIO.remove(path)
+    }
+}
