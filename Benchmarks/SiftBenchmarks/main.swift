@@ -17,6 +17,12 @@ let usage = """
       search    Query latency, one thread, in-process, after warm-up: p50/p90/p99 µs and queries/s.
                 --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--format text|json]
                 Queries are plain words by default (subject lines are prose, not query syntax).
+      open      Time to open an index (map files, read the manifest): p50/p90/p99 µs.
+                --index PATH [--repeat N] [--verify] [--json]
+      generate  A deterministic synthetic corpus (JSONL): Zipf vocabulary of 200,000 words, s = 1.1,
+                about 100 tokens a document; with --queries-out DIR, query sets per class
+                (term1, or2, and2, or5, phrase, prefix).
+                --docs N --seed S --out FILE.jsonl [--queries-out DIR] [--queries N]
       subject-queries
                 Writes a query set (id<TAB>text) from the Subject: lines of a news corpus to stdout.
                 --corpus DIR [--count N] [--seed S]
@@ -40,6 +46,8 @@ func runBench() -> Int32 {
         case "index": try IndexBenchmark.run(arguments.dropFirst(2))
         case "search": try SearchBenchmark.run(arguments.dropFirst(2))
         case "subject-queries": try SubjectQueries.run(arguments.dropFirst(2))
+        case "generate": try CorpusGenerator.run(arguments.dropFirst(2))
+        case "open": try OpenBenchmark.run(arguments.dropFirst(2))
         default: throw BenchError.usage("unknown benchmark '\(arguments[1])'")
         }
         return 0
