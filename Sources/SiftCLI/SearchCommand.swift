@@ -5,7 +5,7 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search",
         overview: "Search the index with the query language, ranked by BM25.",
-        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--queries FILE.tsv] [--run-tag TAG] [--max-expansions N] [--syntax query|plain] [QUERY...]",
+        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--queries FILE.tsv] [--run-tag TAG] [--max-expansions N] [--syntax query|plain] [QUERY...]",
         arguments: [("QUERY", "The query (words joined with spaces): terms, +required, -excluded, AND/OR/NOT, ( ), \"phrases\"~N, prefix*, title:…, term^boost.")],
         options: [
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
@@ -19,6 +19,8 @@ enum SearchCommand {
             OptionSpec(names: ["--queries"], valueName: "FILE.tsv", help: "Run every line 'id<TAB>query' of FILE instead of QUERY."),
             OptionSpec(names: ["--run-tag"], valueName: "TAG", help: "Last column of TREC output (default: sift)."),
             OptionSpec(names: ["--max-expansions"], valueName: "N", help: "Most terms a prefix expands to (default: 128; the most frequent are kept)."),
+            OptionSpec(names: ["--count"], valueName: nil, help: "Count every match, so the total is exact (by default ranking skips documents that cannot make the top k, and the total is a lower bound)."),
+            OptionSpec(names: ["--exhaustive"], valueName: nil, help: "Score every matching document (no pruning), to verify that pruning changes nothing."),
             OptionSpec(names: ["--syntax"], valueName: "query|plain", help: "Read queries in the query language (default) or as plain words (no operators)."),
             OptionSpec(names: ["--snippet-length"], valueName: "N", help: "Longest snippet in bytes (default: 200)."),
         ])
@@ -96,7 +98,8 @@ enum SearchCommand {
         }
         let options = SearchOptions(limit: limit, offset: offset, bm25: BM25Parameters(k1: k1, b: b),
                                     defaultOperator: mode == "all" ? .and : .or, maxExpansions: maxExpansions,
-                                    syntax: QuerySyntax(rawValue: syntax)!)
+                                    syntax: QuerySyntax(rawValue: syntax)!, exhaustive: parsed.flag("--exhaustive"),
+                                    countTotalHits: parsed.flag("--count"))
         return Settings(options: options, format: format, explain: parsed.flag("--explain"), runTag: runTag, snippetLength: snippetLength)
     }
 
@@ -125,7 +128,8 @@ enum SearchCommand {
             }
         }
         let offset = settings.options.offset
-        let shown = results.hits.isEmpty ? "No hits" : "Hits \(offset + 1)–\(offset + results.hits.count) of \(results.totalHits)"
+        let total = results.totalHitsIsExact ? "\(results.totalHits)" : "at least \(results.totalHits)"
+        let shown = results.hits.isEmpty ? "No hits" : "Hits \(offset + 1)–\(offset + results.hits.count) of \(total)"
         Output.line("\(shown) for '\(query.text)' (\(Format.fixed(Double(micros) / 1000, decimals: 2)) ms)")
         if batch { Output.line("") }
     }
@@ -180,6 +184,7 @@ enum SearchCommand {
         var pairs: [(String, String)] = []
         if batch { pairs.append(("id", JSON.string(query.id))) }
         pairs += [("query", JSON.string(query.text)), ("totalHits", "\(results.totalHits)"),
+                  ("totalHitsExact", results.totalHitsIsExact ? "true" : "false"),
                   ("tookMicroseconds", "\(micros)"), ("hits", JSON.array(items))]
         if !results.notes.isEmpty { pairs.append(("notes", JSON.array(results.notes.map { JSON.string($0.message) }))) }
         return JSON.object(pairs)

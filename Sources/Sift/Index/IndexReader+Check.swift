@@ -48,8 +48,9 @@ extension IndexReader {
                 throw .corrupt(file: documentsPath, reason: "\(field) lengths add up to \(lengthSum), the manifest says \(segment.tokenCount(of: field)) tokens")
             }
         }
+        var stored = StoredFieldsReader(segment.storedFields)
         for document in 0..<segment.documentCount {
-            _ = try segment.storedDocument(document)
+            _ = try stored.document(document)
             report.documentCount += 1
         }
 
@@ -59,8 +60,10 @@ extension IndexReader {
         var expectedPositionsOffset = IndexFormat.headerSize
         var occurrenceSum: [IndexField: UInt64] = [.text: 0, .title: 0]
         var previousTerm: [UInt8]? = nil
-        for index in 0..<segment.termCount {
-            let term = Array(try segment.term(at: index))
+        var terms = try segment.terms()
+        var index = -1
+        while let (term, entry) = try terms.next() {
+            index += 1
             if let previousTerm, !previousTerm.lexicographicallyPrecedes(term) {
                 throw .corrupt(file: termsPath, reason: "term \(index) is not after term \(index - 1) in byte order")
             }
@@ -68,17 +71,15 @@ extension IndexReader {
             previousTerm = term
             let field = IndexFormat.field(ofKey: term)
             guard field == .text || term.count > 1 else { throw .corrupt(file: termsPath, reason: "term \(index) is an empty title term") }
-            let entry = segment.entry(at: index)
             guard Int(entry.postingsOffset) == expectedPostingsOffset else {
                 throw .corrupt(file: termsPath, reason: "term \(index) postings start at \(entry.postingsOffset), expected \(expectedPostingsOffset)")
             }
             guard Int(entry.positionsOffset) == expectedPositionsOffset else {
                 throw .corrupt(file: termsPath, reason: "term \(index) positions start at \(entry.positionsOffset), expected \(expectedPositionsOffset)")
             }
-            let list = try segment.postings(at: index)
+            let list = try segment.postings(entry)
             var totalFrequency: UInt64 = 0
-            var maxFrequency: UInt32 = 0
-            var positionReader = ByteReader(list.positions, offset: list.positionsStart)
+            var positionReader = ByteReader(UnsafeRawBufferPointer(rebasing: list.positions[0..<list.positionsEnd]), offset: list.positionsStart)
             for block in 0..<list.blockCount {
                 let meta = list.metadata(block)
                 guard Int(meta.positionsStart) == positionReader.offset - list.positionsStart else {
@@ -99,7 +100,7 @@ extension IndexReader {
                     var position: UInt64 = 0
                     for occurrence in 0..<Int(frequency) {
                         let delta: UInt64
-                        do {
+                        do throws(ByteReaderError) {
                             delta = try positionReader.readVarint()
                         } catch {
                             throw .corrupt(file: positionsPath, reason: "term \(index): \(error.message)")
@@ -117,16 +118,24 @@ extension IndexReader {
                 guard blockMax == meta.maxTermFrequency, blockMinLength == meta.minDocumentLength else {
                     throw .corrupt(file: postingsPath, reason: "term \(index) block \(block) metadata bounds (\(meta.maxTermFrequency), \(meta.minDocumentLength)) differ from its postings (\(blockMax), \(blockMinLength))")
                 }
-                maxFrequency = max(maxFrequency, blockMax)
                 report.postingCount += UInt64(count)
             }
-            guard totalFrequency == entry.totalTermFrequency, maxFrequency == entry.maxTermFrequency else {
+            guard totalFrequency == entry.totalTermFrequency else {
                 throw .corrupt(file: termsPath, reason: "term \(index) frequencies in the dictionary differ from its postings")
             }
+            guard list.dataStart + Int(list.metadata(list.blockCount - 1).dataEnd) == list.listEnd else {
+                throw .corrupt(file: postingsPath, reason: "term \(index) postings do not fill the \(entry.postingsLength) bytes the dictionary gives them")
+            }
+            guard positionReader.offset == list.positionsEnd else {
+                throw .corrupt(file: positionsPath, reason: "term \(index) positions do not fill the \(entry.positionsLength) bytes the dictionary gives them")
+            }
             occurrenceSum[field, default: 0] += totalFrequency
-            expectedPostingsOffset = list.dataStart + Int(list.metadata(list.blockCount - 1).dataEnd)
+            expectedPostingsOffset = list.listEnd
             expectedPositionsOffset = positionReader.offset
             report.termCount += 1
+        }
+        guard index + 1 == segment.termCount else {
+            throw .corrupt(file: termsPath, reason: "holds \(index + 1) terms, its header says \(segment.termCount)")
         }
         guard expectedPostingsOffset == segment.postingsBytes.count - IndexFormat.trailerSize else {
             throw .corrupt(file: postingsPath, reason: "\(segment.postingsBytes.count - IndexFormat.trailerSize - expectedPostingsOffset) bytes after the last posting list")

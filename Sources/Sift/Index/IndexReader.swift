@@ -93,7 +93,7 @@ public final class IndexReader: @unchecked Sendable {
         var total = 0
         let bytes = Array(term.utf8)
         for segment in segments {
-            if let found = try segment.lookup(bytes) { total += Int(segment.entry(at: found).documentFrequency) }
+            if let found = try segment.lookup(bytes) { total += Int(found.documentFrequency) }
         }
         return total
     }
@@ -112,15 +112,14 @@ public final class IndexReader: @unchecked Sendable {
         var distinct: [IndexField: ByteInterner] = [.text: ByteInterner(capacity: 1 << 12), .title: ByteInterner(capacity: 1 << 10)]
         var counts: [IndexField: Int] = [.text: 0, .title: 0]
         for segment in segments {
-            for index in 0..<segment.termCount {
-                let entry = segment.entry(at: index)
-                let key = try segment.term(at: index)
+            var terms = try segment.terms()
+            while let (key, entry) = try terms.next() {
                 let field = IndexFormat.field(ofKey: key)
                 if field == .text { postings += UInt64(entry.documentFrequency) }
                 if segments.count == 1 {
                     counts[field, default: 0] += 1
                 } else {
-                    _ = distinct[field]!.intern(UnsafeBufferPointer(start: key.baseAddress?.assumingMemoryBound(to: UInt8.self), count: key.count))
+                    _ = distinct[field]!.intern(key)
                 }
             }
             for file in segment.files {

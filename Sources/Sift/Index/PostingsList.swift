@@ -1,9 +1,11 @@
-/// One term's postings in one segment: block metadata followed by block data (docs/FORMAT.md).
+/// One term's postings in one segment (docs/FORMAT.md).
 ///
 /// Blocks hold 128 documents; full blocks are bit-packed (doc-id gaps and frequency − 1, one
-/// width each), the last partial block is varint pairs. Each block's metadata gives its last
-/// document, where its data ends, where its positions start, and the largest frequency and
-/// smallest document length in it — enough to bound any BM25 score in the block unread.
+/// width each), the last partial block is varint pairs. A list of several blocks starts with
+/// one metadata entry per block: its last document, where its data ends, where its positions
+/// start, and the largest frequency and smallest document length in it — enough to bound any
+/// BM25 score in the block unread. A list of one block (most terms) starts instead with three
+/// varints (last document, largest frequency, smallest length), which is all its metadata.
 struct PostingsList: @unchecked Sendable {
     let documentFrequency: Int
     let blockCount: Int
@@ -11,11 +13,17 @@ struct PostingsList: @unchecked Sendable {
     let metadataStart: Int
     /// Absolute offset of the first block's data.
     let dataStart: Int
-    /// The postings file's bytes (without the checksum: data must end before it).
+    /// The list's bytes end here: block data must not pass it.
+    let listEnd: Int
+    /// The postings file's bytes (without the checksum).
     let bytes: UnsafeRawBufferPointer
     let positionsStart: Int
+    /// The term's positions end here.
+    let positionsEnd: Int
     let positions: UnsafeRawBufferPointer
     let segmentDocumentCount: Int
+    /// The metadata of a one-block list, read from its varint header.
+    private let single: BlockMetadata
     /// The segment, for naming files in errors. Not retained: copying a list or a cursor in a
     /// hot loop must not touch reference counts, and the reader keeps its segments alive
     /// for as long as any query runs.
@@ -30,27 +38,52 @@ struct PostingsList: @unchecked Sendable {
         self.segment = segment
         documentFrequency = Int(entry.documentFrequency)
         blockCount = (documentFrequency + IndexFormat.blockSize - 1) / IndexFormat.blockSize
-        let start = Int(clamping: entry.postingsOffset)
+        let start = entry.postingsOffset
         guard documentFrequency > 0, documentFrequency <= segment.documentCount,
-              start >= IndexFormat.headerSize, start <= bytes.count,
-              blockCount * IndexFormat.blockMetadataSize <= bytes.count - start
+              start >= IndexFormat.headerSize, start <= bytes.count, entry.postingsLength <= bytes.count - start
         else {
-            throw .corrupt(file: segment.files[1].path, reason: "postings at \(entry.postingsOffset) for \(entry.documentFrequency) documents lie outside the file")
+            throw .corrupt(file: segment.files[1].path, reason: "postings at \(entry.postingsOffset) (\(entry.postingsLength) bytes) for \(entry.documentFrequency) documents lie outside the file")
         }
         metadataStart = start
-        dataStart = start + blockCount * IndexFormat.blockMetadataSize
+        listEnd = start + entry.postingsLength
+        if blockCount == 1 {
+            var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[start..<listEnd]))
+            do throws(ByteReaderError) {
+                let last = try reader.readVarint()
+                let maxFrequency = try reader.readVarint()
+                let minLength = try reader.readVarint()
+                guard last <= UInt64(UInt32.max), maxFrequency <= UInt64(UInt32.max), minLength <= UInt64(UInt32.max) else {
+                    throw ByteReaderError.malformed("list header values past 2^32", at: 0)
+                }
+                single = BlockMetadata(lastDocument: UInt32(last), dataEnd: UInt32(reader.remaining), positionsStart: 0,
+                                       maxTermFrequency: UInt32(maxFrequency), minDocumentLength: UInt32(minLength))
+                dataStart = start + reader.offset
+            } catch {
+                throw .corrupt(file: segment.files[1].path, reason: "postings at \(start): \(error.message)")
+            }
+        } else {
+            guard blockCount * IndexFormat.blockMetadataSize <= entry.postingsLength else {
+                throw .corrupt(file: segment.files[1].path, reason: "postings at \(start) are too short for their \(blockCount) blocks")
+            }
+            single = BlockMetadata(lastDocument: 0, dataEnd: 0, positionsStart: 0, maxTermFrequency: 0, minDocumentLength: 0)
+            dataStart = start + blockCount * IndexFormat.blockMetadataSize
+        }
         let positionsFile = segment.positionsBytes
         positions = UnsafeRawBufferPointer(rebasing: positionsFile[0..<(positionsFile.count - IndexFormat.trailerSize)])
-        positionsStart = Int(clamping: entry.positionsOffset)
-        guard positionsStart >= IndexFormat.headerSize, positionsStart <= positions.count else {
-            throw .corrupt(file: segment.files[2].path, reason: "positions offset \(entry.positionsOffset) lies outside the file")
+        positionsStart = entry.positionsOffset
+        guard positionsStart >= IndexFormat.headerSize, positionsStart <= positions.count,
+              entry.positionsLength <= positions.count - positionsStart
+        else {
+            throw .corrupt(file: segment.files[2].path, reason: "positions at \(entry.positionsOffset) (\(entry.positionsLength) bytes) lie outside the file")
         }
+        positionsEnd = positionsStart + entry.positionsLength
         segmentDocumentCount = segment.documentCount
     }
 
     /// Metadata of block `block`.
     @inline(__always)
     func metadata(_ block: Int) -> BlockMetadata {
+        if blockCount == 1 { return single }
         let base = metadataStart + block * IndexFormat.blockMetadataSize
         return BlockMetadata(
             lastDocument: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt32.self)),
@@ -74,7 +107,7 @@ struct PostingsList: @unchecked Sendable {
         let begin = block == 0 ? 0 : Int(metadata(block - 1).dataEnd)
         let end = Int(meta.dataEnd)
         let count = count(ofBlock: block)
-        guard begin <= end, end <= bytes.count - dataStart else {
+        guard begin <= end, end <= listEnd - dataStart else {
             throw .corrupt(file: path, reason: "block \(block) data \(begin)..<\(end) lies outside the file")
         }
         let data = UnsafeRawBufferPointer(rebasing: bytes[(dataStart + begin)..<(dataStart + end)])
@@ -230,7 +263,7 @@ struct PostingsCursor {
             positionSlot = 0
             positionOffset = list.positionsStart + Int(list.metadata(block).positionsStart)
         }
-        var reader = ByteReader(list.positions, offset: 0)
+        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: list.positions[0..<list.positionsEnd]), offset: 0)
         do throws(ByteReaderError) {
             try reader.seek(to: positionOffset)
             while positionSlot < slot {

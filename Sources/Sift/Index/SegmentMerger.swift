@@ -23,7 +23,13 @@ enum SegmentMerger {
         var encoder = try SegmentEncoder(directory: directory, lengths: lengths, titleLengths: titleLengths,
                                          tokenCount: tokenCount, titleTokenCount: titleTokenCount)
         do throws(IndexError) {
-            var next = [Int](repeating: 0, count: segments.count)
+            var iterators: [TermIterator] = []
+            var heads: [(key: [UInt8], entry: TermEntry)?] = []
+            for segment in segments {
+                var iterator = try segment.terms()
+                heads.append(try iterator.next())
+                iterators.append(iterator)
+            }
             var postings = PostingsBuilder()
             let documents = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
             let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
@@ -33,18 +39,17 @@ enum SegmentMerger {
             }
             while true {
                 // The smallest key among the segments' next terms.
-                var smallest: UnsafeRawBufferPointer? = nil
-                for (index, segment) in segments.enumerated() where next[index] < segment.termCount {
-                    let key = try segment.term(at: next[index])
-                    if smallest == nil || SegmentReader.compare(key, smallest!) < 0 { smallest = key }
+                var smallest: [UInt8]? = nil
+                for head in heads {
+                    if let head, smallest == nil || head.key.lexicographicallyPrecedes(smallest!) { smallest = head.key }
                 }
                 guard let key = smallest else { break }
-                let keyBytes = Array(key)
                 postings.removeAll()
-                for (index, segment) in segments.enumerated() where next[index] < segment.termCount {
-                    guard SegmentReader.compare(try segment.term(at: next[index]), key) == 0 else { continue }
-                    let list = try segment.postings(at: next[index])
-                    var positionReader = ByteReader(list.positions, offset: list.positionsStart)
+                for index in segments.indices {
+                    guard let head = heads[index], head.key == key else { continue }
+                    let list = try segments[index].postings(head.entry)
+                    var positionReader = ByteReader(UnsafeRawBufferPointer(rebasing: list.positions[0..<list.positionsEnd]),
+                                                    offset: list.positionsStart)
                     for block in 0..<list.blockCount {
                         let count = try list.decode(block: block, documents: documents, frequencies: frequencies)
                         for slot in 0..<count {
@@ -62,13 +67,23 @@ enum SegmentMerger {
                             postings.frequencies.append(UInt32(postings.positions.count - start))
                         }
                     }
-                    next[index] += 1
+                    heads[index] = try iterators[index].next()
                 }
-                try encoder.addTerm(keyBytes, postings: postings)
+                try encoder.addTerm(key, postings: postings)
             }
             for segment in segments {
+                var stored = StoredFieldsReader(segment.storedFields)
                 for document in 0..<segment.documentCount {
-                    try encoder.addStoredRecord(try segment.storedRecord(document))
+                    let fields = try stored.document(document)
+                    let id = Array(fields.id.utf8)
+                    let title = Array(fields.title.utf8)
+                    try id.withIndexBytes { id throws(IndexError) in
+                        try title.withIndexBytes { title throws(IndexError) in
+                            try fields.text.withIndexBytes { text throws(IndexError) in
+                                try encoder.addStoredDocument(id: id, title: title, text: text)
+                            }
+                        }
+                    }
                 }
             }
             return try encoder.finish(prefix: prefix)

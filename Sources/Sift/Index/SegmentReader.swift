@@ -11,16 +11,12 @@ final class SegmentReader: @unchecked Sendable {
     let titleTokenCount: UInt64
     let files: [MappedFile]  // in FileKind.segmentKinds order
 
-    // Terms file.
-    let termCount: Int
-    private let termOffsetsStart: Int
-    private let blobStart: Int
-    private let blobLength: Int
-    private let entriesStart: Int
-    // Documents file.
-    private let lengthsStart: Int
-    private let storedOffsetsStart: Int
-    private let storedStart: Int
+    /// The term dictionary.
+    let dictionary: TermDictionary
+    var termCount: Int { dictionary.termCount }
+    /// Lengths and stored fields (the documents file).
+    let storedFields: StoredFields
+    private var lengthsStart: Int { StoredFields.lengthsStart }
 
     var termsBytes: UnsafeRawBufferPointer { files[0].bytes }
     var postingsBytes: UnsafeRawBufferPointer { files[1].bytes }
@@ -57,98 +53,22 @@ final class SegmentReader: @unchecked Sendable {
         }
         files = mapped
 
-        // Terms: count, reserved, blob offset, entries offset, (count + 1) u32 offsets, blob, entries.
-        let terms = mapped[0].bytes
-        let termsPath = mapped[0].path
-        let termsEnd = terms.count - IndexFormat.trailerSize
-        guard termsEnd >= 40 else { throw .corrupt(file: termsPath, reason: "too short for the term header") }
-        let count = Int(UInt32(littleEndian: terms.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
-        let blob = Int(clamping: UInt64(littleEndian: terms.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
-        let entries = Int(clamping: UInt64(littleEndian: terms.loadUnaligned(fromByteOffset: 32, as: UInt64.self)))
-        guard 40 + (count + 1) * 4 == blob, blob <= entries, entries + count * IndexFormat.termEntrySize == termsEnd else {
-            throw .corrupt(file: termsPath, reason: "term table layout does not add up (\(count) terms)")
-        }
-        let blobEnd = Int(UInt32(littleEndian: terms.loadUnaligned(fromByteOffset: 40 + count * 4, as: UInt32.self)))
-        guard blob + blobEnd <= entries else { throw .corrupt(file: termsPath, reason: "term bytes overrun the entries") }
-        termCount = count
-        termOffsetsStart = 40
-        blobStart = blob
-        blobLength = blobEnd
-        entriesStart = entries
+        dictionary = try TermDictionary(bytes: mapped[0].bytes, path: mapped[0].path)
 
-        // Documents: count, reserved, stored offset, u32 text lengths, u32 title lengths, pad to 8,
-        // (count + 1) u64 offsets, records.
-        let documents = mapped[3].bytes
-        let documentsPath = mapped[3].path
-        let documentsEnd = documents.count - IndexFormat.trailerSize
-        guard documentsEnd >= 32 else { throw .corrupt(file: documentsPath, reason: "too short for the document header") }
-        let storedDocuments = Int(UInt32(littleEndian: documents.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
-        guard storedDocuments == documentCount else {
-            throw .corrupt(file: documentsPath, reason: "holds \(storedDocuments) documents, the manifest says \(documentCount)")
-        }
-        let stored = Int(clamping: UInt64(littleEndian: documents.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
-        let offsets = (32 + storedDocuments * 8 + 7) / 8 * 8
-        guard offsets + (storedDocuments + 1) * 8 == stored, stored <= documentsEnd else {
-            throw .corrupt(file: documentsPath, reason: "document table layout does not add up")
-        }
-        lengthsStart = 32
-        storedOffsetsStart = offsets
-        storedStart = stored
+        // Documents: counts, u32 text lengths, u32 title lengths, record offsets, records, text blocks.
+        storedFields = try StoredFields(bytes: mapped[3].bytes, path: mapped[3].path, documentCount: documentCount)
     }
 
     // MARK: - Terms
 
-    /// The bytes of term `index` in sorted order.
-    func term(at index: Int) throws(IndexError) -> UnsafeRawBufferPointer {
-        let start = Int(UInt32(littleEndian: termsBytes.loadUnaligned(fromByteOffset: termOffsetsStart + index * 4, as: UInt32.self)))
-        let end = Int(UInt32(littleEndian: termsBytes.loadUnaligned(fromByteOffset: termOffsetsStart + index * 4 + 4, as: UInt32.self)))
-        guard start <= end, end <= blobLength else {
-            throw .corrupt(file: files[0].path, reason: "term \(index) has bytes \(start)..<\(end) outside the term table")
-        }
-        return UnsafeRawBufferPointer(rebasing: termsBytes[(blobStart + start)..<(blobStart + end)])
+    /// The dictionary entry of `key`, if the segment has the term.
+    func lookup(_ key: [UInt8]) throws(IndexError) -> TermEntry? {
+        try key.withIndexBytes { bytes throws(IndexError) in try dictionary.lookup(bytes) }
     }
 
-    /// Binary search for a term; its index in sorted order.
-    func lookup(_ key: UnsafeRawBufferPointer) throws(IndexError) -> Int? {
-        var low = 0
-        var high = termCount
-        while low < high {
-            let middle = (low + high) / 2
-            let candidate = try term(at: middle)
-            let order = Self.compare(candidate, key)
-            if order == 0 { return middle }
-            if order < 0 { low = middle + 1 } else { high = middle }
-        }
-        return nil
-    }
-
-    /// Binary search for a term given as bytes.
-    func lookup(_ key: [UInt8]) throws(IndexError) -> Int? {
-        do {
-            return try key.withUnsafeBytes { try lookup($0) }
-        } catch {
-            throw error as! IndexError  // the closure throws only IndexError
-        }
-    }
-
-    /// `lowerBound` for a key given as bytes.
-    func lowerBound(_ key: [UInt8]) throws(IndexError) -> Int {
-        do {
-            return try key.withUnsafeBytes { try lowerBound($0) }
-        } catch {
-            throw error as! IndexError  // the closure throws only IndexError
-        }
-    }
-
-    /// The first term index whose bytes are ≥ `key` (for prefix scans).
-    func lowerBound(_ key: UnsafeRawBufferPointer) throws(IndexError) -> Int {
-        var low = 0
-        var high = termCount
-        while low < high {
-            let middle = (low + high) / 2
-            if Self.compare(try term(at: middle), key) < 0 { low = middle + 1 } else { high = middle }
-        }
-        return low
+    /// The terms from the first ≥ `key` on, in byte order.
+    func terms(from key: [UInt8] = []) throws(IndexError) -> TermIterator {
+        try dictionary.terms(from: key)
     }
 
     static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
@@ -160,21 +80,9 @@ final class SegmentReader: @unchecked Sendable {
         return a.count - b.count
     }
 
-    /// The dictionary entry of term `index`.
-    func entry(at index: Int) -> TermEntry {
-        let base = entriesStart + index * IndexFormat.termEntrySize
-        let bytes = termsBytes
-        return TermEntry(
-            documentFrequency: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base, as: UInt32.self)),
-            maxTermFrequency: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 4, as: UInt32.self)),
-            totalTermFrequency: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 8, as: UInt64.self)),
-            postingsOffset: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 16, as: UInt64.self)),
-            positionsOffset: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 24, as: UInt64.self)))
-    }
-
-    /// The postings of term `index`, checked to lie inside the postings file.
-    func postings(at index: Int) throws(IndexError) -> PostingsList {
-        try PostingsList(segment: self, entry: entry(at: index))
+    /// The postings of a term, checked to lie inside the postings file.
+    func postings(_ entry: TermEntry) throws(IndexError) -> PostingsList {
+        try PostingsList(segment: self, entry: entry)
     }
 
     // MARK: - Documents
@@ -198,55 +106,12 @@ final class SegmentReader: @unchecked Sendable {
     }
 
     /// The stored id, title and text of local document `document`.
-    /// The raw stored record of local document `document` (id, title, text as written), for
-    /// merging segments without decoding and re-encoding every field.
-    func storedRecord(_ document: Int) throws(IndexError) -> UnsafeRawBufferPointer {
-        let bytes = documentsBytes
-        let start = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: storedOffsetsStart + document * 8, as: UInt64.self)))
-        let end = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: storedOffsetsStart + document * 8 + 8, as: UInt64.self)))
-        guard start <= end, end <= bytes.count - IndexFormat.trailerSize - storedStart else {
-            throw .corrupt(file: files[3].path, reason: "stored document \(document) spans \(start)..<\(end), outside the file")
-        }
-        return UnsafeRawBufferPointer(rebasing: bytes[(storedStart + start)..<(storedStart + end)])
-    }
-
-    /// Without `includeText` only the id and title are decoded (what a hit list needs).
+    /// The stored id, title and text of local document `document`. Without `includeText`
+    /// only the id and title are read (what a hit list needs; no text block is decompressed).
     func storedDocument(_ document: Int, includeText: Bool = true) throws(IndexError) -> StoredDocument {
-        let bytes = documentsBytes
-        let path = files[3].path
-        guard document >= 0, document < documentCount else {
-            throw .corrupt(file: path, reason: "document \(document) out of range")
-        }
-        let start = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: storedOffsetsStart + document * 8, as: UInt64.self)))
-        let end = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: storedOffsetsStart + document * 8 + 8, as: UInt64.self)))
-        let limit = bytes.count - IndexFormat.trailerSize - storedStart
-        guard start <= end, end <= limit else {
-            throw .corrupt(file: path, reason: "stored document \(document) spans \(start)..<\(end), outside the file")
-        }
-        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[(storedStart + start)..<(storedStart + end)]))
-        do {
-            let id = try reader.readString()
-            let title = try reader.readString()
-            let textLength = try reader.readLength(limit: reader.remaining)
-            guard includeText else { return StoredDocument(id: id, title: title, text: []) }
-            let text = Array(try reader.readBytes(textLength))
-            guard reader.isAtEnd else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
-            return StoredDocument(id: id, title: title, text: text)
-        } catch let error as IndexError {
-            throw error
-        } catch {
-            throw .corrupt(file: path, reason: "stored document \(document): \((error as? ByteReaderError)?.message ?? "\(error)")")
-        }
+        var reader = StoredFieldsReader(storedFields)
+        return try reader.document(document, includeText: includeText)
     }
-}
-
-/// A term's entry in the dictionary.
-struct TermEntry: Equatable, Sendable {
-    var documentFrequency: UInt32
-    var maxTermFrequency: UInt32
-    var totalTermFrequency: UInt64
-    var postingsOffset: UInt64
-    var positionsOffset: UInt64
 }
 
 /// The stored fields of a document, as given to the writer.

@@ -182,14 +182,19 @@ struct SegmentEncoder {
 
     private var postingsFile: FileSink
     private var positionsFile: FileSink
-    private var storedFile: FileSink
-    private var storedOffsets: [UInt64] = [0]
-    private var storedSize: UInt64 = 0
+    /// Records (id, title, where the text is) and compressed text blocks, until `finish`.
+    private var recordsFile: FileSink
+    private var recordOffsets: [UInt64] = [0]
+    private var textFile: FileSink
+    /// Compressed end offset and uncompressed size of each finished text block.
+    private var blockEnds: [UInt64] = [0]
+    private var blockSizes: [UInt32] = []
+    private var block: [UInt8] = []
+    private var compressed = ByteWriter()
+    private var record = ByteWriter()
+    private var documentsAdded = 0
 
-    private var blob = ByteWriter()
-    private var blobOffsets: [UInt32] = [0]
-    private var entries = ByteWriter()
-    private var termCount = 0
+    private var dictionary = TermDictionaryWriter()
     private var textTermCount = 0
     private var textPostingCount = 0
 
@@ -213,7 +218,8 @@ struct SegmentEncoder {
         do {
             postingsFile = try FileSink(path: temporaryStem + ".postings.tmp", kind: .postings)
             positionsFile = try FileSink(path: temporaryStem + ".positions.tmp", kind: .positions)
-            storedFile = try FileSink(path: temporaryStem + ".stored.tmp", kind: nil)
+            recordsFile = try FileSink(path: temporaryStem + ".records.tmp", kind: nil)
+            textFile = try FileSink(path: temporaryStem + ".text.tmp", kind: nil)
         } catch {
             throw .io(error)
         }
@@ -226,9 +232,6 @@ struct SegmentEncoder {
             textTermCount += 1
             textPostingCount += postings.count
         }
-        termCount += 1
-        blob.write(bytes: key)
-        blobOffsets.append(UInt32(blob.count))
         let fieldLengths = field == .title ? titleLengths : lengths
         let count = postings.count
         let blockCount = (count + IndexFormat.blockSize - 1) / IndexFormat.blockSize
@@ -295,30 +298,95 @@ struct SegmentEncoder {
             metadata.write(blockMinLength)
             blockStart = blockEnd
         }
-        _ = blockCount
+        var postingsLength = blockData.count
         do {
-            try postingsFile.write(metadata.bytes)
+            if blockCount == 1 {
+                // One block: its metadata is three varints, the rest is implied.
+                var header = ByteWriter()
+                header.writeVarint(UInt64(previousDocument))
+                header.writeVarint(UInt64(maxTermFrequency))
+                header.writeVarint(UInt64(fieldLengths.isEmpty ? 0 : minimumLength(postings, fieldLengths)))
+                try postingsFile.write(header.bytes)
+                postingsLength += header.count
+            } else {
+                try postingsFile.write(metadata.bytes)
+                postingsLength += metadata.count
+            }
             try postingsFile.write(blockData.bytes)
             try positionsFile.write(positionBytes.bytes)
         } catch {
             throw .io(error)
         }
-        entries.write(UInt32(count))
-        entries.write(maxTermFrequency)
-        entries.write(totalTermFrequency)
-        entries.write(postingsOffset)
-        entries.write(positionsOffset)
+        dictionary.add(key, entry: TermEntry(documentFrequency: UInt32(count), totalTermFrequency: totalTermFrequency,
+                                             postingsOffset: Int(postingsOffset), postingsLength: postingsLength,
+                                             positionsOffset: Int(positionsOffset), positionsLength: positionBytes.count))
     }
 
-    /// Adds the next document's stored record (id, title, text as length-prefixed strings).
-    mutating func addStoredRecord<C: Collection>(_ record: C) throws(IndexError) where C.Element == UInt8 {
+    private func minimumLength(_ postings: PostingsBuilder, _ lengths: [UInt32]) -> UInt32 {
+        var minimum = UInt32.max
+        for document in postings.documents { minimum = min(minimum, lengths[Int(document)]) }
+        return minimum
+    }
+
+    /// Text is compressed in blocks of up to this many bytes (a longer document is a block of its
+    /// own): large enough for matches across documents, small enough that showing one hit
+    /// decompresses little.
+    static let textBlockSize = 64 << 10
+
+    /// Adds the next document's stored fields, given as a record: id, title and text, each a
+    /// varint length and its bytes.
+    mutating func addStoredRecord(_ record: ArraySlice<UInt8>) throws(IndexError) {
+        let result = record.withUnsafeBytes { input -> Result<Void, IndexError> in
+            var reader = ByteReader(input)
+            let id, title, text: UnsafeRawBufferPointer
+            do throws(ByteReaderError) {
+                id = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+                title = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+                text = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+            } catch {
+                preconditionFailure("a stored record made by the writer is malformed: \(error.message)")
+            }
+            do throws(IndexError) {
+                try addStoredDocument(id: id, title: title, text: text)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    /// Adds the next document's stored fields.
+    mutating func addStoredDocument(id: UnsafeRawBufferPointer, title: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer) throws(IndexError) {
+        if !block.isEmpty && block.count + text.count > Self.textBlockSize { try finishBlock() }
+        record.removeAll()
+        record.writeVarint(UInt64(id.count)); record.write(bytes: id)
+        record.writeVarint(UInt64(title.count)); record.write(bytes: title)
+        record.writeVarint(UInt64(blockSizes.count))
+        record.writeVarint(UInt64(block.count))
+        record.writeVarint(UInt64(text.count))
+        block.append(contentsOf: text)
         do {
-            try storedFile.write(record)
+            try recordsFile.write(record.bytes)
         } catch {
             throw .io(error)
         }
-        storedSize += UInt64(record.count)
-        storedOffsets.append(storedSize)
+        recordOffsets.append(recordOffsets.last! + UInt64(record.count))
+        documentsAdded += 1
+    }
+
+    private mutating func finishBlock() throws(IndexError) {
+        guard !block.isEmpty else { return }
+        compressed.removeAll()
+        block.withUnsafeBytes { LZCompression.compress($0, into: &compressed) }
+        do {
+            try textFile.write(compressed.bytes)
+        } catch {
+            throw .io(error)
+        }
+        blockEnds.append(blockEnds.last! + UInt64(compressed.count))
+        blockSizes.append(UInt32(block.count))
+        block.removeAll(keepingCapacity: true)
     }
 
     /// Writes the terms and documents files, closes everything, and renames the files to the
@@ -327,44 +395,40 @@ struct SegmentEncoder {
     /// of a memory-bounded build (never confused with live files, removed after the merge).
     mutating func finish(prefix: String = "seg-") throws(IndexError) -> WrittenSegment {
         let documentCount = lengths.count
-        guard storedOffsets.count == documentCount + 1 else {
-            preconditionFailure("a segment needs a stored record for each of its \(documentCount) documents")
+        guard documentsAdded == documentCount else {
+            preconditionFailure("a segment needs stored fields for each of its \(documentCount) documents")
         }
-        // Terms file: counts, then offsets into the term blob, the blob, and the entries.
-        var termsFile = IndexFormat.beginFile(.terms, capacity: blob.count + entries.count + blobOffsets.count * 4 + 32)
-        termsFile.write(UInt32(termCount))
-        termsFile.write(UInt32(0))
-        let offsetsPatch = termsFile.count
-        termsFile.write(UInt64(0))  // blob offset, patched below
-        termsFile.write(UInt64(0))  // entries offset, patched below
-        for offset in blobOffsets { termsFile.write(offset) }
-        let blobOffset = termsFile.count
-        termsFile.write(bytes: blob.bytes)
-        termsFile.pad(to: 8)
-        let entriesOffset = termsFile.count
-        termsFile.write(bytes: entries.bytes)
-        termsFile.patch(UInt64(blobOffset), at: offsetsPatch)
-        termsFile.patch(UInt64(entriesOffset), at: offsetsPatch + 8)
-        let termsBytes = IndexFormat.finishFile(&termsFile)
+        try finishBlock()
+        let termsBytes = dictionary.finish()
 
         do throws(FileError) {
-            // Documents file: count, text lengths, title lengths, stored-record offsets, records
-            // (copied from the temporary stored file).
-            var header = IndexFormat.beginFile(.documents, capacity: documentCount * 16 + 32)
+            // Documents file: counts, text and title lengths, record offsets, records, the text
+            // block index and the compressed blocks (records and blocks copied from scratch files).
+            var header = IndexFormat.beginFile(.documents, capacity: documentCount * 16 + 48)
             header.write(UInt32(documentCount))
-            header.write(UInt32(0))
-            let storedPatch = header.count
-            header.write(UInt64(0))
+            header.write(UInt32(blockSizes.count))
+            let patch = header.count
+            header.write(UInt64(0))  // records start, patched below
+            header.write(UInt64(0))  // block index start, patched below
             for length in lengths { header.write(length) }
             for length in titleLengths { header.write(length) }
             header.pad(to: 8)
-            for offset in storedOffsets { header.write(offset) }
-            header.patch(UInt64(header.count), at: storedPatch)
+            for offset in recordOffsets { header.write(offset) }
+            let recordsStart = header.count
+            header.patch(UInt64(recordsStart), at: patch)
+            header.patch(UInt64(recordsStart) + recordOffsets.last!, at: patch + 8)
             var documentsFile = try FileSink(path: temporaryStem + ".docs.tmp", kind: nil)
             try documentsFile.write(header.bytes)
-            try storedFile.closeForReading()
-            try storedFile.copy(into: &documentsFile)
-            storedFile.remove()
+            try recordsFile.closeForReading()
+            try recordsFile.copy(into: &documentsFile)
+            recordsFile.remove()
+            var index = ByteWriter(capacity: blockEnds.count * 12)
+            for end in blockEnds { index.write(end) }
+            for size in blockSizes { index.write(size) }
+            try documentsFile.write(index.bytes)
+            try textFile.closeForReading()
+            try textFile.copy(into: &documentsFile)
+            textFile.remove()
             let documentsInfo = try documentsFile.finish()
             let postingsInfo = try postingsFile.finish()
             let positionsInfo = try positionsFile.finish()
@@ -395,7 +459,7 @@ struct SegmentEncoder {
 
     /// Removes the temporary files (after a failure).
     func abandon() {
-        for suffix in [".postings.tmp", ".positions.tmp", ".stored.tmp", ".docs.tmp", ".terms.tmp"] {
+        for suffix in [".postings.tmp", ".positions.tmp", ".records.tmp", ".text.tmp", ".docs.tmp", ".terms.tmp"] {
             FileIO.remove(temporaryStem + suffix)
         }
     }

@@ -55,7 +55,7 @@ struct MaxScoreSearch {
             let buffers = scratch.buffers(terms.count)
             for (clause, term) in terms.enumerated() {
                 guard let found = try segment.lookup(term.key) else { continue }
-                let list = try segment.postings(at: found)
+                let list = try segment.postings(found)
                 let cursor = try PostingsCursor(list, buffers: buffers[buffers.startIndex + states.count])
                 let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
                 states.append(TermState(cursor: cursor, clause: clause, weight: term.weight, factors: factors,

@@ -322,7 +322,7 @@ public final class Searcher {
     private func documentFrequency(_ key: [UInt8]) throws(IndexError) -> Int {
         var total = 0
         for segment in reader.segments {
-            if let index = try segment.lookup(key) { total += Int(segment.entry(at: index).documentFrequency) }
+            if let entry = try segment.lookup(key) { total += Int(entry.documentFrequency) }
         }
         return total
     }
@@ -333,12 +333,11 @@ public final class Searcher {
         let start = IndexFormat.key(prefix, field: field)
         var frequencies: [[UInt8]: Int] = [:]
         for segment in reader.segments {
-            var index = try segment.lowerBound(start)
-            while index < segment.termCount {
-                let key = Array(try segment.term(at: index))
+            var terms = try segment.terms(from: start)
+            while let (key, entry) = try terms.next() {
+                if key.lexicographicallyPrecedes(start) { continue }
                 guard key.starts(with: start) else { break }
-                frequencies[key, default: 0] += Int(segment.entry(at: index).documentFrequency)
-                index += 1
+                frequencies[key, default: 0] += Int(entry.documentFrequency)
             }
         }
         var expansions = frequencies.map { ($0.key, $0.value) }
@@ -394,7 +393,7 @@ public final class Searcher {
             let factors = lengthFactors[term.field]!
             for (index, segment) in reader.segments.enumerated() {
                 guard let found = try segment.lookup(term.key) else { continue }
-                let list = try segment.postings(at: found)
+                let list = try segment.postings(found)
                 let base = reader.segmentBases[index]
                 for block in 0..<list.blockCount {
                     let count = try list.decode(block: block, documents: documents, frequencies: frequencies)
@@ -417,13 +416,13 @@ public final class Searcher {
         switch query {
         case .term(let weight):
             guard let found = try segment.lookup(weight.key) else { return nil }
-            return try TermScorer(list: segment.postings(at: found), term: weight,
+            return try TermScorer(list: segment.postings(found), term: weight,
                                   factors: UnsafePointer(lengthFactors[weight.field]!.baseAddress! + base))
         case .phrase(let weight):
             var lists: [PostingsList] = []
             for key in weight.keys {
                 guard let found = try segment.lookup(key) else { return nil }
-                lists.append(try segment.postings(at: found))
+                lists.append(try segment.postings(found))
             }
             return try PhraseScorer(lists: lists, phrase: weight,
                                     factors: UnsafePointer(lengthFactors[weight.field]!.baseAddress! + base))
