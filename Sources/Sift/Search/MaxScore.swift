@@ -11,6 +11,9 @@ struct MaxScoreSearch {
     /// Bounds are inflated by this relative margin so that float rounding in the scores can
     /// never make a true contribution exceed its bound.
     static let boundMargin = 1.0 + 1e-5
+    /// Matches are counted exactly up to this many before pruning starts (as Lucene's
+    /// `totalHitsThreshold`): small result sets get an exact total for free.
+    static let exactCountThreshold = 1000
 
     let reader: IndexReader
     let parameters: BM25Parameters
@@ -83,7 +86,7 @@ struct MaxScoreSearch {
     private func search(_ states: UnsafeMutableBufferPointer<TermState>, prefix: [Double], base: UInt32, top: inout TopK,
                         contributions: UnsafeMutableBufferPointer<Float>, clauseCount: Int, outcome: inout Outcome) throws(IndexError) {
         let count = states.count
-        var threshold = top.isFull ? Double(top.weakest!.score) : -Double.infinity
+        var threshold = top.isFull && outcome.matched >= Self.exactCountThreshold ? Double(top.weakest!.score) : -Double.infinity
         var firstEssential = 0
         while firstEssential < count && prefix[firstEssential] <= threshold { firstEssential += 1 }
         if firstEssential > 0 { outcome.exact = false }
@@ -128,12 +131,12 @@ struct MaxScoreSearch {
                 let scored = ScoredDocument(score: score, document: base + candidate)
                 if !top.isFull || scored.ranksBefore(top.weakest!) {
                     top.insert(scored)
-                    if top.isFull {
-                        threshold = Double(top.weakest!.score)
-                        while firstEssential < count && prefix[firstEssential] <= threshold {
-                            firstEssential += 1
-                            outcome.exact = false
-                        }
+                }
+                if top.isFull && outcome.matched >= Self.exactCountThreshold && Double(top.weakest!.score) > threshold {
+                    threshold = Double(top.weakest!.score)
+                    while firstEssential < count && prefix[firstEssential] <= threshold {
+                        firstEssential += 1
+                        outcome.exact = false
                     }
                 }
             }
