@@ -1,6 +1,7 @@
 import Sift
 
-/// `sift-bench generate`: a deterministic synthetic corpus for scale tests — a Zipf-distributed
+/// `sift-bench generate`: a deterministic synthetic corpus for scale tests (JSONL files of
+/// `--docs-per-file` documents in a folder) — a Zipf-distributed
 /// vocabulary (200,000 words, s = 1.1), about 100 tokens a document — plus query sets per
 /// query class drawn from it.
 enum CorpusGenerator {
@@ -11,19 +12,29 @@ enum CorpusGenerator {
         let options = try BenchOptions(arguments, flags: [])
         let documents = try options.integer("--docs", default: 10_000)
         let seed = UInt64(try options.integer("--seed", default: 1))
-        guard let output = options.string("--out") else { throw BenchError.usage("generate needs --out FILE.jsonl") }
+        guard let output = options.string("--out") else { throw BenchError.usage("generate needs --out DIR") }
+        let perFile = max(1, try options.integer("--docs-per-file", default: 10_000))
         let queryFolder = options.string("--queries-out")
         let queryCount = try options.integer("--queries", default: 200)
 
         var random = SplitMix64(seed: seed)
         let words = (0..<vocabularySize).map(word(rank:))
         let cumulative = zipfCumulative(size: vocabularySize, exponent: exponent)
-        guard let file = fopen(output, "w") else { throw BenchError.failed("cannot write \(output)") }
-        defer { fclose(file) }
+        mkdir(output, 0o755)
+        var file: UnsafeMutablePointer<FILE>? = nil
+        defer { if let file { fclose(file) } }
         var adjacentPairs: [(Int, Int)] = []
         var line: [UInt8] = []
         var totalTokens = 0
         for number in 0..<documents {
+            if number % perFile == 0 {
+                // Parts of `perFile` documents: files `sift index` reads in parallel, none too large.
+                if let file { fclose(file) }
+                let digits = String(number / perFile)
+                let path = output + "/part-" + String(repeating: "0", count: max(0, 5 - digits.count)) + digits + ".jsonl"
+                guard let opened = fopen(path, "w") else { throw BenchError.failed("cannot write \(path)") }
+                file = opened
+            }
             let length = 50 + Int(random.next() % 101)  // 50…150, mean 100
             var ranks: [Int] = []
             ranks.reserveCapacity(length)
@@ -45,9 +56,9 @@ enum CorpusGenerator {
                 line.append(contentsOf: words[rank].utf8)
             }
             line.append(contentsOf: "\"}\n".utf8)
-            _ = line.withUnsafeBytes { fwrite($0.baseAddress!, 1, $0.count, file) }
+            _ = line.withUnsafeBytes { fwrite($0.baseAddress!, 1, $0.count, file!) }
         }
-        print("generated \(documents) documents, \(totalTokens) tokens, into \(output)")
+        print("generated \(documents) documents, \(totalTokens) tokens, into \(output)/part-*.jsonl")
 
         guard let queryFolder else { return }
         // Queries: words from ranks 10…20,000 (skipping the few that are in nearly every document).

@@ -19,10 +19,10 @@ let usage = """
                 Queries are plain words by default (subject lines are prose, not query syntax).
       open      Time to open an index (map files, read the manifest): p50/p90/p99 µs.
                 --index PATH [--repeat N] [--verify] [--json]
-      generate  A deterministic synthetic corpus (JSONL): Zipf vocabulary of 200,000 words, s = 1.1,
+      generate  A deterministic synthetic corpus (JSONL files in DIR): Zipf vocabulary of 200,000 words, s = 1.1,
                 about 100 tokens a document; with --queries-out DIR, query sets per class
                 (term1, or2, and2, or5, phrase, prefix).
-                --docs N --seed S --out FILE.jsonl [--queries-out DIR] [--queries N]
+                --docs N --seed S --out DIR [--docs-per-file N] [--queries-out DIR] [--queries N]
       subject-queries
                 Writes a query set (id<TAB>text) from the Subject: lines of a news corpus to stdout.
                 --corpus DIR [--count N] [--seed S]

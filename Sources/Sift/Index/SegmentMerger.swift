@@ -31,6 +31,8 @@ enum SegmentMerger {
                 iterators.append(iterator)
             }
             var postings = PostingsBuilder()
+            var processed = [Int](repeating: 0, count: segments.count)
+            var released = [Int](repeating: 0, count: segments.count)
             let documents = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
             let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
             defer {
@@ -68,12 +70,22 @@ enum SegmentMerger {
                         }
                     }
                     heads[index] = try iterators[index].next()
+                    // Let go of the pages already merged, so memory stays bounded by the budget.
+                    processed[index] += list.listEnd - list.metadataStart
+                    if processed[index] - released[index] > 8 << 20 {
+                        segments[index].files[1].release(upTo: list.listEnd)
+                        segments[index].files[2].release(upTo: list.positionsEnd)
+                        released[index] = processed[index]
+                    }
                 }
                 try encoder.addTerm(key, postings: postings)
             }
             for segment in segments {
                 var stored = StoredFieldsReader(segment.storedFields)
                 for document in 0..<segment.documentCount {
+                    if document % 4096 == 4095 {
+                        segment.files[3].release(upTo: try segment.storedFields.blockStart(of: document))
+                    }
                     let fields = try stored.document(document)
                     let id = Array(fields.id.utf8)
                     let title = Array(fields.title.utf8)

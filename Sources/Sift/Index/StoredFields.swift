@@ -63,6 +63,13 @@ struct StoredFields: @unchecked Sendable {
         }
     }
 
+    /// The file offset where the compressed block holding `document`'s text starts (pages
+    /// before it are no longer needed when reading in document order).
+    func blockStart(of document: Int) throws(IndexError) -> Int {
+        let block = try record(document).block
+        return blocksStart + Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: blockIndexStart + block * 8, as: UInt64.self)))
+    }
+
     /// Text block `block`, decompressed.
     func block(_ block: Int) throws(IndexError) -> [UInt8] {
         guard block >= 0, block < blockCount else { throw .corrupt(file: path, reason: "text block \(block) out of range") }
