@@ -11,9 +11,6 @@ struct MaxScoreSearch {
     /// Bounds are inflated by this relative margin so that float rounding in the scores can
     /// never make a true contribution exceed its bound.
     static let boundMargin = 1.0 + 1e-5
-    /// Matches are counted exactly up to this many before pruning starts (as Lucene's
-    /// `totalHitsThreshold`): small result sets get an exact total for free.
-    static let exactCountThreshold = 1000
 
     let reader: IndexReader
     let parameters: BM25Parameters
@@ -45,6 +42,25 @@ struct MaxScoreSearch {
         var weight: Float
         var factors: UnsafePointer<Float>
         var upperBound: Double
+        /// k1 · (1 − b) and k1 · b / avgLen of the term's field, for block bounds.
+        var lengthBase: Double
+        var lengthSlope: Double
+        /// The bound of the block `boundBlock`, cached.
+        var boundBlock = -1
+        var blockBound = 0.0
+
+        /// The largest contribution in the cursor's current block.
+        mutating func currentBlockBound() -> Double {
+            let block = cursor.block
+            if block != boundBlock {
+                let meta = cursor.list.metadata(block)
+                let frequency = Double(meta.maxTermFrequency)
+                let factor = lengthBase + lengthSlope * Double(meta.minDocumentLength)
+                blockBound = Double(weight) * frequency / (frequency + factor) * MaxScoreSearch.boundMargin
+                boundBlock = block
+            }
+            return blockBound
+        }
     }
 
     func run(_ terms: [TermWeight], into top: inout TopK, scratch: Scratch) throws(IndexError) -> Outcome {
@@ -61,8 +77,12 @@ struct MaxScoreSearch {
                 let list = try segment.postings(found)
                 let cursor = try PostingsCursor(list, buffers: buffers[buffers.startIndex + states.count])
                 let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
+                let average = averageLength[term.field] ?? 0
+                let slope = average > 0 ? parameters.k1 * parameters.b / average : 0
                 states.append(TermState(cursor: cursor, clause: clause, weight: term.weight, factors: factors,
-                                        upperBound: upperBound(list, weight: term.weight, field: term.field)))
+                                        upperBound: upperBound(list, weight: term.weight, field: term.field),
+                                        lengthBase: average > 0 ? parameters.k1 * (1 - parameters.b) : parameters.k1,
+                                        lengthSlope: slope))
             }
             guard !states.isEmpty else { continue }
             states.sort { $0.upperBound != $1.upperBound ? $0.upperBound < $1.upperBound : $0.clause < $1.clause }
@@ -86,7 +106,7 @@ struct MaxScoreSearch {
     private func search(_ states: UnsafeMutableBufferPointer<TermState>, prefix: [Double], base: UInt32, top: inout TopK,
                         contributions: UnsafeMutableBufferPointer<Float>, clauseCount: Int, outcome: inout Outcome) throws(IndexError) {
         let count = states.count
-        var threshold = top.isFull && outcome.matched >= Self.exactCountThreshold ? Double(top.weakest!.score) : -Double.infinity
+        var threshold = top.isFull ? Double(top.weakest!.score) : -Double.infinity
         var firstEssential = 0
         while firstEssential < count && prefix[firstEssential] <= threshold { firstEssential += 1 }
         if firstEssential > 0 { outcome.exact = false }
@@ -96,6 +116,30 @@ struct MaxScoreSearch {
                 candidate = states[index].cursor.document
             }
             if candidate == PostingsCursor.exhausted { break }
+
+            // Block-max check: the essential terms' bounds over the blocks holding the
+            // candidate, plus all non-essential terms, may already fall short of the top k —
+            // then every document up to the nearest block end (or next posting) can be skipped.
+            if threshold > -Double.infinity {
+                var bound = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+                var upTo = PostingsCursor.exhausted - 1
+                for index in firstEssential..<count {
+                    let document = states[index].cursor.document
+                    if document == candidate {
+                        bound += states[index].currentBlockBound()
+                        upTo = min(upTo, states[index].cursor.list.metadata(states[index].cursor.block).lastDocument)
+                    } else {
+                        upTo = min(upTo, document - 1)
+                    }
+                }
+                if bound <= threshold {
+                    outcome.exact = false
+                    for index in firstEssential..<count where states[index].cursor.document <= upTo {
+                        try states[index].cursor.advance(to: upTo + 1)
+                    }
+                    continue
+                }
+            }
 
             var partial = 0.0
             for index in firstEssential..<count where states[index].cursor.document == candidate {
@@ -132,7 +176,7 @@ struct MaxScoreSearch {
                 if !top.isFull || scored.ranksBefore(top.weakest!) {
                     top.insert(scored)
                 }
-                if top.isFull && outcome.matched >= Self.exactCountThreshold && Double(top.weakest!.score) > threshold {
+                if top.isFull && Double(top.weakest!.score) > threshold {
                     threshold = Double(top.weakest!.score)
                     while firstEssential < count && prefix[firstEssential] <= threshold {
                         firstEssential += 1

@@ -174,7 +174,7 @@ public final class Searcher {
         var totalHits = 0
         var exact = true
         if let flatTerms = flatDisjunction(compiled) {
-            if options.exhaustive || options.countTotalHits || flatTerms.count < 2 {
+            if options.exhaustive || options.countTotalHits || flatTerms.isEmpty {
                 totalHits = try scoreTermAtATime(flatTerms, into: &top)
             } else {
                 let search = MaxScoreSearch(reader: reader, parameters: options.bm25, averageLength: averageLength,
