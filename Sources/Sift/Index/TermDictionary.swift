@@ -81,15 +81,55 @@ struct TermDictionary: @unchecked Sendable {
     }
 
     /// The entry of `key`, if the dictionary holds it.
+    ///
+    /// Scans one block without rebuilding its front-coded terms: it tracks how many leading
+    /// bytes of `key` the current term matches, and a term that shares more with its
+    /// predecessor than that is still below the key, one that shares less is already past it.
     func lookup(_ key: UnsafeRawBufferPointer) throws(IndexError) -> TermEntry? {
         guard blockCount > 0 else { return nil }
-        var iterator = try TermIterator(self, block: try blockFor(key))
-        var scanned = 0
-        while scanned < Self.blockSize, let (term, entry) = try iterator.next() {
-            let order = term.withUnsafeBytes { SegmentReader.compare($0, key) }
-            if order == 0 { return entry }
-            if order > 0 { return nil }
-            scanned += 1
+        let block = try blockFor(key)
+        let info = try self.block(block)
+        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[info.data]))
+        var postingsOffset = info.postings
+        var positionsOffset = info.positions
+        var matched = 0
+        var previousLength = 0
+        let termsInBlock = min(Self.blockSize, termCount - block * Self.blockSize)
+        do throws(ByteReaderError) {
+            for _ in 0..<termsInBlock {
+                let shared = try reader.readLength(limit: previousLength)
+                let suffixLength = try reader.readLength(limit: reader.remaining)
+                let suffix = try reader.readBytes(suffixLength)
+                let documentFrequency = try reader.readVarint()
+                let extraOccurrences = try reader.readVarint()
+                let postingsLength = try reader.readLength(limit: Int(Int32.max) * 64)
+                let positionsLength = try reader.readLength(limit: Int(Int32.max) * 64)
+                previousLength = shared + suffixLength
+                if shared < matched { return nil }  // past the key
+                if shared == matched {
+                    // Compare the suffix with the rest of the key.
+                    var index = 0
+                    while index < suffixLength && matched + index < key.count && suffix[index] == key[matched + index] { index += 1 }
+                    if index == suffixLength && matched + index == key.count {
+                        guard documentFrequency > 0, documentFrequency <= UInt64(UInt32.max), extraOccurrences < UInt64(Int64.max) / 2 else {
+                            throw ByteReaderError.malformed("impossible document frequency \(documentFrequency)", at: reader.offset)
+                        }
+                        return TermEntry(documentFrequency: UInt32(documentFrequency),
+                                         totalTermFrequency: documentFrequency + extraOccurrences,
+                                         postingsOffset: postingsOffset, postingsLength: postingsLength,
+                                         positionsOffset: positionsOffset, positionsLength: positionsLength)
+                    }
+                    if index < suffixLength && (matched + index == key.count || suffix[index] > key[matched + index]) {
+                        return nil  // this term sorts after the key
+                    }
+                    matched += index
+                }
+                // shared > matched: this term still sorts before the key.
+                postingsOffset += postingsLength
+                positionsOffset += positionsLength
+            }
+        } catch {
+            throw .corrupt(file: path, reason: "term block \(block): \(error.message)")
         }
         return nil
     }

@@ -35,6 +35,8 @@ struct TermWeight {
     var idf: Double
     var boost: Double
     var weight: Float
+    /// The term's dictionary entry in each segment (nil where it does not occur), looked up once.
+    var entries: [TermEntry?]
 }
 
 /// A phrase: its terms' keys and their offsets within the phrase (stop words keep their slot).
@@ -42,6 +44,8 @@ struct PhraseWeight {
     var text: String
     var terms: [String]
     var keys: [[UInt8]]
+    /// Per term, its entry in each segment.
+    var entries: [[TermEntry?]]
     var offsets: [Int]
     var field: IndexField
     var slop: Int

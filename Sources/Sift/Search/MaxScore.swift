@@ -73,7 +73,7 @@ struct MaxScoreSearch {
             var states: [TermState] = []
             let buffers = scratch.buffers(terms.count)
             for (clause, term) in terms.enumerated() {
-                guard let found = try segment.lookup(term.key) else { continue }
+                guard let found = term.entries[segmentIndex] else { continue }
                 let list = try segment.postings(found)
                 let cursor = try PostingsCursor(list, buffers: buffers[buffers.startIndex + states.count])
                 let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))

@@ -253,15 +253,17 @@ public final class Searcher {
             if phraseTokens.count == 1 { return try termQuery(phraseTokens[0].term, field: field, boost: boost, k1Plus1: k1Plus1) }
             var idf = 0.0
             var keys: [[UInt8]] = []
+            var entries: [[TermEntry?]] = []
             for token in phraseTokens {
                 let key = IndexFormat.key(Array(token.term.utf8), field: field)
-                let frequency = try documentFrequency(key)
+                let (frequency, found) = try lookUp(key)
                 if frequency == 0 { return .nothing }
                 idf += BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
                 keys.append(key)
+                entries.append(found)
             }
             let first = phraseTokens[0].position
-            return .phrase(PhraseWeight(text: text, terms: phraseTokens.map(\.term), keys: keys,
+            return .phrase(PhraseWeight(text: text, terms: phraseTokens.map(\.term), keys: keys, entries: entries,
                                         offsets: phraseTokens.map { $0.position - first }, field: field, slop: slop,
                                         idf: idf, boost: boost, weight: Float(boost * idf * k1Plus1)))
 
@@ -275,7 +277,7 @@ public final class Searcher {
                 let idf = BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
                 clauses.append(CompiledClause(occur: .should, query: .term(TermWeight(
                     term: term, key: key, field: field, documentFrequency: frequency, idf: idf, boost: boost,
-                    weight: Float(boost * idf * k1Plus1)))))
+                    weight: Float(boost * idf * k1Plus1), entries: try lookUp(key).entries))))
             }
             return combine(clauses)
 
@@ -311,20 +313,24 @@ public final class Searcher {
 
     private func termQuery(_ term: String, field: IndexField, boost: Double, k1Plus1: Double) throws(IndexError) -> CompiledQuery {
         let key = IndexFormat.key(Array(term.utf8), field: field)
-        let frequency = try documentFrequency(key)
+        let (frequency, entries) = try lookUp(key)
         guard frequency > 0 else { return .nothing }
         let idf = BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
         return .term(TermWeight(term: term, key: key, field: field, documentFrequency: frequency, idf: idf,
-                                boost: boost, weight: Float(boost * idf * k1Plus1)))
+                                boost: boost, weight: Float(boost * idf * k1Plus1), entries: entries))
     }
 
-    /// Documents containing a dictionary key, over all segments.
-    private func documentFrequency(_ key: [UInt8]) throws(IndexError) -> Int {
+    /// A dictionary key's entry in each segment, and the documents containing it over all.
+    private func lookUp(_ key: [UInt8]) throws(IndexError) -> (frequency: Int, entries: [TermEntry?]) {
         var total = 0
+        var entries: [TermEntry?] = []
+        entries.reserveCapacity(reader.segments.count)
         for segment in reader.segments {
-            if let entry = try segment.lookup(key) { total += Int(entry.documentFrequency) }
+            let entry = try segment.lookup(key)
+            if let entry { total += Int(entry.documentFrequency) }
+            entries.append(entry)
         }
-        return total
+        return (total, entries)
     }
 
     /// The dictionary keys of `field` starting with `prefix`, with their document frequencies;
@@ -392,7 +398,7 @@ public final class Searcher {
         for term in terms {
             let factors = lengthFactors[term.field]!
             for (index, segment) in reader.segments.enumerated() {
-                guard let found = try segment.lookup(term.key) else { continue }
+                guard let found = term.entries[index] else { continue }
                 let list = try segment.postings(found)
                 let base = reader.segmentBases[index]
                 for block in 0..<list.blockCount {
@@ -415,13 +421,13 @@ public final class Searcher {
         let base = reader.segmentBases[index]
         switch query {
         case .term(let weight):
-            guard let found = try segment.lookup(weight.key) else { return nil }
+            guard let found = weight.entries[index] else { return nil }
             return try TermScorer(list: segment.postings(found), term: weight,
                                   factors: UnsafePointer(lengthFactors[weight.field]!.baseAddress! + base))
         case .phrase(let weight):
             var lists: [PostingsList] = []
-            for key in weight.keys {
-                guard let found = try segment.lookup(key) else { return nil }
+            for perSegment in weight.entries {
+                guard let found = perSegment[index] else { return nil }
                 lists.append(try segment.postings(found))
             }
             return try PhraseScorer(lists: lists, phrase: weight,
