@@ -21,7 +21,7 @@ enum SearchCommand {
             OptionSpec(names: ["--max-expansions"], valueName: "N", help: "Most terms a prefix expands to (default: 128; the most frequent are kept)."),
             OptionSpec(names: ["--count"], valueName: nil, help: "Count every match, so the total is exact (by default ranking skips documents that cannot make the top k, and the total is a lower bound)."),
             OptionSpec(names: ["--exhaustive"], valueName: nil, help: "Score every matching document (no pruning), to verify that pruning changes nothing."),
-            OptionSpec(names: ["--syntax"], valueName: "query|plain", help: "Read queries in the query language (default) or as plain words (no operators)."),
+            OptionSpec(names: ["--syntax"], valueName: "query|plain", help: "Read queries in the query language (default for QUERY) or as plain words (default for --queries)."),
             OptionSpec(names: ["--snippet-length"], valueName: "N", help: "Longest snippet in bytes (default: 200)."),
         ])
 
@@ -36,7 +36,8 @@ enum SearchCommand {
 
     static func run(_ arguments: [String]) throws(CLIError) {
         let parsed = try spec.parse(arguments)
-        let settings = try settings(parsed, spec: spec)
+        // Query files are usually prose (test collections): plain words unless told otherwise.
+        let settings = try settings(parsed, spec: spec, defaultSyntax: parsed.value("--queries") != nil ? .plain : .query)
         let indexPath = parsed.value("--index") ?? "index-data"
         let queries: [(id: String, text: String)]
         if let file = parsed.value("--queries") {
@@ -47,8 +48,19 @@ enum SearchCommand {
             guard query.contains(where: { !$0.isWhitespace }) else { throw spec.usageError("empty query") }
             queries = [("1", query)]
         }
-        let searcher = try openSearcher(indexPath)
         let batch = parsed.value("--queries") != nil
+        if batch && settings.options.syntax == .query {
+            // Check every query before printing any result, so a bad line leaves no half run.
+            let parser = QueryParser(defaultOperator: settings.options.defaultOperator)
+            for query in queries {
+                do {
+                    _ = try parser.parse(query.text)
+                } catch {
+                    throw .data("query \(query.id): \(error)")
+                }
+            }
+        }
+        let searcher = try openSearcher(indexPath)
         var jsonResults: [String] = []
         for query in queries {
             let clock = ContinuousClock()
@@ -141,7 +153,7 @@ enum SearchCommand {
             for detail in node.details { printExplanation(detail, indent: indent + "  ") }
         case .term, .phrase:
             let df = node.documentFrequency.map { "df=\($0) " } ?? ""
-            let name = node.kind == .phrase ? "\"\(node.text)\"" : node.text
+            let name = node.kind == .phrase ? "\"\(node.text)\"" + (node.slop > 0 ? "~\(node.slop)" : "") : node.text
             let field = node.field == .text ? "" : "\(node.field.rawValue):"
             Output.line("\(indent)\(node.value)  \(field)\(name)  tf=\(node.termFrequency) \(df)N=\(node.documentCount) idf=\(Format.fixed(node.idf, decimals: 4)) len=\(node.documentLength) avgLen=\(Format.fixed(node.averageLength, decimals: 2)) k1=\(node.k1) b=\(node.b) boost=\(node.boost)")
         }
@@ -158,6 +170,7 @@ enum SearchCommand {
                 ("text", JSON.string(node.text)), ("value", JSON.number(node.value)), ("tf", "\(node.termFrequency)"),
             ]
             if let df = node.documentFrequency { pairs.append(("df", "\(df)")) }
+            if node.kind == .phrase { pairs.append(("slop", "\(node.slop)")) }
             pairs += [("N", "\(node.documentCount)"), ("idf", JSON.number(node.idf)), ("length", "\(node.documentLength)"),
                       ("averageLength", JSON.number(node.averageLength)), ("k1", JSON.number(node.k1)),
                       ("b", JSON.number(node.b)), ("boost", JSON.number(node.boost))]
@@ -210,8 +223,9 @@ enum QueryFile {
             throw .noInput("cannot read queries file '\(path)': \(error)")
         }
         var queries: [(id: String, text: String)] = []
-        for (number, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line[...]
+        // `isNewline` also splits CRLF ("\r\n" is one Character) and lone CR.
+        for (number, line) in String(decoding: bytes, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let trimmed = line[...]
             if trimmed.allSatisfy({ $0.isWhitespace }) { continue }
             let parts = trimmed.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty else {

@@ -11,7 +11,8 @@ public struct RelevanceJudgments: Sendable, Equatable {
 
     /// Parses qrels text; blank lines are skipped, anything else malformed is an error.
     public init(parsing text: String) throws(EvaluationError) {
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // `isNewline` also splits CRLF ("\r\n" is one Character) and lone CR.
+        for (number, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
             if fields.isEmpty { continue }
             guard fields.count == 4, let relevance = Int(fields[3]) else {
@@ -145,11 +146,21 @@ public enum EvaluationError: Error, Equatable, CustomStringConvertible {
 }
 
 extension SearchHit {
-    /// The document's name as TREC runs and qrels use it: the id with a final file extension
-    /// (`.txt`, `.md`, `.html`, `.htm`) removed, so `docs/184.txt` is `docs/184` and `184.txt` is `184`.
+    /// The document's name as TREC runs and qrels use it: the id with the file extension
+    /// (`.txt`, `.md`, `.html`, `.htm`) of its path removed, so `docs/184.txt` is `docs/184`,
+    /// `184.txt` is `184` and a line unit `a.txt#L3` is `a#L3`.
     public var trecDocumentID: String {
-        for suffix in [".txt", ".md", ".html", ".htm"] where id.hasSuffix(suffix) && id.count > suffix.count {
-            return String(id.dropLast(suffix.count))
+        let path: Substring
+        let unit: Substring
+        if let hash = id.range(of: "#L", options: .backwards) {
+            path = id[..<hash.lowerBound]
+            unit = id[hash.lowerBound...]
+        } else {
+            path = id[...]
+            unit = ""
+        }
+        for suffix in [".txt", ".md", ".html", ".htm"] where path.hasSuffix(suffix) && path.count > suffix.count {
+            return String(path.dropLast(suffix.count)) + unit
         }
         return id
     }

@@ -33,6 +33,8 @@ public struct Explanation: Sendable, Equatable {
     public var k1 = 0.0
     public var b = 0.0
     public var boost = 1.0
+    /// For phrase leaves: the slop (moves allowed).
+    public var slop = 0
 
     static func leaf(kind: Kind, text: String, field: IndexField, frequency: Int, documentFrequency: Int?, idf: Double,
                      boost: Double, length: Int, context: ExplainContext, value: Float) -> Explanation {

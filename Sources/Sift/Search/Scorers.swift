@@ -158,10 +158,12 @@ final class PhraseScorer: Scorer {
     }
 
     override func explain(_ context: ExplainContext) -> Explanation {
-        Explanation.leaf(kind: .phrase, text: phrase.text, field: phrase.field, frequency: frequency,
-                         documentFrequency: nil, idf: phrase.idf, boost: phrase.boost,
-                         length: Int(context.segment.length(of: Int(document), field: phrase.field)),
-                         context: context, value: score())
+        var explanation = Explanation.leaf(kind: .phrase, text: phrase.text, field: phrase.field, frequency: frequency,
+                                           documentFrequency: nil, idf: phrase.idf, boost: phrase.boost,
+                                           length: Int(context.segment.length(of: Int(document), field: phrase.field)),
+                                           context: context, value: score())
+        explanation.slop = phrase.slop
+        return explanation
     }
 }
 

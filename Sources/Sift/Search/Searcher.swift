@@ -283,6 +283,7 @@ public final class Searcher {
 
         case .boolean(let clauses, let boost):
             var compiled: [CompiledClause] = []
+            var canMatchNothing = false
             for clause in clauses {
                 let inner = try compile(boost == 1 ? clause.query : clause.query.boosted(by: boost), options: options, notes: &notes)
                 switch inner {
@@ -290,6 +291,7 @@ public final class Searcher {
                     continue
                 case .nothing:
                     if clause.occur == .must { return .nothing }
+                    canMatchNothing = true
                     continue
                 case .boolean(let nested) where clause.occur == .should && nested.allSatisfy({ $0.occur == .should }):
                     // An OR inside an OR (a split word, a prefix, parentheses) is the same OR:
@@ -299,7 +301,8 @@ public final class Searcher {
                     compiled.append(CompiledClause(occur: clause.occur, query: inner))
                 }
             }
-            if compiled.isEmpty { return clauses.isEmpty ? .nothing : .dropped }
+            // Only stop words: the group imposes nothing. Unknown words: it matches nothing.
+            if compiled.isEmpty { return canMatchNothing || clauses.isEmpty ? .nothing : .dropped }
             if !compiled.contains(where: { $0.occur != .mustNot }) { return .nothing }  // pure negation
             return combine(compiled)
         }

@@ -32,6 +32,7 @@ enum SnippetBuilder {
         var firstMatchEnd = 0
         if !matches.isEmpty {
             var best = 0
+            var bestLast = 0
             var bestCount = 0
             var last = 0
             for first in matches.indices {
@@ -41,14 +42,16 @@ enum SnippetBuilder {
                 if count > bestCount {
                     bestCount = count
                     best = first
+                    bestLast = last
                 }
             }
-            // Lead in with up to a quarter of the window of context, starting at a word.
+            // Lead in with up to a quarter of the window of context, starting at a word — but
+            // never so much that the cluster's last match no longer fits.
             let anchor = Int(matches[best].start)
-            firstMatchEnd = Int(matches[best].end)
-            let leadIn = maxLength / 4
+            firstMatchEnd = Int(matches[bestLast].end)
+            let leadIn = max(anchor - maxLength / 4, firstMatchEnd - maxLength)
             windowStart = anchor
-            for token in tokens where Int(token.start) >= anchor - leadIn && Int(token.start) < anchor {
+            for token in tokens where Int(token.start) >= leadIn && Int(token.start) < anchor {
                 windowStart = Int(token.start)
                 break
             }
@@ -76,13 +79,14 @@ enum SnippetBuilder {
         if !moreAfter {
             windowEnd = text.count
         } else {
-            // Keep closing punctuation that sticks to the last word (`said.`, `Kabul,`).
+            // Keep closing punctuation that sticks to the last word (`said.`, `Kabul,`, `safe”`),
+            // never a hyphen or anything else that would leave half a word.
             var extra = 0
-            while windowEnd < text.count, extra < 4, text[windowEnd] < 0x80,
-                  !(text[windowEnd] == 0x20 || text[windowEnd] == 0x0A || text[windowEnd] == 0x09 || text[windowEnd] == 0x0D),
-                  Tokenizer.asciiClass[Int(text[windowEnd])] > Tokenizer.CharClass.digit.rawValue {
-                windowEnd += 1
-                extra += 1
+            while windowEnd < text.count, extra < 4 {
+                let length = closingPunctuationLength(text, at: windowEnd)
+                guard length > 0 else { break }
+                windowEnd += length
+                extra += length
             }
         }
 
@@ -92,7 +96,7 @@ enum SnippetBuilder {
         if windowStart > 0 { output.append(contentsOf: "… ".utf8) }
         var matchIndex = matches.firstIndex { Int($0.start) >= windowStart } ?? matches.count
         var openStart: Int? = nil
-        var lastWasSpace = false
+        var lastWasSpace = true  // no leading white space
         text.withUnsafeBufferPointer { bytes in
             var position = windowStart
             while position < windowEnd {
@@ -123,6 +127,22 @@ enum SnippetBuilder {
         while output.last == 0x20 { output.removeLast() }
         if moreAfter { output.append(contentsOf: " …".utf8) }
         return Snippet(text: String(decoding: output, as: UTF8.self), highlights: highlights)
+    }
+}
+
+/// The byte length of a closing punctuation mark at `position` (0 if there is none).
+private func closingPunctuationLength(_ text: [UInt8], at position: Int) -> Int {
+    switch text[position] {
+    case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"),
+         UInt8(ascii: "?"), UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "\""),
+         UInt8(ascii: "'"):
+        return 1
+    case 0xE2 where position + 2 < text.count && text[position + 1] == 0x80 && (text[position + 2] == 0x9D || text[position + 2] == 0x99):
+        return 3  // ” ’
+    case 0xC2 where position + 1 < text.count && text[position + 1] == 0xBB:
+        return 2  // »
+    default:
+        return 0
     }
 }
 
