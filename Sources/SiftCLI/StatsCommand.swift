@@ -18,7 +18,7 @@ enum StatsCommand {
         let indexPath = parsed.value("--index") ?? "index-data"
         let stats: IndexStatistics
         do {
-            stats = try IndexReader(path: indexPath).statistics()
+            stats = try IndexReader(path: indexPath, verifyChecksums: true).statistics()
         } catch {
             throw mapIndexError(error)
         }

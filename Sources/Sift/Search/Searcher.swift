@@ -174,7 +174,7 @@ public final class Searcher {
         var totalHits = 0
         var exact = true
         if let flatTerms = flatDisjunction(compiled) {
-            if options.exhaustive || options.countTotalHits || flatTerms.isEmpty {
+            if options.exhaustive || options.countTotalHits || flatTerms.isEmpty || top.capacity == 0 {
                 totalHits = try scoreTermAtATime(flatTerms, into: &top)
             } else {
                 let search = MaxScoreSearch(reader: reader, parameters: options.bm25, averageLength: averageLength,

@@ -21,7 +21,7 @@ struct TopK {
         heap.reserveCapacity(min(capacity, 1 << 16))
     }
 
-    var isFull: Bool { heap.count >= capacity }
+    var isFull: Bool { capacity > 0 && heap.count >= capacity }
 
     /// The weakest kept document (only meaningful when full).
     var weakest: ScoredDocument? { heap.first }
