@@ -128,7 +128,7 @@ func mapIndexError(_ error: IndexError) -> CLIError {
     switch error {
     case .missingIndex: .noInput(error.description)
     case .corrupt, .newerFormat: .data(error.description)
-    case .locked, .io: .io(error.description)
+    case .locked, .io, .writerClosed: .io(error.description)
     }
 }
 

@@ -132,6 +132,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     case locked(String)
     /// A system call failed.
     case io(FileError)
+    /// The writer was closed (its lock released), so it may no longer change the index.
+    case writerClosed(String)
 
     public var description: String {
         switch self {
@@ -145,6 +147,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             "index '\(path)' is being written by another process (lock held on \(IndexFormat.lockName)); try again when it finishes"
         case .io(let error):
             error.description
+        case .writerClosed(let path):
+            "the writer of '\(path)' was closed; open a new IndexWriter to change the index"
         }
     }
 }

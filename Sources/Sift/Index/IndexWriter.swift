@@ -74,6 +74,7 @@ public final class IndexWriter {
 
     /// Adds documents in order, analyzing them on `jobs` threads.
     public func add(contentsOf documents: [SourceDocument]) throws(IndexError) {
+        guard lock != nil else { throw .writerClosed(path) }
         guard !documents.isEmpty else { return }
         let chunks = min(jobs, documents.count)
         let chunkSize = (documents.count + chunks - 1) / chunks
@@ -117,6 +118,8 @@ public final class IndexWriter {
     /// The lock is kept; call `close()` to free it.
     @discardableResult
     public func commit() throws(IndexError) -> CommitSummary {
+        // Without the lock another writer may be at work: never replace the index under it.
+        guard lock != nil else { throw .writerClosed(path) }
         let segment: WrittenSegment
         if flushed.isEmpty {
             segment = try SegmentWriter.write(buffer, terms: keys, directory: path)
