@@ -19,7 +19,15 @@ enum SearchBenchmark {
         let searcher = Searcher(reader: reader)
         let searchOptions = SearchOptions(limit: k, syntax: syntax, exhaustive: options.flag("--exhaustive"))
         var checksum: UInt64 = 0
-        for query in queries { _ = try searcher.search(query.text, options: searchOptions) }  // warm-up
+        var work = SearchWork()
+        for query in queries {  // warm-up, and what the queries read
+            let results = try searcher.search(query.text, options: searchOptions)
+            work.blocks += results.work.blocks
+            work.postings += results.work.postings
+            work.blocksDecoded += results.work.blocksDecoded
+            work.postingsDecoded += results.work.postingsDecoded
+        }
+        let skipped = work.blocks == 0 ? 0 : 1 - Double(work.blocksDecoded) / Double(work.blocks)
         var samples: [Double] = []
         samples.reserveCapacity(queries.count * repeats)
         let start = ContinuousClock.now
@@ -35,11 +43,12 @@ enum SearchBenchmark {
         let stats = SampleStatistics(samples.map { $0 * 1e6 })
         let qps = Double(samples.count) / total
         if json {
-            print("{\"benchmark\":\"search\",\"index\":\"\(indexPath)\",\"queries\":\(queries.count),\"repeat\":\(repeats),\"k\":\(k),\"documents\":\(reader.documentCount),\"p50_us\":\(stats.median),\"p90_us\":\(stats.percentile(90)),\"p99_us\":\(stats.percentile(99)),\"mean_us\":\(stats.mean),\"qps\":\(qps),\"checksum\":\(checksum)}")
+            print("{\"benchmark\":\"search\",\"index\":\"\(indexPath)\",\"queries\":\(queries.count),\"repeat\":\(repeats),\"k\":\(k),\"documents\":\(reader.documentCount),\"p50_us\":\(stats.median),\"p90_us\":\(stats.percentile(90)),\"p99_us\":\(stats.percentile(99)),\"mean_us\":\(stats.mean),\"qps\":\(qps),\"postings_decoded_per_query\":\(work.postingsDecoded / queries.count),\"blocks_skipped_share\":\(skipped),\"checksum\":\(checksum)}")
         } else {
             print("search: \(indexPath) (\(reader.documentCount) documents), \(queries.count) queries × \(repeats), top \(k), one thread\(options.flag("--exhaustive") ? ", exhaustive" : "")")
             print("  latency  p50 \(fixed(stats.median, 1)) µs   p90 \(fixed(stats.percentile(90), 1)) µs   p99 \(fixed(stats.percentile(99), 1)) µs   mean \(fixed(stats.mean, 1)) µs")
             print("  rate     \(fixed(qps, 0)) queries/s")
+            print("  work     \(work.postingsDecoded / queries.count) postings decoded a query (of \(work.postings / queries.count) in the lists); \(fixed(skipped * 100, 1))% of blocks skipped")
             print("  checksum \(checksum)")
         }
     }

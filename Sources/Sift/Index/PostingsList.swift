@@ -180,8 +180,9 @@ struct PostingsCursor {
     private var count = 0
     /// The current document, or `PostingsCursor.exhausted` past the end.
     private(set) var document: UInt32 = 0
-    /// Blocks decoded so far (for benchmarks' accounting).
+    /// Blocks and postings decoded so far (for benchmarks' accounting).
     private(set) var blocksDecoded = 0
+    private(set) var postingsDecoded = 0
     private var positionBlock = -1
     private var positionSlot = 0
     private var positionOffset = 0
@@ -249,6 +250,7 @@ struct PostingsCursor {
         }
         count = try list.decode(block: next, documents: documents, frequencies: frequencies)
         blocksDecoded += 1
+        postingsDecoded += count
         document = documents[0]
     }
 

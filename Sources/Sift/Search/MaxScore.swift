@@ -21,6 +21,7 @@ struct MaxScoreSearch {
     struct Outcome {
         var matched = 0
         var exact = true
+        var work = SearchWork()
     }
 
     /// Scratch one search reuses across segments and queries.
@@ -98,6 +99,12 @@ struct MaxScoreSearch {
                     try search(states, prefix: prefix, base: base, top: &top, contributions: contributions,
                                clauseCount: terms.count, outcome: &outcome)
                 }
+            }
+            for state in states {
+                outcome.work.blocks += state.cursor.list.blockCount
+                outcome.work.postings += state.cursor.list.documentFrequency
+                outcome.work.blocksDecoded += state.cursor.blocksDecoded
+                outcome.work.postingsDecoded += state.cursor.postingsDecoded
             }
         }
         return outcome

@@ -70,8 +70,22 @@ public struct SearchResults: @unchecked Sendable {
     public var note: String?
     /// Things the user should know: a prefix cut at `maxExpansions`, …
     public var notes: [SearchNote]
+    /// What ranking read of the postings (OR-of-terms queries; zero otherwise).
+    public var work: SearchWork
     let compiled: CompiledQuery
     let options: SearchOptions
+}
+
+/// How much of the postings a search read: the measure of what pruning saved.
+public struct SearchWork: Sendable, Equatable {
+    /// Blocks and postings in the query terms' lists.
+    public var blocks = 0
+    public var postings = 0
+    /// Blocks and postings actually decoded.
+    public var blocksDecoded = 0
+    public var postingsDecoded = 0
+
+    public init() {}
 }
 
 /// Why a search failed: the query could not be parsed, or the index could not be read.
@@ -173,6 +187,7 @@ public final class Searcher {
         var top = TopK(capacity: options.offset + options.limit)
         var totalHits = 0
         var exact = true
+        var work = SearchWork()
         if let flatTerms = flatDisjunction(compiled) {
             if options.exhaustive || options.countTotalHits || flatTerms.isEmpty || top.capacity == 0 {
                 totalHits = try scoreTermAtATime(flatTerms, into: &top)
@@ -182,6 +197,7 @@ public final class Searcher {
                 let outcome = try search.run(flatTerms, into: &top, scratch: maxScoreScratch)
                 totalHits = outcome.matched
                 exact = outcome.exact
+                work = outcome.work
             }
         } else {
             for (index, segment) in reader.segments.enumerated() {
@@ -202,7 +218,7 @@ public final class Searcher {
                                   id: stored.id, title: stored.title))
         }
         return SearchResults(hits: hits, totalHits: totalHits, totalHitsIsExact: exact, terms: terms, note: note,
-                             notes: notes, compiled: compiled, options: options)
+                             notes: notes, work: work, compiled: compiled, options: options)
     }
 
     /// The score of `hit` broken down by clause.
