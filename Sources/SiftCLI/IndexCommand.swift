@@ -129,6 +129,7 @@ func mapIndexError(_ error: IndexError) -> CLIError {
     case .missingIndex: .noInput(error.description)
     case .corrupt, .newerFormat: .data(error.description)
     case .locked, .io, .writerClosed: .io(error.description)
+    case .documentOutOfRange: .data(error.description)
     }
 }
 

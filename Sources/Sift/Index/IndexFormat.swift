@@ -31,6 +31,28 @@ enum IndexFormat {
         field == .title ? [titleKeyPrefix] + Array(term) : Array(term)
     }
 
+    /// True for the names of files Sift writes in an index folder (segment and partial-segment
+    /// files, their temporaries, a manifest temporary) — what a commit may clean up.
+    static func isIndexFileName(_ name: String) -> Bool {
+        if name == manifestName + ".tmp" { return true }
+        var stem = Substring(name)
+        if stem.hasSuffix(".tmp") { stem = stem.dropLast(4) }
+        if stem.hasPrefix("building-") {
+            // building-<pid>-<serial>.<kind>
+            let parts = stem.dropFirst(9).split(separator: ".")
+            guard parts.count == 2 else { return false }
+            let numbers = parts[0].split(separator: "-")
+            return numbers.count == 2 && numbers.allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+                && ["postings", "positions", "records", "text", "docs", "terms"].contains(String(parts[1]))
+        }
+        let parts = stem.split(separator: ".")
+        guard parts.count == 2, FileKind.segmentKinds.map(\.fileExtension).contains(String(parts[1])) else { return false }
+        let base = parts[0]
+        let hex: Substring
+        if base.hasPrefix("seg-") { hex = base.dropFirst(4) } else if base.hasPrefix("flush-") { hex = base.dropFirst(6) } else { return false }
+        return hex.count == 16 && hex.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+    }
+
     /// The kinds of index file, named by their four-byte tag and their file extension.
     enum FileKind: String, CaseIterable, Sendable {
         case manifest = "MANI"
@@ -134,6 +156,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     case io(FileError)
     /// The writer was closed (its lock released), so it may no longer change the index.
     case writerClosed(String)
+    /// A document number outside `0..<count` (a caller's mistake, not damage).
+    case documentOutOfRange(Int, count: Int)
 
     public var description: String {
         switch self {
@@ -147,6 +171,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             "index '\(path)' is being written by another process (lock held on \(IndexFormat.lockName)); try again when it finishes"
         case .io(let error):
             error.description
+        case .documentOutOfRange(let document, let count):
+            "document \(document) is out of range: the index has \(count) documents"
         case .writerClosed(let path):
             "the writer of '\(path)' was closed; open a new IndexWriter to change the index"
         }

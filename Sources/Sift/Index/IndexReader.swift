@@ -71,6 +71,7 @@ public final class IndexReader: @unchecked Sendable {
 
     /// The stored fields of global document `document`.
     public func document(_ document: Int) throws(IndexError) -> StoredDocument {
+        guard document >= 0, document < documentCount else { throw .documentOutOfRange(document, count: documentCount) }
         let (segment, local) = locate(document)
         return try segments[segment].storedDocument(local)
     }
@@ -84,6 +85,7 @@ public final class IndexReader: @unchecked Sendable {
 
     /// `len(d)` of global document `document`.
     public func length(of document: Int) -> Int {
+        precondition(document >= 0 && document < documentCount, "document \(document) out of range 0..<\(documentCount)")
         let (segment, local) = locate(document)
         return Int(segments[segment].length(of: local))
     }

@@ -126,10 +126,6 @@ public final class IndexWriter {
         } else {
             try flush()
             segment = try SegmentMerger.merge(flushed.map(\.reader), directory: path)
-            for partial in flushed {
-                for (name, _) in partial.segment.files { FileIO.remove(path + "/" + name) }
-            }
-            flushed = []
         }
         let manifest = Manifest(configuration: configuration, segments: [segment.entry])
         let manifestBytes = manifest.encode()
@@ -139,11 +135,16 @@ public final class IndexWriter {
             throw .io(error)
         }
         let files = segment.files + [(IndexFormat.manifestName, manifestBytes.count)]
+        // Partial segments are dropped only now, after the manifest no longer needs them.
         removeUnreferencedFiles(keeping: Set(files.map(\.0)))
         let summary = CommitSummary(documentCount: Int(segment.entry.documentCount), termCount: segment.termCount,
                                     postingCount: segment.postingCount, tokenCount: segment.entry.tokenCount, files: files)
+        // Later documents are added to what was committed: the next commit merges this segment
+        // with them, so every commit holds everything added since the writer was opened.
         buffer = SegmentBuffer()
-        flushedDocuments = 0
+        let committed = try SegmentReader(directory: path, entry: segment.entry, verifyChecksums: false)
+        flushed = [(segment, committed)]
+        flushedDocuments = Int(segment.entry.documentCount)
         return summary
     }
 
@@ -152,14 +153,13 @@ public final class IndexWriter {
         lock = nil
     }
 
-    /// Deletes segment files and stale temporaries the new manifest does not name. Readers that
-    /// mapped them keep their pages until they close, so this never breaks a running search.
+    /// Deletes segment files and stale temporaries the new manifest does not name — only files
+    /// of Sift's own naming, so nothing else in the folder is ever touched. Readers that mapped
+    /// them keep their pages until they close, so this never breaks a running search.
     private func removeUnreferencedFiles(keeping live: Set<String>) {
         guard let names = try? FileIO.listDirectory(path) else { return }
-        for name in names where !live.contains(name) {
-            if name.hasPrefix("seg-") || name.hasPrefix("flush-") || name.hasPrefix("building-") || name.hasSuffix(".tmp") {
-                FileIO.remove(path + "/" + name)
-            }
+        for name in names where !live.contains(name) && IndexFormat.isIndexFileName(name) {
+            FileIO.remove(path + "/" + name)
         }
     }
 }

@@ -255,7 +255,9 @@ public struct QueryParser: Sendable {
             let column = index + 1
             index += 1
             let digits = readNumber()
-            guard let value = Double(digits), value.isFinite, value > 0 else {
+            // The number must end the clause: `a^1e5` is not a boost of 1 followed by `e5`.
+            let ended = index == characters.count || characters[index].isWhitespace || characters[index] == ")"
+            guard ended, let value = Double(digits), value.isFinite, value > 0 else {
                 throw QuerySyntaxError(message: "'^' needs a positive number", column: column)
             }
             return query.boosted(by: value)

@@ -184,7 +184,9 @@ public final class Searcher {
         if case .dropped = compiled { note = "the query has only stop words, which are not indexed" }
         prepareLengthFactors(options.bm25)
 
-        var top = TopK(capacity: options.offset + options.limit)
+        // The heap never needs more room than there are documents (and `limit: .max` must not overflow).
+        let wanted = options.offset.addingReportingOverflow(options.limit)
+        var top = TopK(capacity: wanted.overflow ? reader.documentCount : min(max(wanted.partialValue, 0), reader.documentCount))
         var totalHits = 0
         var exact = true
         var work = SearchWork()

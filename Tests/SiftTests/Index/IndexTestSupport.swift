@@ -84,7 +84,7 @@ enum IndexTestKit {
                       configuration: AnalyzerConfiguration = plain) throws -> CommitSummary {
         let writer = try IndexWriter(path: path, configuration: configuration)
         defer { writer.close() }
-        for document in documents { writer.add(id: document.id, title: document.title, text: document.text) }
+        for document in documents { try writer.add(id: document.id, title: document.title, text: document.text) }
         return try writer.commit()
     }
 
@@ -99,6 +99,13 @@ enum IndexTestKit {
         let names = try fileNames(path).filter { $0.hasPrefix("seg-") && $0.hasSuffix("." + kind.fileExtension) }
         guard names.count == 1 else { throw IndexTestFailure("expected one .\(kind.fileExtension) file, found \(names)") }
         return path + "/" + names[0]
+    }
+
+    /// The `IndexError` behind an error from the reader or the searcher, if it is one.
+    static func indexError(_ error: any Error) -> IndexError? {
+        if let error = error as? IndexError { return error }
+        if case .index(let inner)? = error as? SearchError { return inner }
+        return nil
     }
 
     /// True when `actual` is within `relative` of `expected` (relative to the larger magnitude).
@@ -130,9 +137,10 @@ struct RandomCorpus {
     }
 
     /// `count` documents whose words follow a Zipf-like law (word i has weight 1/(i+1)^s).
-    /// Some documents are empty, some repeat one word hundreds of times.
+    /// Some documents are empty, some repeat one word hundreds of times. With `titles`, each
+    /// has a title holding a vocabulary word, which must not change text scores.
     static func make(seed: UInt64, documentCount: Int, vocabularySize: Int = 40, exponent: Double = 1.0,
-                     lengthRange: ClosedRange<Int> = 0...60) -> RandomCorpus {
+                     lengthRange: ClosedRange<Int> = 0...60, titles: Bool = true) -> RandomCorpus {
         var random = IndexTestRandom(seed: seed)
         let vocabulary = (0..<vocabularySize).map { "w\($0)" }
         var cumulative: [Double] = []
@@ -175,7 +183,8 @@ struct RandomCorpus {
             }
             var counts: [String: Int] = [:]
             for word in words { counts[word, default: 0] += 1 }
-            corpus.documents.append(IndexTestDocument(id: "doc-\(number)", title: "Title \(number)", text: text))
+            // Titles are a field of their own: bare query terms never score against them.
+            corpus.documents.append(IndexTestDocument(id: "doc-\(number)", title: titles ? "Title w0 \(number)" : "", text: text))
             corpus.frequencies.append(counts)
             corpus.lengths.append(words.count)
         }

@@ -219,6 +219,16 @@ import Testing
         }
     }
 
+    @Test("a limit of Int.max (\"everything\") with an offset does not trap")
+    func hugeLimitWithOffset() throws {
+        try Self.withSearcher { searcher throws in
+            let everything = try searcher.search("apple", options: SearchOptions(limit: .max))
+            #expect(everything.hits.map(\.document) == [0, 2])
+            let rest = try searcher.search("apple", options: SearchOptions(limit: .max, offset: 1))
+            #expect(rest.hits.map(\.document) == [2])
+        }
+    }
+
     @Test("totalHits counts documents with any query term")
     func totalHits() throws {
         try Self.withSearcher { searcher throws in
