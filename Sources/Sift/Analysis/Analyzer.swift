@@ -62,14 +62,15 @@ public final class Analyzer {
     /// The settings this analyzer applies.
     public let configuration: AnalyzerConfiguration
 
-    /// Interned terms; `AnalyzedToken.termID` indexes into it.
-    private(set) var terms = ByteInterner(capacity: 4096)
-    /// Normalized surface form → term id, or `stopWordMarker`.
-    private var surfaceCache = ByteInterner(capacity: 4096)
-    private var surfaceTerm: [Int32] = []
+    /// What the analyzer has learned: terms, and the term of every surface form seen.
+    private var cache = AnalyzerCache()
     private let stopWordSet: ByteInterner
     private let stemmer: Stemmer
-    private var scratch: [UInt8] = []
+    /// Where the tokenizer writes tokens.
+    private let tokenScratch = UnsafeMutablePointer<UInt8>.allocate(capacity: Tokenizer.scratchCapacity)
+
+    /// Interned terms; `AnalyzedToken.termID` indexes into it.
+    var terms: ByteInterner { cache.terms }
 
     static let stopWordMarker: Int32 = -1
     static let tooLongMarker: Int32 = -2
@@ -83,15 +84,19 @@ public final class Analyzer {
         for word in configuration.stopWords.words {
             let bytes = Array(word.utf8)
             bytes.withUnsafeBufferPointer { buffer in
-                var tokenizer = Tokenizer(buffer)
-                while tokenizer.next() != nil {
-                    let folded = Self.foldWord(tokenizer.buffer)
-                    if !folded.isEmpty { _ = set.intern(folded) }
+                Tokenizer.withScratch { scratch in
+                    var tokenizer = Tokenizer(buffer, scratch: scratch)
+                    while tokenizer.next() != nil {
+                        let folded = Self.foldWord(tokenizer.buffer)
+                        if !folded.isEmpty { _ = set.intern(folded) }
+                    }
                 }
             }
         }
         stopWordSet = set
     }
+
+    deinit { tokenScratch.deallocate() }
 
     /// Analyzes a string.
     /// - Complexity: O(n) in the UTF-8 length of `text`.
@@ -121,12 +126,14 @@ public final class Analyzer {
     public func foldedPrefix(_ text: String) -> [UInt8]? {
         let bytes = Array(text.utf8)
         return bytes.withUnsafeBufferPointer { buffer -> [UInt8]? in
-            var tokenizer = Tokenizer(buffer)
-            var last: [UInt8]? = nil
-            while tokenizer.next() != nil { last = tokenizer.buffer }
-            guard let last else { return nil }
-            let folded = Self.foldWord(last)
-            return folded.isEmpty ? nil : folded
+            Tokenizer.withScratch { scratch -> [UInt8]? in
+                var tokenizer = Tokenizer(buffer, scratch: scratch)
+                var last: [UInt8]? = nil
+                while tokenizer.next() != nil { last = tokenizer.buffer }
+                guard let last else { return nil }
+                let folded = Self.foldWord(last)
+                return folded.isEmpty ? nil : folded
+            }
         }
     }
 
@@ -146,15 +153,22 @@ public final class Analyzer {
     /// - Complexity: O(n) in the byte count; folding and stemming run once per distinct word.
     @discardableResult
     public func analyze(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [AnalyzedToken], firstPosition: UInt32 = 0) -> UInt32 {
-        var tokenizer = Tokenizer(bytes)
+        // Work on a local copy of the cache (moved out and back, never copied), so the loop
+        // makes no dynamic exclusivity checks on the class's properties per token.
+        var cache = AnalyzerCache()
+        swap(&cache, &self.cache)
+        defer { swap(&cache, &self.cache) }
+        var tokenizer = Tokenizer(bytes, scratch: tokenScratch)
         var position = firstPosition
         while let raw = tokenizer.next() {
             defer { position &+= 1 }
             if raw.isTooLong { continue }
-            let termID = tokenizer.buffer.withUnsafeBufferPointer { surface -> Int32 in
-                let slot = surfaceCache.find(surface)
-                if let slot { return surfaceTerm[Int(slot)] }
-                return resolve(surface)
+            let surface = tokenizer.token
+            let termID: Int32
+            if let slot = cache.surfaces.find(surface) {
+                termID = cache.surfaceTerm[Int(slot)]
+            } else {
+                termID = resolve(surface, cache: &cache)
             }
             if termID < 0 { continue }
             tokens.append(AnalyzedToken(termID: termID, position: position, start: UInt32(truncatingIfNeeded: raw.start),
@@ -165,7 +179,7 @@ public final class Analyzer {
 
     /// First sighting of a surface form: fold, check stop words, stem, and remember the result.
     @inline(never)
-    private func resolve(_ surface: UnsafeBufferPointer<UInt8>) -> Int32 {
+    private func resolve(_ surface: UnsafeBufferPointer<UInt8>, cache: inout AnalyzerCache) -> Int32 {
         let folded = Self.foldWord(Array(surface))
         var termID: Int32
         if folded.isEmpty {
@@ -175,13 +189,13 @@ public final class Analyzer {
         } else if folded.count > Tokenizer.maximumTokenBytes {
             termID = Self.tooLongMarker  // compatibility folding can expand a word (U+FDFA)
         } else {
-            scratch = folded
-            stem(&scratch)
-            if scratch.isEmpty { scratch = folded }
-            termID = terms.intern(scratch)
+            var stemmed = folded
+            stem(&stemmed)
+            if stemmed.isEmpty { stemmed = folded }
+            termID = cache.terms.intern(stemmed)
         }
-        let slot = surfaceCache.intern(surface)
-        if Int(slot) == surfaceTerm.count { surfaceTerm.append(termID) } else { surfaceTerm[Int(slot)] = termID }
+        let slot = cache.surfaces.intern(surface)
+        if Int(slot) == cache.surfaceTerm.count { cache.surfaceTerm.append(termID) } else { cache.surfaceTerm[Int(slot)] = termID }
         return termID
     }
 
@@ -204,4 +218,13 @@ public final class Analyzer {
         }
         return Folding.fold(surface)
     }
+}
+
+/// An analyzer's memory: the terms it has handed out and the term of each surface form seen.
+struct AnalyzerCache {
+    /// Interned terms; `AnalyzedToken.termID` indexes into it.
+    var terms = ByteInterner(capacity: 4096)
+    /// Normalized surface forms; `surfaceTerm[id]` is the term id of surface `id`, or a marker.
+    var surfaces = ByteInterner(capacity: 4096)
+    var surfaceTerm: [Int32] = []
 }

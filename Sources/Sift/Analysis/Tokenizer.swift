@@ -26,16 +26,39 @@ struct Tokenizer {
     /// Longer tokens are skipped (they are almost always encoded data, not words).
     static let maximumTokenBytes = 255
 
+    /// Bytes of the scratch a tokenizer writes normalized tokens into.
+    static let scratchCapacity = maximumTokenBytes + 8
+
     private let input: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// The character classes of ASCII bytes, read through a pointer taken once per tokenizer
+    /// (a `static let` read per byte would pay a lazy-initialization check each time).
+    private let classes: UnsafePointer<UInt8>
+    /// Where the normalized surface of the last token is written (owned by the caller).
+    private let scratch: UnsafeMutablePointer<UInt8>
+    private var length = 0
+
+    /// A tokenizer over `input`, writing tokens into `scratch` (at least `scratchCapacity`
+    /// bytes, owned by the caller and alive as long as the tokenizer).
+    init(_ input: UnsafeBufferPointer<UInt8>, scratch: UnsafeMutablePointer<UInt8>) {
+        self.input = input
+        self.scratch = scratch
+        classes = Self.classTable
+    }
+
+    /// Runs `body` with scratch for a tokenizer (for cold paths that make one now and then).
+    static func withScratch<R>(_ body: (UnsafeMutablePointer<UInt8>) throws -> R) rethrows -> R {
+        let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity)
+        defer { scratch.deallocate() }
+        return try body(scratch)
+    }
+
     /// The normalized surface of the last token: ASCII lowercased, apostrophes made `'`,
     /// acronym dots and digit-group commas removed. Non-ASCII bytes are copied as they are.
-    private(set) var buffer: [UInt8] = []
+    var token: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: scratch, count: length) }
 
-    init(_ input: UnsafeBufferPointer<UInt8>) {
-        self.input = input
-        buffer.reserveCapacity(64)
-    }
+    /// The last token's surface as an array (cold paths).
+    var buffer: [UInt8] { Array(token) }
 
     /// The next token, or nil at the end of the input.
     mutating func next() -> RawToken? {
@@ -43,7 +66,7 @@ struct Tokenizer {
         while index < count {
             let byte = input[index]
             if byte < 0x80 {
-                let kind = Self.asciiClass[Int(byte)]
+                let kind = classes[Int(byte)]
                 if kind == CharClass.letter.rawValue {
                     if let token = scanAcronym() { return token }
                     return scanWord()
@@ -64,8 +87,8 @@ struct Tokenizer {
                     guard next == .mark else { break }
                     index += nextLength
                 }
-                buffer.removeAll(keepingCapacity: true)
-                buffer.append(contentsOf: input[start..<index])
+                self.length = 0
+                appendBytes(start, index - start)
                 return RawToken(start: start, end: index, isASCII: false, isTooLong: index - start > Self.maximumTokenBytes)
             case .letter, .digit:
                 return scanWord()
@@ -79,7 +102,7 @@ struct Tokenizer {
     // MARK: - Words
 
     private mutating func scanWord() -> RawToken {
-        buffer.removeAll(keepingCapacity: true)
+        length = 0
         let start = index
         var position = index
         var isASCII = true
@@ -89,7 +112,7 @@ struct Tokenizer {
         scan: while position < count {
             let byte = input[position]
             if byte < 0x80 {
-                let kind = Self.asciiClass[Int(byte)]
+                let kind = classes[Int(byte)]
                 switch kind {
                 case CharClass.letter.rawValue:
                     append(byte | 0x20)  // ASCII letters: setting bit 5 lowercases
@@ -140,9 +163,9 @@ struct Tokenizer {
         }
         index = position
         // A trailing possessive `'s` (any of the three apostrophes) is dropped from the term.
-        let n = buffer.count
-        if n >= 3 && buffer[n - 1] == UInt8(ascii: "s") && buffer[n - 2] == UInt8(ascii: "'") {
-            buffer.removeLast(2)
+        let n = length
+        if n >= 3 && scratch[n - 1] == UInt8(ascii: "s") && scratch[n - 2] == UInt8(ascii: "'") {
+            length -= 2
         }
         return RawToken(start: start, end: position, isASCII: isASCII,
                         isTooLong: position - start > Self.maximumTokenBytes)
@@ -168,10 +191,10 @@ struct Tokenizer {
             // The last letter must not run on into a word (`I.BM`, `U.Sé`).
             if wordContinues(at: afterLetter) { return nil }
             guard letters >= 2 else { return nil }
-            buffer.removeAll(keepingCapacity: true)
+            length = 0
             var scan = index
             while scan < afterLetter {
-                if input[scan] != UInt8(ascii: ".") { buffer.append(input[scan] | 0x20) }
+                if input[scan] != UInt8(ascii: ".") { append(input[scan] | 0x20) }
                 scan += 1
             }
             let start = index
@@ -208,7 +231,7 @@ struct Tokenizer {
     private func wordContinues(at position: Int) -> Bool {
         guard position < input.count else { return false }
         let byte = input[position]
-        if byte < 0x80 { return Self.asciiClass[Int(byte)] <= CharClass.digit.rawValue }
+        if byte < 0x80 { return classes[Int(byte)] <= CharClass.digit.rawValue }
         switch classify(at: position).kind {
         case .letter, .digit, .mark, .ignorable: return true
         default: return false
@@ -217,18 +240,27 @@ struct Tokenizer {
 
     @inline(__always)
     private mutating func append(_ byte: UInt8) {
-        if buffer.count <= Self.maximumTokenBytes { buffer.append(byte) }
+        if length <= Self.maximumTokenBytes {
+            scratch[length] = byte
+            length += 1
+        }
     }
 
     @inline(__always)
-    private mutating func appendBytes(_ start: Int, _ length: Int) {
-        if buffer.count <= Self.maximumTokenBytes { buffer.append(contentsOf: input[start..<start + length]) }
+    private mutating func appendBytes(_ start: Int, _ count: Int) {
+        // Tokens past the limit are skipped anyway: stop copying there (room for one scalar more).
+        var offset = 0
+        while offset < count && self.length < Self.scratchCapacity {
+            scratch[self.length] = input[start + offset]
+            self.length += 1
+            offset += 1
+        }
     }
 
     private func letterFollows(at position: Int) -> Bool {
         guard position < input.count else { return false }
         let byte = input[position]
-        if byte < 0x80 { return Self.asciiClass[Int(byte)] == CharClass.letter.rawValue }
+        if byte < 0x80 { return classes[Int(byte)] == CharClass.letter.rawValue }
         return classify(at: position).kind == .letter
     }
 
@@ -243,12 +275,12 @@ struct Tokenizer {
 
     @inline(__always)
     private func isASCIILetter(_ byte: UInt8) -> Bool {
-        byte < 0x80 && Self.asciiClass[Int(byte)] == CharClass.letter.rawValue
+        byte < 0x80 && classes[Int(byte)] == CharClass.letter.rawValue
     }
 
     @inline(__always)
     private func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
-        byte < 0x80 && Self.asciiClass[Int(byte)] <= CharClass.digit.rawValue
+        byte < 0x80 && classes[Int(byte)] <= CharClass.digit.rawValue
     }
 
     // MARK: - Character classes
@@ -256,6 +288,13 @@ struct Tokenizer {
     enum CharClass: UInt8 {
         case letter = 0, digit, mark, ideograph, apostrophe, comma, period, ignorable, other, invalid
     }
+
+    /// The table behind `classes`, made once and kept for the process's life.
+    nonisolated(unsafe) static let classTable: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
+        for value in 0..<128 { table[value] = asciiClass[value] }
+        return UnsafePointer(table)
+    }()
 
     static let asciiClass: [UInt8] = (0..<128).map { value -> UInt8 in
         switch UInt8(value) {

@@ -157,8 +157,10 @@ public final class Searcher {
             var results = try search(parsed, options: options)
             if results.terms.isEmpty && results.note == nil {
                 let hasWords = !Array(query.utf8).withUnsafeBufferPointer { bytes in
-                    var tokenizer = Tokenizer(bytes)
-                    return tokenizer.next() == nil
+                    Tokenizer.withScratch { scratch in
+                        var tokenizer = Tokenizer(bytes, scratch: scratch)
+                        return tokenizer.next() == nil
+                    }
                 }
                 if !hasWords { results.note = "the query has no words" }
             }

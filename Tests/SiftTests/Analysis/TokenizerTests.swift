@@ -16,13 +16,15 @@ private struct Surface: Equatable, CustomStringConvertible {
 /// Runs the tokenizer alone over `bytes`.
 private func surfaces(_ bytes: [UInt8]) -> [Surface] {
     bytes.withUnsafeBufferPointer { input in
-        var tokenizer = Tokenizer(input)
-        var result: [Surface] = []
-        while let token = tokenizer.next() {
-            result.append(Surface(text: String(decoding: tokenizer.buffer, as: UTF8.self),
-                                  start: token.start, end: token.end, isTooLong: token.isTooLong))
+        Tokenizer.withScratch { scratch in
+            var tokenizer = Tokenizer(input, scratch: scratch)
+            var result: [Surface] = []
+            while let token = tokenizer.next() {
+                result.append(Surface(text: String(decoding: tokenizer.buffer, as: UTF8.self),
+                                      start: token.start, end: token.end, isTooLong: token.isTooLong))
+            }
+            return result
         }
-        return result
     }
 }
 
