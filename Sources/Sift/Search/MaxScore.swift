@@ -113,6 +113,8 @@ struct MaxScoreSearch {
     private func search(_ states: UnsafeMutableBufferPointer<TermState>, prefix: [Double], base: UInt32, top: inout TopK,
                         contributions: UnsafeMutableBufferPointer<Float>, clauseCount: Int, outcome: inout Outcome) throws(IndexError) {
         let count = states.count
+        var touched: [Int] = []
+        touched.reserveCapacity(count)
         var threshold = top.isFull ? Double(top.weakest!.score) : -Double.infinity
         var firstEssential = 0
         while firstEssential < count && prefix[firstEssential] <= threshold { firstEssential += 1 }
@@ -153,6 +155,7 @@ struct MaxScoreSearch {
                 let frequency = Float(states[index].cursor.frequency)
                 let contribution = states[index].weight * frequency / (frequency + states[index].factors[Int(candidate)])
                 contributions[states[index].clause] = contribution
+                touched.append(states[index].clause)
                 partial += Double(contribution)
                 try states[index].cursor.next()
             }
@@ -168,6 +171,7 @@ struct MaxScoreSearch {
                     let frequency = Float(states[index].cursor.frequency)
                     let contribution = states[index].weight * frequency / (frequency + states[index].factors[Int(candidate)])
                     contributions[states[index].clause] = contribution
+                    touched.append(states[index].clause)
                     partial += Double(contribution)
                 }
                 index -= 1
@@ -178,7 +182,9 @@ struct MaxScoreSearch {
                 outcome.matched += 1
                 // The exact score: contributions added in clause order, as exhaustive scoring does.
                 var score: Float = 0
-                for clause in 0..<clauseCount { score += contributions[clause] }
+                // (Only matched clauses: adding the others' zeros would not change the sum.)
+                if touched.count > 1 { touched.sort() }
+                for clause in touched { score += contributions[clause] }
                 let scored = ScoredDocument(score: score, document: base + candidate)
                 if !top.isFull || scored.ranksBefore(top.weakest!) {
                     top.insert(scored)
@@ -191,7 +197,8 @@ struct MaxScoreSearch {
                     }
                 }
             }
-            for clause in 0..<clauseCount { contributions[clause] = 0 }
+            for clause in touched { contributions[clause] = 0 }
+            touched.removeAll(keepingCapacity: true)
         }
     }
 
