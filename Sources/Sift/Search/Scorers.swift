@@ -83,6 +83,11 @@ final class PhraseScorer: Scorer {
     private var positions: [[UInt32]]
     /// Phrase frequency of the current document.
     private(set) var frequency = 0
+    /// Documents that cannot score above this are skipped without reading their positions
+    /// (set by a top-k loop once its heap is full; −∞ scores every match).
+    var threshold = -Float.infinity
+    /// Whether a match may have been skipped because of `threshold`.
+    private(set) var skippedMatches = false
 
     private let buffers: [BlockBuffers]
 
@@ -139,6 +144,21 @@ final class PhraseScorer: Scorer {
                 try cursors[0].advance(to: candidate)
                 candidate = cursors[0].document
                 continue
+            }
+            if threshold > -Float.infinity {
+                // An exact phrase cannot occur more often than its rarest word in this document;
+                // a sloppy one no more often than its first word (matches may share the others).
+                var bound = cursors[0].frequency
+                if phrase.slop == 0 {
+                    for index in cursors.indices { bound = min(bound, cursors[index].frequency) }
+                }
+                let most = Float(bound)
+                if phrase.weight * most / (most + factors[Int(candidate)]) * (1 + 1e-5) <= threshold {
+                    skippedMatches = true
+                    try cursors[0].next()
+                    candidate = cursors[0].document
+                    continue
+                }
             }
             for index in cursors.indices { try cursors[index].readPositions(into: &positions[index]) }
             frequency = PhraseMatcher.anchors(positions: positions, offsets: phrase.offsets, slop: phrase.slop).count

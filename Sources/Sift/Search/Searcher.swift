@@ -207,11 +207,17 @@ public final class Searcher {
             for (index, segment) in reader.segments.enumerated() {
                 guard let scorer = try makeScorer(compiled, segment: index) else { continue }
                 let base = UInt32(reader.segmentBases[index])
+                // A lone phrase skips documents that cannot reach the top k before reading
+                // their positions (the costly part); nothing else changes.
+                let phrase = options.exhaustive || options.countTotalHits ? nil : scorer as? PhraseScorer
+                if let phrase, top.isFull { phrase.threshold = top.weakest!.score }
                 while scorer.document != PostingsCursor.exhausted {
                     top.insert(ScoredDocument(score: scorer.score(), document: base + scorer.document))
                     totalHits += 1
+                    if let phrase, top.isFull { phrase.threshold = top.weakest!.score }
                     try scorer.next()
                 }
+                if let phrase, phrase.skippedMatches { exact = false }
                 _ = segment
             }
         }

@@ -20,7 +20,7 @@ import Testing
         if pruned.totalHitsIsExact { #expect(pruned.totalHits == exhaustive.totalHits, sourceLocation: sourceLocation) }
     }
 
-    @Test("random corpora and OR queries: pruned equals exhaustive at k = 1, 10, 100, 1000", arguments: 0..<6)
+    @Test("random corpora, OR and phrase queries: pruned equals exhaustive at k = 1, 10, 100, 1000", arguments: 0..<6)
     func randomCorpora(seed: Int) throws {
         var random = IndexTestRandom(seed: UInt64(1000 + seed))
         // Zipf-ish vocabulary, documents of varied length, enough postings for full blocks.
@@ -42,6 +42,13 @@ import Testing
             for _ in 0..<40 {
                 let terms = (0..<random.int(in: 1...6)).map { _ in vocabulary[random.below(vocabulary.count)] }
                 let query = terms.map { random.below(5) == 0 ? "\($0)^\(random.int(in: 2...4))" : $0 }.joined(separator: " ")
+                for k in [1, 10, 100, 1000] { try Self.compare(searcher, query, k: k) }
+            }
+            // Lone phrases skip documents by their rarest word's frequency before reading positions.
+            for _ in 0..<15 {
+                let words = (0..<random.int(in: 2...3)).map { _ in vocabulary[random.below(12)] }
+                let slop = random.below(3)
+                let query = "\"\(words.joined(separator: " "))\"" + (slop > 0 ? "~\(slop)" : "")
                 for k in [1, 10, 100, 1000] { try Self.compare(searcher, query, k: k) }
             }
         }
