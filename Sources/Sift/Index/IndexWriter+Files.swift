@@ -30,10 +30,11 @@ extension IndexWriter {
         var summary = FileIngestSummary()
         var start = 0
         while start < files.count {
-            // A batch: up to 8 MiB or 512 files, whichever comes first.
+            // A batch: up to 4 MiB or 256 files, whichever comes first (its documents are held
+            // in memory until analyzed, on top of the memory budget).
             var end = start
             var batchBytes = 0
-            while end < files.count && (end == start || (batchBytes < 8 << 20 && end - start < 512)) {
+            while end < files.count && (end == start || (batchBytes < 4 << 20 && end - start < 256)) {
                 batchBytes += files[end].size
                 end += 1
             }

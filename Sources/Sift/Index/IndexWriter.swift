@@ -72,19 +72,38 @@ public final class IndexWriter {
         try add(contentsOf: [document])
     }
 
+    /// Text analyzed per round of the worker threads: their output (postings, positions, a
+    /// copy of the stored fields) is several times the text, so a round is kept small.
+    static let analysisRoundBytes = 2 << 20
+
     /// Adds documents in order, analyzing them on `jobs` threads.
     public func add(contentsOf documents: [SourceDocument]) throws(IndexError) {
         guard lock != nil else { throw .writerClosed(path) }
+        var start = 0
+        while start < documents.count {
+            var end = start
+            var bytes = 0
+            while end < documents.count && (end == start || bytes + documents[end].text.count <= Self.analysisRoundBytes) {
+                bytes += documents[end].text.count
+                end += 1
+            }
+            try addRound(documents[start..<end])
+            start = end
+        }
+    }
+
+    private func addRound(_ documents: ArraySlice<SourceDocument>) throws(IndexError) {
         guard !documents.isEmpty else { return }
         let chunks = min(jobs, documents.count)
         let chunkSize = (documents.count + chunks - 1) / chunks
+        let first = documents.startIndex
         if chunks == 1 {
-            workers[0].analyze(documents[...])
+            workers[0].analyze(documents)
         } else {
             let workers = self.workers
             DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                let start = chunk * chunkSize
-                let end = min(start + chunkSize, documents.count)
+                let start = first + chunk * chunkSize
+                let end = min(start + chunkSize, documents.endIndex)
                 if start < end { workers[chunk].analyze(documents[start..<end]) }
             }
         }
