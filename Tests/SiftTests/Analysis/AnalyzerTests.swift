@@ -3,22 +3,6 @@ import Testing
 
 @testable import Sift
 
-/// SplitMix64, so the random cache test is reproducible.
-private struct AnalyzerTestRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
-
 /// A temporary file removed when the test is done with it.
 private struct TemporaryFile {
     let path: String
@@ -299,7 +283,7 @@ private func terms(_ text: String, _ stemmer: StemmerKind = .porter, _ stopWords
     @Test("many distinct words through one analyzer match fresh analyzers")
     func manyDistinctWords() {
         // Well past the caches' initial capacity of 4096 entries, so they grow.
-        var random = AnalyzerTestRandom(seed: 0xCAC4E)
+        var random = TestRandom(seed: 0xCAC4E)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzéüñ".unicodeScalars)
         var words: [String] = []
         for index in 0..<12_000 {

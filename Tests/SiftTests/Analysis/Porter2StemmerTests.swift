@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func randomBytesNeverCrash() {
-        var random = Porter2TestRandom(seed: 0x5EED_2025)
+        var random = TestRandom(seed: 0x5EED_2025)
         let stemmer = Porter2Stemmer()
         // Mostly letters the rules care about, plus apostrophes, `Y` and UTF-8 fragments.
         let alphabet = Array("aeiouyYsdeglintrbcxw'".utf8) + [0xC3, 0xA9, 0x80, 0xBF, 0xE2, 0xF0, 0xFF]
@@ -91,17 +91,3 @@ import Testing
     }
 }
 
-/// SplitMix64: a tiny deterministic generator so the fuzz inputs repeat from run to run.
-struct Porter2TestRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

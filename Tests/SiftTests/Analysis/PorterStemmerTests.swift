@@ -3,25 +3,6 @@ import Testing
 
 @testable import Sift
 
-/// SplitMix64: a tiny seeded generator, so the random-input test is reproducible.
-struct PorterTestRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int {
-        Int(next() % UInt64(bound))
-    }
-}
-
 @Suite struct PorterStemmerTests {
     private func stemmed(_ word: String) -> String {
         var bytes = Array(word.utf8)
@@ -89,7 +70,7 @@ struct PorterTestRandom {
 
     /// The stemmer sees whatever bytes the tokenizer produces, so arbitrary input must be safe.
     @Test func randomBytesNeverCrashOrGrow() {
-        var random = PorterTestRandom(seed: 0x5EED_50F7)
+        var random = TestRandom(seed: 0x5EED_50F7)
         let stemmer = PorterStemmer()
         // Half the words draw from letters that reach every step (and a few awkward bytes), half
         // from all 256 byte values.

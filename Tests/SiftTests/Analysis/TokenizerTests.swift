@@ -43,24 +43,6 @@ private func plainTerms(_ text: String) -> [String] { plainTokens(text).map(\.te
 
 private func plainTerms(_ bytes: [UInt8]) -> [String] { plainTokens(bytes).map(\.term) }
 
-/// SplitMix64, so the random-input tests are reproducible.
-private struct TokenizerTestRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-    mutating func pick<T>(_ items: [T]) -> T { items[next(below: items.count)] }
-}
-
 /// Pieces that random texts are built from: words of several scripts, the tokenizer's special
 /// cases (apostrophes, acronyms, digit groups, decimals, CJK, marks, joiners) and invalid bytes.
 private let randomPieces: [[UInt8]] = {
@@ -340,7 +322,7 @@ private let randomPieces: [[UInt8]] = {
 
     @Test("random bytes never crash and give well-formed tokens")
     func randomBytes() {
-        var random = TokenizerTestRandom(seed: 0xB17E5)
+        var random = TestRandom(seed: 0xB17E5)
         let analyzer = Analyzer()
         var problems: [String] = []
         for round in 0..<3000 {
@@ -476,7 +458,7 @@ private let randomPieces: [[UInt8]] = {
 
     @Test("byte ranges point back at the original text of random text")
     func randomRanges() {
-        var random = TokenizerTestRandom(seed: 0x5EED_7E47)
+        var random = TestRandom(seed: 0x5EED_7E47)
         var mismatches: [String] = []
         for _ in 0..<400 {
             var bytes: [UInt8] = []

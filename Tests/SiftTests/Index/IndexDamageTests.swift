@@ -170,8 +170,8 @@ import Testing
     /// searching, fetching documents and checking may fail, but only with `IndexError` values.
     @Test("random byte damage never traps: only corrupt or newerFormat errors", arguments: IndexFormat.FileKind.segmentKinds)
     func randomDamageNeverTraps(kind: IndexFormat.FileKind) throws {
-        var random = IndexTestRandom(seed: 0xBAD ^ UInt64(kind.rawValue.utf8.reduce(0) { $0 * 31 + Int($1) }))
-        var random2 = IndexTestRandom(seed: 12345)
+        var random = TestRandom(seed: 0xBAD ^ UInt64(kind.rawValue.utf8.reduce(0) { $0 * 31 + Int($1) }))
+        var random2 = TestRandom(seed: 12345)
         try Self.withIndex { index in
             let file = try IndexTestKit.file(kind, in: index)
             let original = try Self.readBytes(file)

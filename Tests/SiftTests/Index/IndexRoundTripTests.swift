@@ -5,7 +5,7 @@ import Testing
 /// A committed index, reopened, answers exactly as it was written.
 @Suite struct IndexRoundTripTests {
     static func queries(_ corpus: RandomCorpus, count: Int, seed: UInt64) -> [String] {
-        var random = IndexTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         return (0..<count).map { _ in corpus.randomQuery(&random).joined(separator: " ") }
     }
 
@@ -90,7 +90,7 @@ import Testing
             IndexTestDocument(id: "controls#L7", title: "tab\there\nnewline", bytes: [0x09, 0x0A, 0x0D, 0x7F, 0x01, 0x61]),
             IndexTestDocument(id: "big", title: "Big", text: String(repeating: "lorem ipsum dolor sit amet ", count: 4000)),
         ]
-        var random = IndexTestRandom(seed: 8)
+        var random = TestRandom(seed: 8)
         for number in 0..<50 {
             let bytes = (0..<random.below(300)).map { _ in UInt8(truncatingIfNeeded: random.next()) }
             documents.append(IndexTestDocument(id: "random-\(number)", title: "R\(number)", bytes: bytes))

@@ -1,37 +1,6 @@
 import Foundation
 @testable import Sift
 
-/// SplitMix64: a tiny seeded generator, so every random corpus and query repeats run to run.
-/// Used by the Index, Search and Storage tests.
-struct IndexTestRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in `0..<bound` (bound > 0).
-    mutating func below(_ bound: Int) -> Int {
-        Int(next() % UInt64(bound))
-    }
-
-    /// A value in `range`.
-    mutating func int(in range: ClosedRange<Int>) -> Int {
-        range.lowerBound + below(range.upperBound - range.lowerBound + 1)
-    }
-
-    /// A double in [0, 1).
-    mutating func unit() -> Double {
-        Double(next() >> 11) / Double(1 << 53)
-    }
-}
-
 /// A fresh folder for one index test, removed afterwards.
 struct IndexTestFolder {
     let url: URL
@@ -141,7 +110,7 @@ struct RandomCorpus {
     /// has a title holding a vocabulary word, which must not change text scores.
     static func make(seed: UInt64, documentCount: Int, vocabularySize: Int = 40, exponent: Double = 1.0,
                      lengthRange: ClosedRange<Int> = 0...60, titles: Bool = true) -> RandomCorpus {
-        var random = IndexTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         let vocabulary = (0..<vocabularySize).map { "w\($0)" }
         var cumulative: [Double] = []
         var total = 0.0
@@ -192,7 +161,7 @@ struct RandomCorpus {
     }
 
     /// A random query of 1...5 terms (repeats allowed), now and then a word in no document.
-    func randomQuery(_ random: inout IndexTestRandom) -> [String] {
+    func randomQuery(_ random: inout TestRandom) -> [String] {
         (0..<random.int(in: 1...5)).map { _ in
             random.below(12) == 0 ? "absent\(random.below(3))" : vocabulary[random.below(vocabulary.count)]
         }

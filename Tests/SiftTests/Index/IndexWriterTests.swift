@@ -81,7 +81,7 @@ import Testing
         try IndexTestFolder.with { folder in
             try Self.write(corpus.documents, at: folder.path, memoryBudget: 1 << 20, batch: 250)
             let searcher = Searcher(reader: try IndexReader(path: folder.path))
-            var random = IndexTestRandom(seed: 77)
+            var random = TestRandom(seed: 77)
             for _ in 0..<15 {
                 let terms = corpus.randomQuery(&random)
                 let expected = corpus.expectedScores(terms)

@@ -13,7 +13,7 @@ import Testing
     }
 
     static let fixture: Fixture = {
-        var random = IndexTestRandom(seed: 0xD1C7)
+        var random = TestRandom(seed: 0xD1C7)
         let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
         var words = Set<String>()
         while words.count < 3000 {
@@ -87,7 +87,7 @@ import Testing
         try IndexTestFolder.with { folder in
             try IndexTestKit.write(fixture.documents, at: folder.path)
             let searcher = Searcher(reader: try IndexReader(path: folder.path))
-            var random = IndexTestRandom(seed: 9)
+            var random = TestRandom(seed: 9)
             for _ in 0..<150 {
                 let word = fixture.vocabulary[random.below(fixture.vocabulary.count)]
                 let results = try searcher.search(word, options: SearchOptions(limit: 20, syntax: .plain, countTotalHits: true))

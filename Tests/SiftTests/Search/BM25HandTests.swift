@@ -178,7 +178,7 @@ import Testing
 
     @Test("offset and limit page through the full ranking")
     func paging() throws {
-        var random = IndexTestRandom(seed: 99)
+        var random = TestRandom(seed: 99)
         let corpus = RandomCorpus.make(seed: 99, documentCount: 250)
         try Self.withSearcher(corpus.documents) { searcher throws in
             for _ in 0..<10 {

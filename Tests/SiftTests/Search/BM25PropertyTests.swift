@@ -67,7 +67,7 @@ import Testing
                 #expect(try reader.documentFrequency(of: term) == corpus.documentFrequency(term), "df of \(term)")
             }
             let searcher = Searcher(reader: reader)
-            var random = IndexTestRandom(seed: seed ^ 0x5EED)
+            var random = TestRandom(seed: seed ^ 0x5EED)
             for number in 0..<queries {
                 let terms = corpus.randomQuery(&random)
                 let query = terms.joined(separator: " ")
@@ -103,7 +103,7 @@ import Testing
 
     @Test("random corpora of 50–300 documents score exactly as the formula", arguments: 0..<20)
     func randomCorpora(seed: Int) throws {
-        var random = IndexTestRandom(seed: UInt64(seed) &* 7919)
+        var random = TestRandom(seed: UInt64(seed) &* 7919)
         let count = seed == 0 ? 300 : random.int(in: 50...300)
         let corpus = RandomCorpus.make(seed: UInt64(seed), documentCount: count,
                                        exponent: 0.8 + Double(seed % 4) * 0.2)

@@ -104,7 +104,7 @@ import Testing
     /// A random query over `RandomCorpus`' vocabulary (w0…w39; titles hold "title" and the
     /// document number): terms,
     /// phrases with slop, prefixes, title terms, boosts, +/- and nested groups.
-    static func randomQuery(_ random: inout IndexTestRandom, depth: Int, slops: inout [String: Int]) -> String {
+    static func randomQuery(_ random: inout TestRandom, depth: Int, slops: inout [String: Int]) -> String {
         var parts: [String] = []
         for _ in 0..<random.int(in: 1...4) {
             var clause: String
@@ -148,7 +148,7 @@ import Testing
         let words = corpus.documents.map { analyzer.analyze(utf8: $0.text).map(\.term) }
         let titles = corpus.documents.map { analyzer.terms(of: $0.title) }
         let titleAverage = Double(titles.reduce(0) { $0 + $1.count }) / Double(titles.count)
-        var random = IndexTestRandom(seed: 0xE8B1_0002)
+        var random = TestRandom(seed: 0xE8B1_0002)
         let n = corpus.documentCount
         try QueryTestKit.withSearcher(corpus.documents) { searcher throws in
             var leavesChecked: [Explanation.Kind: Int] = [:]

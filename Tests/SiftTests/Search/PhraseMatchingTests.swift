@@ -98,7 +98,7 @@ import Testing
 
     @Test("PhraseMatcher.anchors equals the brute force on random word sequences (repeats, gaps, slop 0…4)")
     func anchorsAgainstBruteForce() {
-        var random = IndexTestRandom(seed: 0x9A7E_0001)
+        var random = TestRandom(seed: 0x9A7E_0001)
         let vocabulary = ["a", "b", "c", "d"]
         for _ in 0..<4000 {
             let words = (0..<random.int(in: 0...24)).map { _ in vocabulary[random.below(vocabulary.count)] }
@@ -118,7 +118,7 @@ import Testing
 
     @Test("random phrases over 200 random documents: same documents, frequencies and scores as the brute force")
     func searchAgainstBruteForce() throws {
-        var random = IndexTestRandom(seed: 0x9A7E_0002)
+        var random = TestRandom(seed: 0x9A7E_0002)
         let vocabulary = ["red", "green", "blue", "gold", "gray", "pink"]
         var documents: [[String]] = []
         for _ in 0..<200 {

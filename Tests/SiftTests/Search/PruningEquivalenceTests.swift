@@ -22,7 +22,7 @@ import Testing
 
     @Test("random corpora, OR and phrase queries: pruned equals exhaustive at k = 1, 10, 100, 1000", arguments: 0..<6)
     func randomCorpora(seed: Int) throws {
-        var random = IndexTestRandom(seed: UInt64(1000 + seed))
+        var random = TestRandom(seed: UInt64(1000 + seed))
         // Zipf-ish vocabulary, documents of varied length, enough postings for full blocks.
         let vocabulary = (0..<60).map { "w\($0)" }
         var documents: [IndexTestDocument] = []

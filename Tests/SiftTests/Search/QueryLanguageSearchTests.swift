@@ -318,7 +318,7 @@ enum QueryTestKit {
         // "q -x" the scorer tree. Where x is absent all three add the same contributions in the
         // same order, so the scores must be identical, not just close.
         let corpus = RandomCorpus.make(seed: 0x51F7_0002, documentCount: 300)
-        var random = IndexTestRandom(seed: 0x51F7_0003)
+        var random = TestRandom(seed: 0x51F7_0003)
         try QueryTestKit.withSearcher(corpus.documents) { searcher throws in
             var compared = 0
             for _ in 0..<60 {
@@ -341,7 +341,7 @@ enum QueryTestKit {
     @Test("top-k pruning keeps the exhaustive ranking at every depth")
     func prunedTopK() throws {
         let corpus = RandomCorpus.make(seed: 0x51F7_0007, documentCount: 400)
-        var random = IndexTestRandom(seed: 0x51F7_0008)
+        var random = TestRandom(seed: 0x51F7_0008)
         try QueryTestKit.withSearcher(corpus.documents) { searcher throws in
             for _ in 0..<40 {
                 let text = corpus.randomQuery(&random).joined(separator: " ")
@@ -356,7 +356,7 @@ enum QueryTestKit {
     @Test("nested OR groups (scorer tree) score the BM25 of DESIGN.md")
     func nestedGroupsAgainstFormula() throws {
         let corpus = RandomCorpus.make(seed: 0x51F7_0004, documentCount: 300)
-        var random = IndexTestRandom(seed: 0x51F7_0005)
+        var random = TestRandom(seed: 0x51F7_0005)
         try QueryTestKit.withSearcher(corpus.documents) { searcher throws in
             for _ in 0..<60 {
                 var query = corpus.randomQuery(&random)

@@ -241,7 +241,7 @@ import Testing
 
     @Test("random strings of syntax characters parse or fail with a column inside the text")
     func randomStrings() {
-        var random = IndexTestRandom(seed: 0x51F7_0001)
+        var random = TestRandom(seed: 0x51F7_0001)
         let pieces = ["a", "b", "kabul", " ", " ", "  ", "\"", "(", ")", "+", "-", "*", "^", "^2", "~", "~1",
                       "AND", "OR", "NOT", " AND ", " OR ", " NOT ", "title:", "foo:", "\\", "é", "日"]
         for _ in 0..<3000 {

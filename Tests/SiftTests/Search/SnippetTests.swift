@@ -149,7 +149,7 @@ import Testing
 
     @Test("random texts: most matches, word boundaries, ellipses only where cut, exact highlights")
     func randomProperties() throws {
-        var random = IndexTestRandom(seed: 0x5419_0001)
+        var random = TestRandom(seed: 0x5419_0001)
         let vocabulary = ["cat", "dog", "elephant", "kabul", "taliban", "x", "president", "café", "naïve", "Ghani",
                           "5,000", "3.14", "entered", "a", "capital"]
         let separators = [" ", " ", " ", "  ", "\n", ", ", ". ", " — ", "; ", "\t"]
@@ -219,7 +219,7 @@ import Testing
 
     @Test("random texts: the snippet holds the most matches any maxLength window holds")
     func randomMostMatches() throws {
-        var random = IndexTestRandom(seed: 0x5419_0002)
+        var random = TestRandom(seed: 0x5419_0002)
         let vocabulary = ["cat", "dog", "elephant", "kabul", "president", "a", "entered"]
         let analyzer = Analyzer(configuration: IndexTestKit.plain)
         var documents: [IndexTestDocument] = []

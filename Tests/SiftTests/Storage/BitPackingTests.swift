@@ -46,7 +46,7 @@ import Testing
 
     @Test("pack then unpack restores random values at every width 0...32", arguments: 0...32)
     func roundTrip(width: Int) {
-        var random = IndexTestRandom(seed: UInt64(1000 + width))
+        var random = TestRandom(seed: UInt64(1000 + width))
         let mask: UInt32 = width == 32 ? .max : (UInt32(1) << UInt32(width)) - 1
         for count in [IndexFormat.blockSize, 1, 2, 7, 8, 33, 127, 129, 1000] {
             var values = (0..<count).map { _ in UInt32(truncatingIfNeeded: random.next()) & mask }
@@ -65,7 +65,7 @@ import Testing
 
     @Test("packing appends after what the writer holds; unpack reads from any byte offset")
     func appendsAndOffsets() {
-        var random = IndexTestRandom(seed: 5)
+        var random = TestRandom(seed: 5)
         for width in [3, 13, 31] {
             let values = (0..<IndexFormat.blockSize).map { _ in UInt32(truncatingIfNeeded: random.next()) & ((1 << UInt32(width)) - 1) }
             let prefix: [UInt8] = [0xAA, 0xBB, 0xCC]

@@ -37,7 +37,7 @@ import Testing
     @Test("growth past tens of thousands of keys keeps every id", arguments: [1, 16, 1024])
     func growth(capacity: Int) {
         var interner = ByteInterner(capacity: capacity)
-        var random = IndexTestRandom(seed: UInt64(capacity))
+        var random = TestRandom(seed: UInt64(capacity))
         var keys: [[UInt8]] = []
         var seen = Set<[UInt8]>()
         while keys.count < 20_000 {

@@ -3,7 +3,7 @@ import Testing
 
 @Suite struct ByteReaderWriterTests {
     /// A value of `T` with random width: small values and extremes come up often.
-    static func randomValue<T: FixedWidthInteger & UnsignedInteger>(_ random: inout IndexTestRandom, _: T.Type) -> T {
+    static func randomValue<T: FixedWidthInteger & UnsignedInteger>(_ random: inout TestRandom, _: T.Type) -> T {
         switch random.below(6) {
         case 0: return 0
         case 1: return T.max
@@ -33,7 +33,7 @@ import Testing
 
     @Test("every width and varint round-trips through random seeded values", arguments: [1, 2, 3, 42, 2024] as [UInt64])
     func roundTrip(seed: UInt64) throws {
-        var random = IndexTestRandom(seed: seed)
+        var random = TestRandom(seed: seed)
         enum Value: Equatable {
             case u8(UInt8), u16(UInt16), u32(UInt32), u64(UInt64), float(UInt32), double(UInt64), varint(UInt64)
             case string(String), bytes([UInt8])

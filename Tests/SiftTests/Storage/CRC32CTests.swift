@@ -32,7 +32,7 @@ import Testing
 
     @Test("slicing-by-8 agrees with the bitwise definition on every length and alignment")
     func agreesWithReference() {
-        var random = IndexTestRandom(seed: 0xC4C)
+        var random = TestRandom(seed: 0xC4C)
         let data = (0..<600).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         for start in 0..<9 {
             for length in 0...(data.count - start - 8) where length < 80 || length % 37 == 0 {
@@ -48,7 +48,7 @@ import Testing
 
     @Test("continuing a checksum equals the checksum of the concatenation")
     func continuation() {
-        var random = IndexTestRandom(seed: 77)
+        var random = TestRandom(seed: 77)
         let data = (0..<300).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         let whole = CRC32C.checksum(data)
         for split in [0, 1, 7, 8, 9, 64, 150, 299, 300] {

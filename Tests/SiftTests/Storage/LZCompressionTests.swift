@@ -18,7 +18,7 @@ import Testing
 
     /// Inputs that stress each part of the format.
     static func samples() -> [(String, [UInt8])] {
-        var random = IndexTestRandom(seed: 0x1A)
+        var random = TestRandom(seed: 0x1A)
         let english = Array(String(repeating: "The Taliban entered Kabul; the president fled the country. ", count: 300).utf8)
         var samples: [(String, [UInt8])] = [
             ("empty", []),
@@ -69,7 +69,7 @@ import Testing
         let english = Array(String(repeating: "The Taliban entered Kabul; the president fled the country. ", count: 300).utf8)
         #expect(Self.compress(english).count < english.count / 10)
         #expect(Self.compress([UInt8](repeating: 0, count: 100_000)).count < 1000)
-        var random = IndexTestRandom(seed: 3)
+        var random = TestRandom(seed: 3)
         let noise = (0..<70_000).map { _ in UInt8(truncatingIfNeeded: random.next()) }
         #expect(Self.compress(noise).count <= noise.count + noise.count / 200 + 16)
     }
@@ -110,7 +110,7 @@ import Testing
 
     @Test("random damage to a compressed block gives an error or the right size, never a trap")
     func fuzzDamage() {
-        var random = IndexTestRandom(seed: 0xF22)
+        var random = TestRandom(seed: 0xF22)
         let samples = Self.samples().filter { $0.1.count > 0 && $0.1.count < 30_000 }
         let blocks = samples.map { Self.compress($0.1) }
         var errors = 0
