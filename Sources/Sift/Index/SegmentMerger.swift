@@ -72,7 +72,7 @@ enum SegmentMerger {
                     heads[index] = try iterators[index].next()
                     // Let go of the pages already merged, so memory stays bounded by the budget.
                     processed[index] += list.listEnd - list.metadataStart
-                    if processed[index] - released[index] > 8 << 20 {
+                    if processed[index] - released[index] > 1 << 20 {
                         segments[index].files[1].release(upTo: list.listEnd)
                         segments[index].files[2].release(upTo: list.positionsEnd)
                         released[index] = processed[index]

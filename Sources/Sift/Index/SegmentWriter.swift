@@ -43,9 +43,12 @@ struct SegmentBuffer {
         self.positions.append(contentsOf: positions)
     }
 
-    /// Bytes this buffer holds, and the scratch writing it will need, for the memory budget.
+    /// Bytes this buffer has allocated (arrays grow by doubling, so capacity, not count), and
+    /// the scratch writing it will need (8 bytes a posting), for the memory budget.
     var estimatedBytes: Int {
-        postingTerm.count * 20 + positions.count * 4 + stored.count + lengths.count * 24
+        (postingTerm.capacity + postingDocument.capacity + postingFrequency.capacity) * 4 + postingTerm.count * 8
+            + positions.capacity * 4 + stored.capacity + (lengths.capacity + titleLengths.capacity) * 4
+            + storedOffsets.capacity * 8
     }
 
     /// Adds one analyzed document; its number is the next ordinal. Token term ids are

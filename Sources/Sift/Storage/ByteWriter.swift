@@ -5,6 +5,8 @@ struct ByteWriter {
     init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
 
     var count: Int { bytes.count }
+    /// Bytes allocated.
+    var capacity: Int { bytes.capacity }
 
     /// Empties the buffer, keeping its capacity for the next use.
     mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
