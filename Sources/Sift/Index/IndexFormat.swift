@@ -11,8 +11,6 @@ enum IndexFormat {
     static let blockSize = 128
     /// Bytes of one block's metadata entry in a postings list.
     static let blockMetadataSize = 20
-    /// Bytes of one term's entry in the term dictionary.
-    static let termEntrySize = 32
     static let manifestName = "manifest"
     static let lockName = "write.lock"
 

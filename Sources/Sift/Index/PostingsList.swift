@@ -227,19 +227,6 @@ struct PostingsCursor {
         document = documents[index]
     }
 
-    /// The last document of the block that holds (or would hold) `target`, and the index of
-    /// that block; without decoding. `nil` past the list's end.
-    func blockContaining(_ target: UInt32) -> Int? {
-        var candidate = max(block, 0)
-        while candidate < list.blockCount && list.metadata(candidate).lastDocument < target { candidate += 1 }
-        return candidate < list.blockCount ? candidate : nil
-    }
-
-    /// Moves to the first document of the next block.
-    mutating func nextBlock() throws(IndexError) {
-        try load(block: block + 1)
-    }
-
     private mutating func load(block next: Int) throws(IndexError) {
         block = next
         slot = 0

@@ -21,12 +21,9 @@ struct SegmentBuffer {
     var tokenCount: UInt64 = 0
     var titleTokenCount: UInt64 = 0
 
-    /// Scratch for grouping one document's tokens by term.
-    private var order: [Int] = []
-    private var merged: [AnalyzedToken] = []
-
     /// Adds a document whose postings are already grouped: one entry per distinct key, with
-    /// its positions back to back (what the parallel analysis workers produce).
+    /// its positions back to back (what the analysis workers produce). Its number is the next
+    /// ordinal; text and title keys are distinct dictionary keys.
     mutating func add<Record: Collection>(storedRecord: Record, length: UInt32, titleLength: UInt32,
                                           keys: ArraySlice<Int32>, frequencies: ArraySlice<UInt32>,
                                           positions: ArraySlice<UInt32>) where Record.Element == UInt8 {
@@ -49,45 +46,6 @@ struct SegmentBuffer {
         (postingTerm.capacity + postingDocument.capacity + postingFrequency.capacity) * 4 + postingTerm.count * 8
             + positions.capacity * 4 + stored.capacity + (lengths.capacity + titleLengths.capacity) * 4
             + storedOffsets.capacity * 8
-    }
-
-    /// Adds one analyzed document; its number is the next ordinal. Token term ids are
-    /// dictionary keys: text and title tokens never share a key, so one grouping serves both.
-    mutating func add(id: String, title: String, text: [UInt8], tokens: [AnalyzedToken], titleTokens: [AnalyzedToken]) {
-        let document = UInt32(lengths.count)
-        lengths.append(UInt32(tokens.count))
-        titleLengths.append(UInt32(titleTokens.count))
-        tokenCount += UInt64(tokens.count)
-        titleTokenCount += UInt64(titleTokens.count)
-        stored.writeVarint(UInt64(id.utf8.count)); stored.write(bytes: id.utf8)
-        stored.writeVarint(UInt64(title.utf8.count)); stored.write(bytes: title.utf8)
-        stored.writeVarint(UInt64(text.count)); stored.write(bytes: text)
-        storedOffsets.append(UInt64(stored.count))
-
-        merged.removeAll(keepingCapacity: true)
-        merged.append(contentsOf: tokens)
-        merged.append(contentsOf: titleTokens)
-        // Group tokens by key, keeping positions ascending within each key.
-        order.removeAll(keepingCapacity: true)
-        order.append(contentsOf: merged.indices)
-        merged.withUnsafeBufferPointer { tokens in
-            order.sort { a, b in
-                tokens[a].termID != tokens[b].termID ? tokens[a].termID < tokens[b].termID : a < b
-            }
-            var index = 0
-            while index < order.count {
-                let term = tokens[order[index]].termID
-                var end = index
-                while end < order.count && tokens[order[end]].termID == term {
-                    positions.append(tokens[order[end]].position)
-                    end += 1
-                }
-                postingTerm.append(term)
-                postingDocument.append(document)
-                postingFrequency.append(UInt32(end - index))
-                index = end
-            }
-        }
     }
 }
 

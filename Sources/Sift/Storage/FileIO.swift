@@ -21,29 +21,6 @@ public struct FileError: Error, Equatable, CustomStringConvertible {
 /// Thin wrappers over POSIX file calls: retry on EINTR, loop on partial writes, close on every
 /// path, and sync what a commit depends on.
 enum FileIO {
-    /// Reads a whole file.
-    static func readAll(_ path: String) throws(FileError) -> [UInt8] {
-        let fd = try open(path, flags: O_RDONLY)
-        defer { _ = Glibc.close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw FileError(path: path, operation: "stat", code: errno) }
-        var result = [UInt8](repeating: 0, count: Int(info.st_size))
-        var total = 0
-        while total < result.count {
-            let got = result.withUnsafeMutableBytes { buffer in
-                Glibc.read(fd, buffer.baseAddress! + total, buffer.count - total)
-            }
-            if got < 0 {
-                if errno == EINTR { continue }
-                throw FileError(path: path, operation: "read", code: errno)
-            }
-            if got == 0 { break }
-            total += got
-        }
-        if total < result.count { result.removeSubrange(total...) }
-        return result
-    }
-
     /// Writes `bytes` to `path` (created or truncated) and syncs it to disk.
     static func writeAndSync(_ bytes: [UInt8], to path: String) throws(FileError) {
         let fd = try open(path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
