@@ -155,7 +155,7 @@ public final class Analyzer {
     public func analyze(_ bytes: UnsafeBufferPointer<UInt8>, into tokens: inout [AnalyzedToken], firstPosition: UInt32 = 0) -> UInt32 {
         // Work on a local copy of the cache (moved out and back, never copied), so the loop
         // makes no dynamic exclusivity checks on the class's properties per token.
-        var cache = AnalyzerCache()
+        var cache = AnalyzerCache.placeholder
         swap(&cache, &self.cache)
         defer { swap(&cache, &self.cache) }
         var tokenizer = Tokenizer(bytes, scratch: tokenScratch)
@@ -221,7 +221,10 @@ public final class Analyzer {
 }
 
 /// An analyzer's memory: the terms it has handed out and the term of each surface form seen.
-struct AnalyzerCache {
+struct AnalyzerCache: Sendable {
+    /// An empty cache shared by every swap: copying it only retains its (tiny) storage.
+    static let placeholder = AnalyzerCache(terms: ByteInterner(capacity: 0), surfaces: ByteInterner(capacity: 0), surfaceTerm: [])
+
     /// Interned terms; `AnalyzedToken.termID` indexes into it.
     var terms = ByteInterner(capacity: 4096)
     /// Normalized surface forms; `surfaceTerm[id]` is the term id of surface `id`, or a marker.

@@ -103,6 +103,18 @@ struct PostingsList: @unchecked Sendable {
     /// the data lies inside the file, documents ascend, stay below the segment's count and end
     /// at the metadata's last document. Returns the number of postings.
     func decode(block: Int, documents: UnsafeMutablePointer<UInt32>, frequencies: UnsafeMutablePointer<UInt32>) throws(IndexError) -> Int {
+        let (count, frequenciesDecoded) = try decodeDocuments(block: block, documents: documents, frequencies: frequencies)
+        if !frequenciesDecoded { decodeFrequencies(block: block, into: frequencies) }
+        return count
+    }
+
+    /// Decodes block `block`'s documents (and, for a varint block, its frequencies too: they
+    /// are interleaved), checking that the data lies inside the list and that documents ascend
+    /// strictly, stay below the segment's count and end at the metadata's last document.
+    /// Returns the number of postings and whether `frequencies` was filled.
+    @inline(__always)
+    func decodeDocuments(block: Int, documents: UnsafeMutablePointer<UInt32>,
+                         frequencies: UnsafeMutablePointer<UInt32>) throws(IndexError) -> (count: Int, frequenciesDecoded: Bool) {
         let meta = metadata(block)
         let begin = block == 0 ? 0 : Int(metadata(block - 1).dataEnd)
         let end = Int(meta.dataEnd)
@@ -111,7 +123,7 @@ struct PostingsList: @unchecked Sendable {
             throw .corrupt(file: path, reason: "block \(block) data \(begin)..<\(end) lies outside the file")
         }
         let data = UnsafeRawBufferPointer(rebasing: bytes[(dataStart + begin)..<(dataStart + end)])
-        var previous: UInt32 = block == 0 ? 0 : metadata(block - 1).lastDocument
+        let frequenciesDecoded: Bool
         if count == IndexFormat.blockSize {
             guard data.count >= 2 else { throw .corrupt(file: path, reason: "block \(block) is empty") }
             let gapWidth = Int(data[0])
@@ -122,36 +134,52 @@ struct PostingsList: @unchecked Sendable {
                 throw .corrupt(file: path, reason: "block \(block) has widths \(gapWidth)/\(frequencyWidth) that do not fit its \(data.count) bytes")
             }
             BitPacking.unpack(data.baseAddress! + 2, count: count, width: gapWidth, into: documents)
-            BitPacking.unpack(data.baseAddress! + 2 + BitPacking.byteCount(count: count, width: gapWidth),
-                              count: count, width: frequencyWidth, into: frequencies)
-            for slot in 0..<count {
-                frequencies[slot] &+= 1
-            }
+            frequenciesDecoded = false
         } else {
             var reader = ByteReader(data)
-            do {
+            var valid = true
+            do throws(ByteReaderError) {
                 for slot in 0..<count {
                     documents[slot] = UInt32(truncatingIfNeeded: try reader.readVarint())
                     frequencies[slot] = UInt32(truncatingIfNeeded: try reader.readVarint())
+                    valid = valid && frequencies[slot] != 0
                 }
             } catch {
                 throw .corrupt(file: path, reason: "block \(block): \(error.message)")
             }
+            guard valid else { throw .corrupt(file: path, reason: "block \(block) has a zero term frequency") }
+            frequenciesDecoded = true
         }
-        // Gaps to documents; only the very first gap of a list may be 0.
-        var valid = true
-        for slot in 0..<count {
-            let gap = documents[slot]
-            if gap == 0 && (block != 0 || slot != 0) { valid = false }
-            let (sum, overflow) = previous.addingReportingOverflow(gap)
-            valid = valid && !overflow && frequencies[slot] != 0
-            previous = sum
-            documents[slot] = sum
+        // Gaps to documents. Strictly ascending catches zero gaps and wrap-around alike; only
+        // a list's very first document may be 0.
+        var previous: UInt32 = block == 0 ? 0 : metadata(block - 1).lastDocument
+        var first = documents[0]
+        first = previous &+ first
+        var valid = first >= previous && (block == 0 || first > previous)
+        documents[0] = first
+        previous = first
+        for slot in 1..<max(count, 1) {
+            let document = previous &+ documents[slot]
+            valid = valid && document > previous
+            documents[slot] = document
+            previous = document
         }
         guard valid, previous == meta.lastDocument, Int(previous) < segmentDocumentCount else {
             throw .corrupt(file: path, reason: "block \(block) decodes to documents that do not ascend to \(meta.lastDocument)")
         }
-        return count
+        return (count, frequenciesDecoded)
+    }
+
+    /// Decodes a full block's frequencies, after `decodeDocuments` checked its layout. Only
+    /// documents that are scored need them, so cursors call this lazily.
+    @inline(__always)
+    func decodeFrequencies(block: Int, into frequencies: UnsafeMutablePointer<UInt32>) {
+        let begin = dataStart + (block == 0 ? 0 : Int(metadata(block - 1).dataEnd))
+        let gapWidth = Int(bytes[begin])
+        let frequencyWidth = Int(bytes[begin + 1])
+        BitPacking.unpack(bytes.baseAddress! + begin + 2 + BitPacking.byteCount(count: IndexFormat.blockSize, width: gapWidth),
+                          count: IndexFormat.blockSize, width: frequencyWidth, into: frequencies)
+        for slot in 0..<IndexFormat.blockSize { frequencies[slot] &+= 1 }
     }
 }
 
@@ -197,9 +225,23 @@ struct PostingsCursor {
         try load(block: 0)
     }
 
+    /// Whether `frequencies` holds the current block's (full blocks decode them on demand).
+    private var frequenciesReady = false
+
     /// The current document's term frequency.
     @inline(__always)
-    var frequency: UInt32 { frequencies[slot] }
+    var frequency: UInt32 {
+        mutating get {
+            if !frequenciesReady { loadFrequencies() }
+            return frequencies[slot]
+        }
+    }
+
+    @inline(never)
+    private mutating func loadFrequencies() {
+        list.decodeFrequencies(block: block, into: frequencies)
+        frequenciesReady = true
+    }
 
     /// Moves to the next document.
     @inline(__always)
@@ -235,7 +277,9 @@ struct PostingsCursor {
             document = Self.exhausted
             return
         }
-        count = try list.decode(block: next, documents: documents, frequencies: frequencies)
+        let decoded = try list.decodeDocuments(block: next, documents: documents, frequencies: frequencies)
+        count = decoded.count
+        frequenciesReady = decoded.frequenciesDecoded
         blocksDecoded += 1
         postingsDecoded += count
         document = documents[0]
@@ -247,6 +291,7 @@ struct PostingsCursor {
     mutating func readPositions(into output: inout [UInt32]) throws(IndexError) {
         output.removeAll(keepingCapacity: true)
         guard document != Self.exhausted else { return }
+        if !frequenciesReady { loadFrequencies() }
         if positionBlock != block || positionSlot > slot {
             positionBlock = block
             positionSlot = 0

@@ -113,8 +113,11 @@ struct MaxScoreSearch {
     private func search(_ states: UnsafeMutableBufferPointer<TermState>, prefix: [Double], base: UInt32, top: inout TopK,
                         contributions: UnsafeMutableBufferPointer<Float>, clauseCount: Int, outcome: inout Outcome) throws(IndexError) {
         let count = states.count
-        var touched: [Int] = []
-        touched.reserveCapacity(count)
+        // The clauses the current candidate matched, in a plain buffer: no array bookkeeping
+        // per candidate.
+        let touched = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
+        defer { touched.deallocate() }
+        var touchedCount = 0
         var threshold = top.isFull ? Double(top.weakest!.score) : -Double.infinity
         var firstEssential = 0
         while firstEssential < count && prefix[firstEssential] <= threshold { firstEssential += 1 }
@@ -155,7 +158,8 @@ struct MaxScoreSearch {
                 let frequency = Float(states[index].cursor.frequency)
                 let contribution = states[index].weight * frequency / (frequency + states[index].factors[Int(candidate)])
                 contributions[states[index].clause] = contribution
-                touched.append(states[index].clause)
+                touched[touchedCount] = states[index].clause
+                touchedCount += 1
                 partial += Double(contribution)
                 try states[index].cursor.next()
             }
@@ -171,7 +175,8 @@ struct MaxScoreSearch {
                     let frequency = Float(states[index].cursor.frequency)
                     let contribution = states[index].weight * frequency / (frequency + states[index].factors[Int(candidate)])
                     contributions[states[index].clause] = contribution
-                    touched.append(states[index].clause)
+                    touched[touchedCount] = states[index].clause
+                    touchedCount += 1
                     partial += Double(contribution)
                 }
                 index -= 1
@@ -183,8 +188,17 @@ struct MaxScoreSearch {
                 // The exact score: contributions added in clause order, as exhaustive scoring does.
                 var score: Float = 0
                 // (Only matched clauses: adding the others' zeros would not change the sum.)
-                if touched.count > 1 { touched.sort() }
-                for clause in touched { score += contributions[clause] }
+                // Clause order (insertion sort: a handful of clauses).
+                for index in 1..<max(touchedCount, 1) {
+                    let clause = touched[index]
+                    var slot = index
+                    while slot > 0 && touched[slot - 1] > clause {
+                        touched[slot] = touched[slot - 1]
+                        slot -= 1
+                    }
+                    touched[slot] = clause
+                }
+                for index in 0..<touchedCount { score += contributions[touched[index]] }
                 let scored = ScoredDocument(score: score, document: base + candidate)
                 if !top.isFull || scored.ranksBefore(top.weakest!) {
                     top.insert(scored)
@@ -197,8 +211,8 @@ struct MaxScoreSearch {
                     }
                 }
             }
-            for clause in touched { contributions[clause] = 0 }
-            touched.removeAll(keepingCapacity: true)
+            for index in 0..<touchedCount { contributions[touched[index]] = 0 }
+            touchedCount = 0
         }
     }
 
