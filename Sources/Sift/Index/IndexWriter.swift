@@ -205,7 +205,7 @@ public struct CommitSummary: Sendable {
 final class AnalysisWorker: @unchecked Sendable {
     private let analyzer: Analyzer
     private var tokens: [AnalyzedToken] = []
-    private var order: [Int] = []
+    private var sortKeys: [UInt64] = []
 
     // The current batch, flat.
     private(set) var lengths: [UInt32] = []
@@ -241,6 +241,16 @@ final class AnalysisWorker: @unchecked Sendable {
     }
 
     func analyze(_ documents: ArraySlice<SourceDocument>) {
+        // The batch arrays are moved into locals for the loop: appending to a class's stored
+        // arrays would make a dynamic exclusivity check per token.
+        var positions = self.positions, localKeys = self.localKeys, frequencies = self.frequencies
+        var tokens = self.tokens, keys = self.sortKeys, stored = self.stored
+        self.positions = []; self.localKeys = []; self.frequencies = []; self.tokens = []; self.sortKeys = []
+        self.stored = ByteWriter()
+        defer {
+            self.positions = positions; self.localKeys = localKeys; self.frequencies = frequencies
+            self.tokens = tokens; self.sortKeys = keys; self.stored = stored
+        }
         for document in documents {
             tokens.removeAll(keepingCapacity: true)
             document.text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
@@ -248,25 +258,25 @@ final class AnalysisWorker: @unchecked Sendable {
             Array(document.title.utf8).withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
             lengths.append(UInt32(textCount))
             titleLengths.append(UInt32(tokens.count - textCount))
-            for index in textCount..<tokens.count { tokens[index].termID = tokens[index].termID * 2 + 1 }
-            for index in 0..<textCount { tokens[index].termID = tokens[index].termID * 2 }
-            // Group by key, positions ascending within each key.
-            order.removeAll(keepingCapacity: true)
-            order.append(contentsOf: tokens.indices)
-            tokens.withUnsafeBufferPointer { tokens in
-                order.sort { tokens[$0].termID != tokens[$1].termID ? tokens[$0].termID < tokens[$1].termID : $0 < $1 }
-                var index = 0
-                while index < order.count {
-                    let key = tokens[order[index]].termID
-                    var end = index
-                    while end < order.count && tokens[order[end]].termID == key {
-                        positions.append(tokens[order[end]].position)
-                        end += 1
-                    }
-                    localKeys.append(key)
-                    frequencies.append(UInt32(end - index))
-                    index = end
+            // Group by key (term id · 2 + field), positions ascending within each key: sort
+            // plain integers (key in the high half, token index in the low) — no closure.
+            keys.removeAll(keepingCapacity: true)
+            for (index, token) in tokens.enumerated() {
+                let key = UInt64(UInt32(bitPattern: token.termID)) * 2 + (index < textCount ? 0 : 1)
+                keys.append(key << 32 | UInt64(index))
+            }
+            keys.sort()
+            var index = 0
+            while index < keys.count {
+                let key = keys[index] >> 32
+                var end = index
+                while end < keys.count && keys[end] >> 32 == key {
+                    positions.append(tokens[Int(keys[end] & 0xFFFF_FFFF)].position)
+                    end += 1
                 }
+                localKeys.append(Int32(truncatingIfNeeded: key))
+                frequencies.append(UInt32(end - index))
+                index = end
             }
             postingEnds.append(localKeys.count)
             positionEnds.append(positions.count)

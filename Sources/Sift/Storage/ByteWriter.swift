@@ -37,7 +37,14 @@ struct ByteWriter {
     }
 
     mutating func write<C: Collection>(bytes other: C) where C.Element == UInt8 {
-        bytes.append(contentsOf: other)
+        // Contiguous input (arrays, slices, buffers) is copied in one go, not byte by byte.
+        let copied: Void? = other.withContiguousStorageIfAvailable { bytes.append(contentsOf: $0) }
+        if copied == nil { bytes.append(contentsOf: other) }
+    }
+
+    /// Appends raw bytes with one copy.
+    mutating func write(bytes other: UnsafeRawBufferPointer) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: other.baseAddress?.assumingMemoryBound(to: UInt8.self), count: other.count))
     }
 
     /// A varint length, then the UTF-8 bytes.

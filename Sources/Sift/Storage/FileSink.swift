@@ -28,7 +28,8 @@ struct FileSink {
     }
 
     mutating func write<C: Collection>(_ bytes: C) throws(FileError) where C.Element == UInt8 {
-        buffer.append(contentsOf: bytes)
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { buffer.append(contentsOf: $0) }
+        if copied == nil { buffer.append(contentsOf: bytes) }
         count += bytes.count
         if buffer.count >= Self.bufferSize { try flush() }
     }
