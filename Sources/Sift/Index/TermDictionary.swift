@@ -125,8 +125,13 @@ struct TermDictionary: @unchecked Sendable {
                     matched += index
                 }
                 // shared > matched: this term still sorts before the key.
-                postingsOffset += postingsLength
-                positionsOffset += positionsLength
+                let (nextPostings, postingsOverflow) = postingsOffset.addingReportingOverflow(postingsLength)
+                let (nextPositions, positionsOverflow) = positionsOffset.addingReportingOverflow(positionsLength)
+                guard !postingsOverflow, !positionsOverflow else {
+                    throw ByteReaderError.malformed("offsets past any file", at: reader.offset)
+                }
+                postingsOffset = nextPostings
+                positionsOffset = nextPositions
             }
         } catch {
             throw .corrupt(file: path, reason: "term block \(block): \(error.message)")
@@ -209,8 +214,13 @@ struct TermIterator {
                                   totalTermFrequency: documentFrequency + extraOccurrences,
                                   postingsOffset: postingsOffset, postingsLength: postingsLength,
                                   positionsOffset: positionsOffset, positionsLength: positionsLength)
-            postingsOffset += postingsLength
-            positionsOffset += positionsLength
+            let (nextPostings, postingsOverflow) = postingsOffset.addingReportingOverflow(postingsLength)
+            let (nextPositions, positionsOverflow) = positionsOffset.addingReportingOverflow(positionsLength)
+            guard !postingsOverflow, !positionsOverflow else {
+                throw ByteReaderError.malformed("offsets past any file", at: reader.offset)
+            }
+            postingsOffset = nextPostings
+            positionsOffset = nextPositions
             remainingInBlock -= 1
             return (key, entry)
         } catch {
