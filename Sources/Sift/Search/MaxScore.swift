@@ -71,6 +71,14 @@ struct MaxScoreSearch {
         }
         for (segmentIndex, segment) in reader.segments.enumerated() {
             let base = UInt32(reader.segmentBases[segmentIndex])
+            let present = terms.indices.filter { terms[$0].entries[segmentIndex] != nil }
+            if present.count == 1 {
+                // One list: whole blocks whose bound cannot reach the top k are skipped undecoded.
+                let term = terms[present[0]]
+                try searchSingle(try segment.postings(term.entries[segmentIndex]!), term: term, base: base,
+                                 top: &top, buffers: scratch.buffers(1).first!, outcome: &outcome)
+                continue
+            }
             var states: [TermState] = []
             let buffers = scratch.buffers(terms.count)
             for (clause, term) in terms.enumerated() {
@@ -213,6 +221,43 @@ struct MaxScoreSearch {
             }
             for index in 0..<touchedCount { contributions[touched[index]] = 0 }
             touchedCount = 0
+        }
+    }
+
+    /// Top-k over a single term's list, a block at a time: a block is decoded only when its
+    /// bound (largest tf, smallest length) can still beat the k-th score. Scores are the
+    /// exhaustive path's exactly: one contribution added to 0.
+    private func searchSingle(_ list: PostingsList, term: TermWeight, base: UInt32, top: inout TopK,
+                              buffers: BlockBuffers, outcome: inout Outcome) throws(IndexError) {
+        let average = averageLength[term.field] ?? 0
+        let lengthBase = average > 0 ? parameters.k1 * (1 - parameters.b) : parameters.k1
+        let slope = average > 0 ? parameters.k1 * parameters.b / average : 0
+        let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
+        let documents = buffers.documents
+        let frequencies = buffers.frequencies
+        outcome.work.blocks += list.blockCount
+        outcome.work.postings += list.documentFrequency
+        for block in 0..<list.blockCount {
+            if top.isFull {
+                let meta = list.metadata(block)
+                let frequency = Double(meta.maxTermFrequency)
+                let bound = Double(term.weight) * frequency / (frequency + lengthBase + slope * Double(meta.minDocumentLength))
+                if bound * Self.boundMargin <= Double(top.weakest!.score) {
+                    outcome.exact = false
+                    continue
+                }
+            }
+            let count = try list.decode(block: block, documents: documents, frequencies: frequencies)
+            outcome.work.blocksDecoded += 1
+            outcome.work.postingsDecoded += count
+            for slot in 0..<count {
+                let frequency = Float(frequencies[slot])
+                let zero: Float = 0
+                let score = zero + term.weight * frequency / (frequency + factors[Int(documents[slot])])
+                let scored = ScoredDocument(score: score, document: base + documents[slot])
+                outcome.matched += 1
+                if !top.isFull || scored.ranksBefore(top.weakest!) { top.insert(scored) }
+            }
         }
     }
 
