@@ -123,6 +123,8 @@ public final class Searcher {
     private let blockFrequencies = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
     /// Mean field lengths over the index.
     let averageLength: [IndexField: Double]
+    /// ORs of more terms than this are scored term-at-a-time rather than with MaxScore.
+    static let termAtATimeThreshold = 24
 
     public init(reader: IndexReader) {
         self.reader = reader
@@ -193,7 +195,11 @@ public final class Searcher {
         var exact = true
         var work = SearchWork()
         if let flatTerms = flatDisjunction(compiled) {
-            if options.exhaustive || options.countTotalHits || flatTerms.isEmpty || top.capacity == 0 {
+            // Many terms (prefix expansions): MaxScore's per-candidate loops over the terms cost
+            // more than scoring every posting term-at-a-time; the answer is the same.
+            if options.exhaustive || options.countTotalHits || flatTerms.isEmpty || top.capacity == 0
+                || flatTerms.count > Self.termAtATimeThreshold
+            {
                 totalHits = try scoreTermAtATime(flatTerms, into: &top)
             } else {
                 let search = MaxScoreSearch(reader: reader, parameters: options.bm25, averageLength: averageLength,
@@ -298,12 +304,12 @@ public final class Searcher {
             let expansions = try expand(prefix: prefix, field: field, limit: options.maxExpansions, notes: &notes, shown: word)
             if expansions.isEmpty { return .nothing }
             var clauses: [CompiledClause] = []
-            for (key, frequency) in expansions {
+            for (key, frequency, entries) in expansions {
                 let term = String(decoding: field == .title ? key.dropFirst() : key[...], as: UTF8.self)
                 let idf = BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
                 clauses.append(CompiledClause(occur: .should, query: .term(TermWeight(
                     term: term, key: key, field: field, documentFrequency: frequency, idf: idf, boost: boost,
-                    weight: Float(boost * idf * k1Plus1), entries: try lookUp(key).entries))))
+                    weight: Float(boost * idf * k1Plus1), entries: entries))))
             }
             return combine(clauses)
 
@@ -364,24 +370,29 @@ public final class Searcher {
 
     /// The dictionary keys of `field` starting with `prefix`, with their document frequencies;
     /// past `limit`, the most frequent (ties in term order), in term order.
-    private func expand(prefix: [UInt8], field: IndexField, limit: Int, notes: inout [SearchNote], shown: String) throws(IndexError) -> [([UInt8], Int)] {
+    private func expand(prefix: [UInt8], field: IndexField, limit: Int, notes: inout [SearchNote],
+                        shown: String) throws(IndexError) -> [(key: [UInt8], frequency: Int, entries: [TermEntry?])] {
         let start = IndexFormat.key(prefix, field: field)
-        var frequencies: [[UInt8]: Int] = [:]
-        for segment in reader.segments {
+        // Each expansion's entry in every segment is kept from the scan: no second lookup.
+        var found: [[UInt8]: (frequency: Int, entries: [TermEntry?])] = [:]
+        for (index, segment) in reader.segments.enumerated() {
             var terms = try segment.terms(from: start)
             while let (key, entry) = try terms.next() {
                 if key.lexicographicallyPrecedes(start) { continue }
                 guard key.starts(with: start) else { break }
-                frequencies[key, default: 0] += Int(entry.documentFrequency)
+                var current = found[key] ?? (0, [TermEntry?](repeating: nil, count: reader.segments.count))
+                current.frequency += Int(entry.documentFrequency)
+                current.entries[index] = entry
+                found[key] = current
             }
         }
-        var expansions = frequencies.map { ($0.key, $0.value) }
+        var expansions = found.map { (key: $0.key, frequency: $0.value.frequency, entries: $0.value.entries) }
         if expansions.count > limit {
-            expansions.sort { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.lexicographicallyPrecedes($1.0) }
+            expansions.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.key.lexicographicallyPrecedes($1.key) }
             notes.append(SearchNote(message: "prefix '\(shown)*' matches \(expansions.count) terms; searched the \(limit) most frequent (raise --max-expansions for more)"))
             expansions.removeSubrange(limit...)
         }
-        expansions.sort { $0.0.lexicographicallyPrecedes($1.0) }
+        expansions.sort { $0.key.lexicographicallyPrecedes($1.key) }
         return expansions
     }
 
