@@ -166,7 +166,6 @@ struct SegmentEncoder {
     private var metadata = ByteWriter()
     private var positionBytes = ByteWriter()
 
-    nonisolated(unsafe) private static var serial = 0
 
     init(directory: String, lengths: [UInt32], titleLengths: [UInt32], tokenCount: UInt64, titleTokenCount: UInt64) throws(IndexError) {
         self.directory = directory
@@ -174,8 +173,9 @@ struct SegmentEncoder {
         self.titleLengths = titleLengths
         self.tokenCount = tokenCount
         self.titleTokenCount = titleTokenCount
-        Self.serial += 1
-        temporaryStem = directory + "/building-\(getpid())-\(Self.serial)"
+        // Unique among this process's writers without shared state (the folder's lock keeps
+        // other processes out); the final names come from the contents, not from this.
+        temporaryStem = directory + "/building-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         do {
             postingsFile = try FileSink(path: temporaryStem + ".postings.tmp", kind: .postings)
             positionsFile = try FileSink(path: temporaryStem + ".positions.tmp", kind: .positions)
