@@ -289,23 +289,24 @@ struct Tokenizer {
         case letter = 0, digit, mark, ideograph, apostrophe, comma, period, ignorable, other, invalid
     }
 
-    /// The table behind `classes`, made once and kept for the process's life.
+    /// The class of each ASCII byte, made once and kept for the process's life; tokenizers read
+    /// it through `classes`.
     nonisolated(unsafe) static let classTable: UnsafePointer<UInt8> = {
         let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 128)
-        for value in 0..<128 { table[value] = asciiClass[value] }
+        for value in 0..<128 {
+            let kind: CharClass
+            switch UInt8(value) {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): kind = .letter
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): kind = .digit
+            case UInt8(ascii: "'"): kind = .apostrophe
+            case UInt8(ascii: ","): kind = .comma
+            case UInt8(ascii: "."): kind = .period
+            default: kind = .other
+            }
+            table[value] = kind.rawValue
+        }
         return UnsafePointer(table)
     }()
-
-    static let asciiClass: [UInt8] = (0..<128).map { value -> UInt8 in
-        switch UInt8(value) {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"): CharClass.letter.rawValue
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): CharClass.digit.rawValue
-        case UInt8(ascii: "'"): CharClass.apostrophe.rawValue
-        case UInt8(ascii: ","): CharClass.comma.rawValue
-        case UInt8(ascii: "."): CharClass.period.rawValue
-        default: CharClass.other.rawValue
-        }
-    }
 
     /// Decodes the scalar at `position` (a lead byte ≥ 0x80) and classifies it. Invalid
     /// sequences report `.invalid` with length 1, so the byte becomes a separator.
@@ -317,7 +318,7 @@ struct Tokenizer {
     static func classify(_ scalar: Unicode.Scalar) -> CharClass {
         let value = scalar.value
         if value < 0x80 {
-            return CharClass(rawValue: asciiClass[Int(value)]) ?? .other
+            return CharClass(rawValue: classTable[Int(value)]) ?? .other
         }
         switch value {
         case 0x2019, 0x02BC: return .apostrophe

@@ -54,6 +54,7 @@ extension IndexReader {
             report.documentCount += 1
         }
 
+        var positions: [UInt32] = []
         var documents = [UInt32](repeating: 0, count: IndexFormat.blockSize)
         var frequencies = [UInt32](repeating: 0, count: IndexFormat.blockSize)
         var expectedPostingsOffset = IndexFormat.headerSize
@@ -97,21 +98,11 @@ extension IndexReader {
                     blockMax = max(blockMax, frequency)
                     blockMinLength = min(blockMinLength, segment.length(of: Int(documents[slot]), field: field))
                     totalFrequency += UInt64(frequency)
-                    var position: UInt64 = 0
-                    for occurrence in 0..<Int(frequency) {
-                        let delta: UInt64
-                        do throws(ByteReaderError) {
-                            delta = try positionReader.readVarint()
-                        } catch {
-                            throw .corrupt(file: positionsPath, reason: "term \(index): \(error.message)")
-                        }
-                        guard occurrence == 0 || delta > 0 else {
-                            throw .corrupt(file: positionsPath, reason: "term \(index) document \(documents[slot]) has positions that do not ascend")
-                        }
-                        position += delta
-                        guard position <= UInt64(UInt32.max) else {
-                            throw .corrupt(file: positionsPath, reason: "term \(index) has a position past 2^32")
-                        }
+                    positions.removeAll(keepingCapacity: true)
+                    do throws(ByteReaderError) {
+                        try PostingsList.readPositions(&positionReader, count: frequency, into: &positions)
+                    } catch {
+                        throw .corrupt(file: positionsPath, reason: "term \(index) document \(documents[slot]): \(error.message)")
                     }
                     report.positionCount += UInt64(frequency)
                 }

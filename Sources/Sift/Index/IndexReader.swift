@@ -9,6 +9,8 @@ public final class IndexReader: @unchecked Sendable {
     /// The analyzer settings the index was built with; queries must use them.
     public let configuration: AnalyzerConfiguration
     let manifest: Manifest
+    /// Bytes of the manifest file read at open.
+    let manifestSize: Int
     let segments: [SegmentReader]
     /// Global id of each segment's first document.
     let segmentBases: [Int]
@@ -45,6 +47,7 @@ public final class IndexReader: @unchecked Sendable {
                     segments.append(try SegmentReader(directory: path, entry: entry, verifyChecksums: verifyChecksums))
                 }
                 self.manifest = manifest
+                manifestSize = manifestFile.bytes.count
                 self.segments = segments
                 break
             } catch {
@@ -90,14 +93,22 @@ public final class IndexReader: @unchecked Sendable {
         return Int(segments[segment].length(of: local))
     }
 
-    /// Documents containing `term` (an already analyzed term), over all segments.
+    /// Documents containing `term` (an already analyzed term of the text field), over all segments.
     public func documentFrequency(of term: String) throws(IndexError) -> Int {
+        try lookUp(Array(term.utf8)).frequency
+    }
+
+    /// A dictionary key's entry in each segment, and the documents containing it over all.
+    func lookUp(_ key: [UInt8]) throws(IndexError) -> (frequency: Int, entries: [TermEntry?]) {
         var total = 0
-        let bytes = Array(term.utf8)
+        var entries: [TermEntry?] = []
+        entries.reserveCapacity(segments.count)
         for segment in segments {
-            if let found = try segment.lookup(bytes) { total += Int(found.documentFrequency) }
+            let entry = try segment.lookup(key)
+            if let entry { total += Int(entry.documentFrequency) }
+            entries.append(entry)
         }
-        return total
+        return (total, entries)
     }
 
     func locate(_ document: Int) -> (segment: Int, local: Int) {
@@ -110,7 +121,7 @@ public final class IndexReader: @unchecked Sendable {
     /// - Complexity: O(terms) — it reads the dictionary, not the postings.
     public func statistics() throws(IndexError) -> IndexStatistics {
         var postings: UInt64 = 0
-        var files: [(String, Int)] = [(IndexFormat.manifestName, manifest.encode().count)]
+        var files: [(String, Int)] = [(IndexFormat.manifestName, manifestSize)]
         var distinct: [IndexField: ByteInterner] = [.text: ByteInterner(capacity: 1 << 12), .title: ByteInterner(capacity: 1 << 10)]
         var counts: [IndexField: Int] = [.text: 0, .title: 0]
         for segment in segments {

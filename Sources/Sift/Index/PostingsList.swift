@@ -80,6 +80,19 @@ struct PostingsList: @unchecked Sendable {
         segmentDocumentCount = segment.documentCount
     }
 
+    /// Reads one posting's `count` positions (deltas, the first from 0) and appends them to
+    /// `output`, checking that they ascend and stay below 2^32 — the one decoder of positions.
+    static func readPositions(_ reader: inout ByteReader, count: UInt32, into output: inout [UInt32]) throws(ByteReaderError) {
+        var position: UInt64 = 0
+        for occurrence in 0..<count {
+            let delta = try reader.readVarint()
+            guard occurrence == 0 || delta > 0 else { throw .malformed("positions do not ascend", at: reader.offset) }
+            guard delta <= UInt64(UInt32.max) - position else { throw .malformed("position past 2^32", at: reader.offset) }
+            position += delta
+            output.append(UInt32(position))
+        }
+    }
+
     /// Metadata of block `block`.
     @inline(__always)
     func metadata(_ block: Int) -> BlockMetadata {
@@ -304,12 +317,7 @@ struct PostingsCursor {
                 for _ in 0..<frequencies[positionSlot] { _ = try reader.readVarint() }
                 positionSlot += 1
             }
-            var position: UInt64 = 0
-            for _ in 0..<frequencies[slot] {
-                position += try reader.readVarint()
-                guard position <= UInt64(UInt32.max) else { throw ByteReaderError.malformed("position past 2^32", at: reader.offset) }
-                output.append(UInt32(position))
-            }
+            try PostingsList.readPositions(&reader, count: frequencies[slot], into: &output)
         } catch {
             throw .corrupt(file: list.positionsPath, reason: "positions: \(error.message)")
         }

@@ -55,18 +55,13 @@ enum SegmentMerger {
                     for block in 0..<list.blockCount {
                         let count = try list.decode(block: block, documents: documents, frequencies: frequencies)
                         for slot in 0..<count {
-                            let start = postings.positions.count
-                            var position: UInt64 = 0
                             do throws(ByteReaderError) {
-                                for _ in 0..<frequencies[slot] {
-                                    position += try positionReader.readVarint()
-                                    postings.positions.append(UInt32(truncatingIfNeeded: position))
-                                }
+                                try PostingsList.readPositions(&positionReader, count: frequencies[slot], into: &postings.positions)
                             } catch {
                                 throw IndexError.corrupt(file: list.positionsPath, reason: "positions: \(error.message)")
                             }
                             postings.documents.append(bases[index] + documents[slot])
-                            postings.frequencies.append(UInt32(postings.positions.count - start))
+                            postings.frequencies.append(frequencies[slot])
                         }
                     }
                     heads[index] = try iterators[index].next()

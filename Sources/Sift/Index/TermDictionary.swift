@@ -80,6 +80,31 @@ struct TermDictionary: @unchecked Sendable {
         return max(low - 1, 0)
     }
 
+    /// Reads one front-coded term record: its shared-prefix length, suffix bytes and entry,
+    /// with the entry's offsets taken from (and advanced past) the running offsets.
+    static func readRecord(_ reader: inout ByteReader, sharedLimit: Int, postingsOffset: inout Int,
+                           positionsOffset: inout Int) throws(ByteReaderError) -> (shared: Int, suffix: UnsafeRawBufferPointer, entry: TermEntry) {
+        let shared = try reader.readLength(limit: sharedLimit)
+        let suffix = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+        let documentFrequency = try reader.readVarint()
+        let extraOccurrences = try reader.readVarint()
+        let postingsLength = try reader.readLength(limit: Int(Int32.max) * 64)
+        let positionsLength = try reader.readLength(limit: Int(Int32.max) * 64)
+        guard documentFrequency > 0, documentFrequency <= UInt64(UInt32.max), extraOccurrences < UInt64(Int64.max) / 2 else {
+            throw .malformed("impossible document frequency \(documentFrequency)", at: reader.offset)
+        }
+        let entry = TermEntry(documentFrequency: UInt32(documentFrequency),
+                              totalTermFrequency: documentFrequency + extraOccurrences,
+                              postingsOffset: postingsOffset, postingsLength: postingsLength,
+                              positionsOffset: positionsOffset, positionsLength: positionsLength)
+        let (nextPostings, postingsOverflow) = postingsOffset.addingReportingOverflow(postingsLength)
+        let (nextPositions, positionsOverflow) = positionsOffset.addingReportingOverflow(positionsLength)
+        guard !postingsOverflow, !positionsOverflow else { throw .malformed("offsets past any file", at: reader.offset) }
+        postingsOffset = nextPostings
+        positionsOffset = nextPositions
+        return (shared, suffix, entry)
+    }
+
     /// The entry of `key`, if the dictionary holds it.
     ///
     /// Scans one block without rebuilding its front-coded terms: it tracks how many leading
@@ -97,41 +122,24 @@ struct TermDictionary: @unchecked Sendable {
         let termsInBlock = min(Self.blockSize, termCount - block * Self.blockSize)
         do throws(ByteReaderError) {
             for _ in 0..<termsInBlock {
-                let shared = try reader.readLength(limit: previousLength)
-                let suffixLength = try reader.readLength(limit: reader.remaining)
-                let suffix = try reader.readBytes(suffixLength)
-                let documentFrequency = try reader.readVarint()
-                let extraOccurrences = try reader.readVarint()
-                let postingsLength = try reader.readLength(limit: Int(Int32.max) * 64)
-                let positionsLength = try reader.readLength(limit: Int(Int32.max) * 64)
+                let record = try Self.readRecord(&reader, sharedLimit: previousLength, postingsOffset: &postingsOffset,
+                                                 positionsOffset: &positionsOffset)
+                let shared = record.shared
+                let suffix = record.suffix
+                let suffixLength = suffix.count
                 previousLength = shared + suffixLength
                 if shared < matched { return nil }  // past the key
                 if shared == matched {
                     // Compare the suffix with the rest of the key.
                     var index = 0
                     while index < suffixLength && matched + index < key.count && suffix[index] == key[matched + index] { index += 1 }
-                    if index == suffixLength && matched + index == key.count {
-                        guard documentFrequency > 0, documentFrequency <= UInt64(UInt32.max), extraOccurrences < UInt64(Int64.max) / 2 else {
-                            throw ByteReaderError.malformed("impossible document frequency \(documentFrequency)", at: reader.offset)
-                        }
-                        return TermEntry(documentFrequency: UInt32(documentFrequency),
-                                         totalTermFrequency: documentFrequency + extraOccurrences,
-                                         postingsOffset: postingsOffset, postingsLength: postingsLength,
-                                         positionsOffset: positionsOffset, positionsLength: positionsLength)
-                    }
+                    if index == suffixLength && matched + index == key.count { return record.entry }
                     if index < suffixLength && (matched + index == key.count || suffix[index] > key[matched + index]) {
                         return nil  // this term sorts after the key
                     }
                     matched += index
                 }
                 // shared > matched: this term still sorts before the key.
-                let (nextPostings, postingsOverflow) = postingsOffset.addingReportingOverflow(postingsLength)
-                let (nextPositions, positionsOverflow) = positionsOffset.addingReportingOverflow(positionsLength)
-                guard !postingsOverflow, !positionsOverflow else {
-                    throw ByteReaderError.malformed("offsets past any file", at: reader.offset)
-                }
-                postingsOffset = nextPostings
-                positionsOffset = nextPositions
             }
         } catch {
             throw .corrupt(file: path, reason: "term block \(block): \(error.message)")
@@ -199,28 +207,11 @@ struct TermIterator {
             try enter(block: block + 1)
         }
         do throws(ByteReaderError) {
-            let shared = try reader.readLength(limit: key.count)
-            let suffixLength = try reader.readLength(limit: reader.remaining)
-            key.removeSubrange(shared...)
-            key.append(contentsOf: try reader.readBytes(suffixLength))
-            let documentFrequency = try reader.readVarint()
-            let extraOccurrences = try reader.readVarint()
-            let postingsLength = try reader.readLength(limit: Int(Int32.max) * 64)
-            let positionsLength = try reader.readLength(limit: Int(Int32.max) * 64)
-            guard documentFrequency > 0, documentFrequency <= UInt64(UInt32.max), extraOccurrences < UInt64(Int64.max) / 2 else {
-                throw ByteReaderError.malformed("impossible document frequency \(documentFrequency)", at: reader.offset)
-            }
-            let entry = TermEntry(documentFrequency: UInt32(documentFrequency),
-                                  totalTermFrequency: documentFrequency + extraOccurrences,
-                                  postingsOffset: postingsOffset, postingsLength: postingsLength,
-                                  positionsOffset: positionsOffset, positionsLength: positionsLength)
-            let (nextPostings, postingsOverflow) = postingsOffset.addingReportingOverflow(postingsLength)
-            let (nextPositions, positionsOverflow) = positionsOffset.addingReportingOverflow(positionsLength)
-            guard !postingsOverflow, !positionsOverflow else {
-                throw ByteReaderError.malformed("offsets past any file", at: reader.offset)
-            }
-            postingsOffset = nextPostings
-            positionsOffset = nextPositions
+            let record = try TermDictionary.readRecord(&reader, sharedLimit: key.count, postingsOffset: &postingsOffset,
+                                                       positionsOffset: &positionsOffset)
+            key.removeSubrange(record.shared...)
+            key.append(contentsOf: record.suffix)
+            let entry = record.entry
             remainingInBlock -= 1
             return (key, entry)
         } catch {

@@ -43,9 +43,7 @@ struct MaxScoreSearch {
         var weight: Float
         var factors: UnsafePointer<Float>
         var upperBound: Double
-        /// k1 · (1 − b) and k1 · b / avgLen of the term's field, for block bounds.
-        var lengthBase: Double
-        var lengthSlope: Double
+        var bounds: BlockBounds
         /// The bound of the block `boundBlock`, cached.
         var boundBlock = -1
         var blockBound = 0.0
@@ -54,14 +52,40 @@ struct MaxScoreSearch {
         mutating func currentBlockBound() -> Double {
             let block = cursor.block
             if block != boundBlock {
-                let meta = cursor.list.metadata(block)
-                let frequency = Double(meta.maxTermFrequency)
-                let factor = lengthBase + lengthSlope * Double(meta.minDocumentLength)
-                blockBound = Double(weight) * frequency / (frequency + factor) * MaxScoreSearch.boundMargin
+                blockBound = bounds.bound(cursor.list.metadata(block))
                 boundBlock = block
             }
             return blockBound
         }
+
+        /// The current document's contribution: `weight · tf / (tf + lengthFactor[d])`.
+        @inline(__always)
+        mutating func contribution() -> Float {
+            let frequency = Float(cursor.frequency)
+            return weight * frequency / (frequency + factors[Int(cursor.document)])
+        }
+    }
+
+    /// Bounds a term's contribution in a block from its metadata: the formula at the block's
+    /// largest tf and smallest length (tf raises a score, length lowers it), with the margin.
+    struct BlockBounds {
+        let weight: Double
+        /// k1 · (1 − b) and k1 · b / avgLen of the term's field: the length factor is base + slope · len.
+        let lengthBase: Double
+        let lengthSlope: Double
+
+        @inline(__always)
+        func bound(_ meta: BlockMetadata) -> Double {
+            let frequency = Double(meta.maxTermFrequency)
+            return weight * frequency / (frequency + lengthBase + lengthSlope * Double(meta.minDocumentLength)) * MaxScoreSearch.boundMargin
+        }
+    }
+
+    func blockBounds(weight: Float, field: IndexField) -> BlockBounds {
+        let average = averageLength[field] ?? 0
+        guard average > 0 else { return BlockBounds(weight: Double(weight), lengthBase: parameters.k1, lengthSlope: 0) }
+        return BlockBounds(weight: Double(weight), lengthBase: parameters.k1 * (1 - parameters.b),
+                           lengthSlope: parameters.k1 * parameters.b / average)
     }
 
     func run(_ terms: [TermWeight], into top: inout TopK, scratch: Scratch) throws(IndexError) -> Outcome {
@@ -86,12 +110,9 @@ struct MaxScoreSearch {
                 let list = try segment.postings(found)
                 let cursor = try PostingsCursor(list, buffers: buffers[buffers.startIndex + states.count])
                 let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
-                let average = averageLength[term.field] ?? 0
-                let slope = average > 0 ? parameters.k1 * parameters.b / average : 0
+                let bounds = blockBounds(weight: term.weight, field: term.field)
                 states.append(TermState(cursor: cursor, clause: clause, weight: term.weight, factors: factors,
-                                        upperBound: upperBound(list, weight: term.weight, field: term.field),
-                                        lengthBase: average > 0 ? parameters.k1 * (1 - parameters.b) : parameters.k1,
-                                        lengthSlope: slope))
+                                        upperBound: upperBound(list, bounds: bounds), bounds: bounds))
             }
             guard !states.isEmpty else { continue }
             states.sort { $0.upperBound != $1.upperBound ? $0.upperBound < $1.upperBound : $0.clause < $1.clause }
@@ -163,8 +184,7 @@ struct MaxScoreSearch {
 
             var partial = 0.0
             for index in firstEssential..<count where states[index].cursor.document == candidate {
-                let frequency = Float(states[index].cursor.frequency)
-                let contribution = states[index].weight * frequency / (frequency + states[index].factors[Int(candidate)])
+                let contribution = states[index].contribution()
                 contributions[states[index].clause] = contribution
                 touched[touchedCount] = states[index].clause
                 touchedCount += 1
@@ -180,8 +200,7 @@ struct MaxScoreSearch {
                 }
                 try states[index].cursor.advance(to: candidate)
                 if states[index].cursor.document == candidate {
-                    let frequency = Float(states[index].cursor.frequency)
-                    let contribution = states[index].weight * frequency / (frequency + states[index].factors[Int(candidate)])
+                    let contribution = states[index].contribution()
                     contributions[states[index].clause] = contribution
                     touched[touchedCount] = states[index].clause
                     touchedCount += 1
@@ -229,9 +248,7 @@ struct MaxScoreSearch {
     /// exhaustive path's exactly: one contribution added to 0.
     private func searchSingle(_ list: PostingsList, term: TermWeight, base: UInt32, top: inout TopK,
                               buffers: BlockBuffers, outcome: inout Outcome) throws(IndexError) {
-        let average = averageLength[term.field] ?? 0
-        let lengthBase = average > 0 ? parameters.k1 * (1 - parameters.b) : parameters.k1
-        let slope = average > 0 ? parameters.k1 * parameters.b / average : 0
+        let bounds = blockBounds(weight: term.weight, field: term.field)
         let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
         let documents = buffers.documents
         let frequencies = buffers.frequencies
@@ -239,10 +256,7 @@ struct MaxScoreSearch {
         outcome.work.postings += list.documentFrequency
         for block in 0..<list.blockCount {
             if top.isFull {
-                let meta = list.metadata(block)
-                let frequency = Double(meta.maxTermFrequency)
-                let bound = Double(term.weight) * frequency / (frequency + lengthBase + slope * Double(meta.minDocumentLength))
-                if bound * Self.boundMargin <= Double(top.weakest!.score) {
+                if bounds.bound(list.metadata(block)) <= Double(top.weakest!.score) {
                     outcome.exact = false
                     continue
                 }
@@ -261,10 +275,8 @@ struct MaxScoreSearch {
         }
     }
 
-    /// The largest contribution any document of the list can get: over the blocks, the
-    /// formula at the block's largest tf and smallest length (tf raises a score, length lowers it).
-    private func upperBound(_ list: PostingsList, weight: Float, field: IndexField) -> Double {
-        let average = averageLength[field] ?? 0
+    /// The largest contribution any document of the list can get: the largest block bound.
+    private func upperBound(_ list: PostingsList, bounds: BlockBounds) -> Double {
         var best = 0.0
         var lastMaxFrequency: UInt32 = 0
         var lastMinLength = UInt32.max
@@ -274,10 +286,8 @@ struct MaxScoreSearch {
             if meta.maxTermFrequency <= lastMaxFrequency && meta.minDocumentLength >= lastMinLength { continue }
             lastMaxFrequency = meta.maxTermFrequency
             lastMinLength = meta.minDocumentLength
-            let frequency = Double(meta.maxTermFrequency)
-            let factor = parameters.lengthFactor(length: Int(meta.minDocumentLength), averageLength: average)
-            best = max(best, Double(weight) * frequency / (frequency + factor))
+            best = max(best, bounds.bound(meta))
         }
-        return best * Self.boundMargin
+        return best
     }
 }

@@ -16,6 +16,15 @@ class Scorer {
     func score() -> Float { preconditionFailure("abstract") }
     /// The current document's score, broken down.
     func explain(_ context: ExplainContext) -> Explanation { preconditionFailure("abstract") }
+
+    /// Tells the scorer that documents scoring at most `score` can no longer enter the top k
+    /// (Lucene's minimum competitive score). A scorer may then skip them; by default it ignores
+    /// the hint, so only scorers that can bound a document cheaply take it up.
+    func setMinimumCompetitiveScore(_ score: Float) {}
+
+    /// Whether a match may have been skipped after `setMinimumCompetitiveScore`, so that a
+    /// count of matches is only a lower bound.
+    var mayHaveSkippedMatches: Bool { false }
 }
 
 /// What an explanation needs beyond the scorer: the collection statistics and BM25's k1, b.
@@ -84,10 +93,9 @@ final class PhraseScorer: Scorer {
     /// Phrase frequency of the current document.
     private(set) var frequency = 0
     /// Documents that cannot score above this are skipped without reading their positions
-    /// (set by a top-k loop once its heap is full; −∞ scores every match).
-    var threshold = -Float.infinity
-    /// Whether a match may have been skipped because of `threshold`.
-    private(set) var skippedMatches = false
+    /// (−∞ scores every match).
+    private var threshold = -Float.infinity
+    private var skippedMatches = false
 
     private let buffers: [BlockBuffers]
 
@@ -171,6 +179,12 @@ final class PhraseScorer: Scorer {
         }
         document = PostingsCursor.exhausted
     }
+
+    override func setMinimumCompetitiveScore(_ score: Float) {
+        threshold = score
+    }
+
+    override var mayHaveSkippedMatches: Bool { skippedMatches }
 
     override func score() -> Float {
         let tf = Float(frequency)

@@ -210,21 +210,20 @@ public final class Searcher {
                 work = outcome.work
             }
         } else {
-            for (index, segment) in reader.segments.enumerated() {
+            for index in reader.segments.indices {
                 guard let scorer = try makeScorer(compiled, segment: index) else { continue }
                 let base = UInt32(reader.segmentBases[index])
-                // A lone phrase skips documents that cannot reach the top k before reading
-                // their positions (the costly part); nothing else changes.
-                let phrase = options.exhaustive || options.countTotalHits ? nil : scorer as? PhraseScorer
-                if let phrase, top.isFull { phrase.threshold = top.weakest!.score }
+                // Scorers that can bound a document (a lone phrase) skip those that cannot reach
+                // the top k; exhaustive and counting runs never pass the hint.
+                let prune = !(options.exhaustive || options.countTotalHits)
+                if prune, top.isFull { scorer.setMinimumCompetitiveScore(top.weakest!.score) }
                 while scorer.document != PostingsCursor.exhausted {
                     top.insert(ScoredDocument(score: scorer.score(), document: base + scorer.document))
                     totalHits += 1
-                    if let phrase, top.isFull { phrase.threshold = top.weakest!.score }
+                    if prune, top.isFull { scorer.setMinimumCompetitiveScore(top.weakest!.score) }
                     try scorer.next()
                 }
-                if let phrase, phrase.skippedMatches { exact = false }
-                _ = segment
+                if scorer.mayHaveSkippedMatches { exact = false }
             }
         }
         var hits: [SearchHit] = []
@@ -288,7 +287,7 @@ public final class Searcher {
             var entries: [[TermEntry?]] = []
             for token in phraseTokens {
                 let key = IndexFormat.key(Array(token.term.utf8), field: field)
-                let (frequency, found) = try lookUp(key)
+                let (frequency, found) = try reader.lookUp(key)
                 if frequency == 0 { return .nothing }
                 idf += BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
                 keys.append(key)
@@ -348,24 +347,11 @@ public final class Searcher {
 
     private func termQuery(_ term: String, field: IndexField, boost: Double, k1Plus1: Double) throws(IndexError) -> CompiledQuery {
         let key = IndexFormat.key(Array(term.utf8), field: field)
-        let (frequency, entries) = try lookUp(key)
+        let (frequency, entries) = try reader.lookUp(key)
         guard frequency > 0 else { return .nothing }
         let idf = BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
         return .term(TermWeight(term: term, key: key, field: field, documentFrequency: frequency, idf: idf,
                                 boost: boost, weight: Float(boost * idf * k1Plus1), entries: entries))
-    }
-
-    /// A dictionary key's entry in each segment, and the documents containing it over all.
-    private func lookUp(_ key: [UInt8]) throws(IndexError) -> (frequency: Int, entries: [TermEntry?]) {
-        var total = 0
-        var entries: [TermEntry?] = []
-        entries.reserveCapacity(reader.segments.count)
-        for segment in reader.segments {
-            let entry = try segment.lookup(key)
-            if let entry { total += Int(entry.documentFrequency) }
-            entries.append(entry)
-        }
-        return (total, entries)
     }
 
     /// The dictionary keys of `field` starting with `prefix`, with their document frequencies;
