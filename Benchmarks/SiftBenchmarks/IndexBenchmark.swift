@@ -1,3 +1,4 @@
+import Foundation
 import Sift
 
 /// Indexing throughput, end to end as `sift index` runs it: walk, read, extract, analyze,
@@ -45,22 +46,7 @@ enum IndexBenchmark {
     }
 
     static func removeTree(_ path: String) {
-        guard let names = try? listNames(path) else { return }
-        for name in names { unlink(path + "/" + name) }
-        rmdir(path)
-    }
-
-    static func listNames(_ path: String) throws -> [String] {
-        guard let dir = opendir(path) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
-            }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
+        try? FileManager.default.removeItem(atPath: path)
     }
 }
 

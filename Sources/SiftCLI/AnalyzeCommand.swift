@@ -83,17 +83,9 @@ enum StemCommand {
     }
 }
 
-/// All of standard input as bytes.
+/// All of standard input as bytes (a read error ends the input early).
 func readStandardInput() -> [UInt8] {
-    var result: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 1 << 16)
-    while true {
-        let count = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress!, $0.count) }
-        if count < 0 && errno == EINTR { continue }
-        if count <= 0 { break }
-        result.append(contentsOf: chunk[0..<count])
-    }
-    return result
+    (try? readAll(fileDescriptor: 0)) ?? []
 }
 
 #if canImport(Glibc)
@@ -105,6 +97,11 @@ func readFile(_ path: String) throws(CLIFileError) -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)
     guard fd >= 0 else { throw CLIFileError(code: errno) }
     defer { close(fd) }
+    return try readAll(fileDescriptor: fd)
+}
+
+/// Everything left to read from `fd`, retrying on EINTR.
+func readAll(fileDescriptor fd: Int32) throws(CLIFileError) -> [UInt8] {
     var result: [UInt8] = []
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
