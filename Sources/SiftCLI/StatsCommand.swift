@@ -35,6 +35,7 @@ enum StatsCommand {
                 ("titleTerms", "\(stats.titleTermCount)"), ("postings", "\(stats.postingCount)"), ("tokens", "\(stats.tokenCount)"),
                 ("titleTokens", "\(stats.titleTokenCount)"),
                 ("averageDocumentLength", JSON.number(stats.averageDocumentLength)), ("segments", "\(stats.segmentCount)"),
+                ("deletedDocuments", "\(stats.deletedCount)"), ("generation", "\(stats.generation)"),
                 ("bytes", "\(totalBytes)"),
                 ("files", JSON.array(stats.files.map { JSON.object([("name", JSON.string($0.0)), ("bytes", "\($0.1)")]) })),
                 ("analyzer", JSON.object([("stemmer", JSON.string(stats.configuration.stemmer.rawValue)), ("stopwords", JSON.string(stopWords))])),
@@ -50,6 +51,8 @@ enum StatsCommand {
         Output.line("title tokens:     \(stats.titleTokenCount)")
         Output.line("average length:   \(Format.fixed(stats.averageDocumentLength, decimals: 2)) tokens")
         Output.line("segments:         \(stats.segmentCount)")
+        Output.line("deleted:          \(stats.deletedCount) documents (kept until their segment is merged)")
+        Output.line("generation:       \(stats.generation)")
         Output.line("analyzer:         stemmer \(stats.configuration.stemmer.rawValue), stop words \(stopWords)")
         Output.line("bytes:            \(totalBytes)")
         for (name, bytes) in stats.files { Output.line("  \(name)  \(bytes)") }
@@ -60,9 +63,12 @@ enum StatsCommand {
 enum CheckCommand {
     static let spec = CommandSpec(
         name: "check",
-        overview: "Verify every checksum and structural invariant of an index (exit 65 on the first problem).",
-        usage: "sift check [--index PATH]",
-        options: [OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data).")])
+        overview: "Verify every checksum and invariant of an index (exit 65 on the first problem).",
+        usage: "sift check [--index PATH] [--deep]",
+        options: [
+            OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
+            OptionSpec(names: ["--deep"], help: "Also decode every posting list, position and stored document, and recount each term's deleted documents."),
+        ])
 
     static func run(_ arguments: [String]) throws(CLIError) {
         let parsed = try spec.parse(arguments)
@@ -70,10 +76,45 @@ enum CheckCommand {
         let indexPath = parsed.value("--index") ?? "index-data"
         let report: CheckReport
         do {
-            report = try IndexReader(path: indexPath, verifyChecksums: true).check()
+            report = try IndexReader(path: indexPath, verifyChecksums: true).check(deep: parsed.flag("--deep"))
         } catch {
             throw mapIndexError(error)
         }
-        Output.line("ok: \(indexPath): \(report.segmentCount) segments, \(report.documentCount) documents, \(report.termCount) terms, \(report.postingCount) postings, \(report.positionCount) positions, \(report.byteCount) bytes verified")
+        if report.deep {
+            Output.line("ok: \(indexPath): \(report.segmentCount) segments, \(report.documentCount) documents (\(report.deletedCount) deleted), \(report.termCount) terms, \(report.postingCount) postings, \(report.positionCount) positions, \(report.sourceFileCount) files, \(report.byteCount) bytes verified")
+        } else {
+            Output.line("ok: \(indexPath): \(report.segmentCount) segments, \(report.deletedCount) deleted documents, \(report.sourceFileCount) files, \(report.byteCount) bytes verified (--deep also decodes every posting and document)")
+        }
+    }
+}
+
+/// `sift optimize`: merges an index into one segment without deleted documents.
+enum OptimizeCommand {
+    static let spec = CommandSpec(
+        name: "optimize",
+        overview: "Merge an index into a single segment, dropping deleted documents (crash-safe like every commit).",
+        usage: "sift optimize [--index PATH]",
+        options: [OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data).")])
+
+    static func run(_ arguments: [String]) throws(CLIError) {
+        let parsed = try spec.parse(arguments)
+        guard parsed.positionals.isEmpty else { throw spec.usageError("unexpected argument '\(parsed.positionals[0])'") }
+        let indexPath = parsed.value("--index") ?? "index-data"
+        let clock = ContinuousClock()
+        let started = clock.now
+        let summary: CommitSummary
+        let before: (segments: Int, deleted: Int)
+        do {
+            let reader = try IndexReader(path: indexPath)
+            before = (reader.segmentCount, reader.deletedCount)
+            let writer = try IndexWriter(path: indexPath, configuration: reader.configuration, mode: .update)
+            writer.forceMerge()
+            summary = try writer.commit()
+            writer.close()
+        } catch {
+            throw mapIndexError(error)
+        }
+        let seconds = seconds(since: started, clock: clock)
+        Output.line("Optimized \(indexPath): \(before.segments) segments with \(before.deleted) deleted documents -> \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s") of \(summary.documentCount) documents, \(summary.byteCount) bytes, in \(Format.fixed(seconds, decimals: 2)) s")
     }
 }

@@ -11,6 +11,7 @@ let commands: [(CommandSpec, ([String]) throws(CLIError) -> Void)] = [
     (StemCommand.spec, StemCommand.run),
     (StatsCommand.spec, StatsCommand.run),
     (CheckCommand.spec, CheckCommand.run),
+    (OptimizeCommand.spec, OptimizeCommand.run),
     (EvalCommand.spec, EvalCommand.run),
 ]
 

@@ -314,7 +314,7 @@ enum IndexCLITestKit {
             #expect(try Kit.searchIds(["old"], index: index).isEmpty)
             #expect(try Kit.searchIds(["zeta"], index: index) == ["z.txt"])
             let after = try Kit.indexFiles(index)
-            #expect(after.count == 5, "manifest and four segment files: \(after.keys.sorted())")
+            #expect(after.count == 6, "manifest, four segment files and the file table: \(after.keys.sorted())")
             #expect(Set(after.keys).intersection(before.keys) == ["manifest"], "old segment files removed")
             #expect(try Kit.sift(["check", "--index", index]).status == 0)
         }
@@ -340,7 +340,7 @@ enum IndexCLITestKit {
             let a = try Kit.indexFiles(one)
             let b = try Kit.indexFiles(two)
             #expect(a.keys.sorted() == b.keys.sorted())
-            #expect(a.count == 5)
+            #expect(a.count == 6)
             for (name, bytes) in a { #expect(b[name] == bytes, "\(name) differs") }
             // Again into the first folder: the same files, unchanged.
             #expect(try Kit.sift(["index", corpus.path, "--index", one]).status == 0)

@@ -36,7 +36,7 @@ import Testing
                 #expect(result.status == 0, "\(result.stderr)")
                 indexes.append(try Self.files(index))
             }
-            #expect(indexes[0].count == 5)
+            #expect(indexes[0].count == 6)
             #expect(indexes[1] == indexes[0])
             #expect(indexes[2] == indexes[0])
         }

@@ -22,7 +22,7 @@ import Testing
         return index + "/" + names[0]
     }
 
-    static let kinds = ["manifest", ".terms", ".postings", ".positions", ".docs"]
+    static let kinds = ["manifest", ".terms", ".postings", ".positions", ".docs", ".sources"]
 
     @Test("stats text: documents, terms, tokens, analyzer, bytes per file")
     func statsText() throws {
@@ -69,7 +69,7 @@ import Testing
                 #expect(attributes[.size] as? Int == size, "\(name)")
                 onDisk += size
             }
-            #expect(files.count == 5)
+            #expect(files.count == 6)
             #expect(object["bytes"] as? Int == onDisk)
         }
     }
@@ -90,8 +90,11 @@ import Testing
         try Self.withSeedIndex { index in
             let result = try Kit.sift(["check", "--index", index])
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.hasPrefix("ok: \(index): 1 segments, 20 documents"), "\(result.stdout)")
+            #expect(result.stdout.hasPrefix("ok: \(index): 1 segments, 0 deleted documents, 1 files"), "\(result.stdout)")
             #expect(result.stderr.isEmpty)
+            let deep = try Kit.sift(["check", "--deep", "--index", index])
+            #expect(deep.status == 0, "\(deep.stderr)")
+            #expect(deep.stdout.hasPrefix("ok: \(index): 1 segments, 20 documents (0 deleted)"), "\(deep.stdout)")
         }
     }
 
@@ -135,7 +138,7 @@ import Testing
         try Self.withSeedIndex { index in
             let path = index + "/manifest"
             var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path)))
-            bytes[8] = 2; bytes[9] = 0; bytes[10] = 0; bytes[11] = 0
+            bytes[8] = 99; bytes[9] = 0; bytes[10] = 0; bytes[11] = 0
             // The trailing CRC-32C of everything before it, little-endian, recomputed.
             let crc = Self.crc32c(Array(bytes.dropLast(4)))
             for index in 0..<4 { bytes[bytes.count - 4 + index] = UInt8((crc >> (8 * UInt32(index))) & 0xFF) }

@@ -13,6 +13,19 @@ public struct AnalyzerConfiguration: Sendable, Equatable, Hashable {
     }
 }
 
+extension AnalyzerConfiguration: CustomStringConvertible {
+    /// As the `sift` options would give it: `--stemmer porter --stopwords english`.
+    public var description: String {
+        let words: String
+        switch stopWords {
+        case .english: words = "english"
+        case .none: words = "none"
+        case .custom(let list): words = "a list of \(list.count) words"
+        }
+        return "--stemmer \(stemmer.rawValue) --stopwords \(words)"
+    }
+}
+
 /// One analyzed word: its term and where it came from.
 public struct Token: Sendable, Equatable, Hashable {
     /// The index term (folded and stemmed).

@@ -4,7 +4,7 @@ enum IndexFormat {
     /// "SIFT" at byte 0 of every file.
     static let magic: [UInt8] = Array("SIFT".utf8)
     /// The version this build writes and the newest it reads.
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
     static let headerSize = 16
     static let trailerSize = 4
     /// Documents per posting block.
@@ -13,6 +13,31 @@ enum IndexFormat {
     static let blockMetadataSize = 20
     static let manifestName = "manifest"
     static let lockName = "write.lock"
+    /// Extension of a segment's deletions file (`del-<16 hex>.deletes`).
+    static let deletionsExtension = "deletes"
+    /// Extension of the source-file table (`src-<16 hex>.sources`).
+    static let sourcesExtension = "sources"
+
+    /// The name of a deletions or sources file: derived from its bytes, so a commit never
+    /// overwrites a file the live manifest names.
+    static func contentName(_ bytes: [UInt8], kind fileExtension: String) -> String {
+        let hash = bytes.withUnsafeBufferPointer { ByteInterner.hash($0) }
+        let digits = String(hash, radix: 16)
+        return contentPrefix(fileExtension) + String(repeating: "0", count: 16 - digits.count) + digits + "." + fileExtension
+    }
+
+    private static func contentPrefix(_ fileExtension: String) -> String {
+        fileExtension == deletionsExtension ? "del-" : "src-"
+    }
+
+    /// True for `del-<16 hex>.deletes` or `src-<16 hex>.sources` (by `fileExtension`):
+    /// nothing that could climb out of the index folder.
+    static func isContentName(_ name: String, kind fileExtension: String) -> Bool {
+        let prefix = contentPrefix(fileExtension)
+        guard name.hasPrefix(prefix), name.hasSuffix("." + fileExtension) else { return false }
+        let hex = name.dropFirst(prefix.count).dropLast(fileExtension.count + 1)
+        return hex.count == 16 && hex.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
+    }
 
     /// Dictionary keys of the title field start with this byte (analysis never makes a term
     /// that does), so one sorted dictionary holds both fields and each field's terms stay
@@ -35,6 +60,9 @@ enum IndexFormat {
         if name == manifestName + ".tmp" { return true }
         var stem = Substring(name)
         if stem.hasSuffix(".tmp") { stem = stem.dropLast(4) }
+        if isContentName(String(stem), kind: deletionsExtension) || isContentName(String(stem), kind: sourcesExtension) {
+            return true
+        }
         if stem.hasPrefix("building-") {
             // building-<pid>-<serial>.<kind>
             let parts = stem.dropFirst(9).split(separator: ".")
@@ -58,6 +86,8 @@ enum IndexFormat {
         case postings = "POST"
         case positions = "POSN"
         case documents = "DOCS"
+        case deletions = "DELS"
+        case sources = "SRCS"
 
         var tag: [UInt8] { Array(rawValue.utf8) }
 
@@ -69,6 +99,8 @@ enum IndexFormat {
             case .postings: "postings"
             case .positions: "positions"
             case .documents: "docs"
+            case .deletions: IndexFormat.deletionsExtension
+            case .sources: IndexFormat.sourcesExtension
             }
         }
 
@@ -110,6 +142,9 @@ enum IndexFormat {
             throw .newerFormat(file: file, found: Int(found), supported: Int(version))
         }
         guard found == version else {
+            if found >= 1 {
+                throw .corrupt(file: file, reason: "format version \(found) is older than this Sift reads (\(version)); rebuild the index with 'sift index --full'")
+            }
             throw .corrupt(file: file, reason: "unknown format version \(found)")
         }
     }
@@ -156,6 +191,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     case writerClosed(String)
     /// A document number outside `0..<count` (a caller's mistake, not damage).
     case documentOutOfRange(Int, count: Int)
+    /// An update asked for settings other than those the index was built with.
+    case settingsMismatch(path: String, setting: String, stored: String, requested: String)
 
     public var description: String {
         switch self {
@@ -173,6 +210,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             "document \(document) is out of range: the index has \(count) documents"
         case .writerClosed(let path):
             "the writer of '\(path)' was closed; open a new IndexWriter to change the index"
+        case .settingsMismatch(let path, let setting, let stored, let requested):
+            "the index '\(path)' was built with \(setting) '\(stored)', not '\(requested)'; rebuild it with 'sift index --full' to change it"
         }
     }
 }

@@ -12,42 +12,97 @@ public struct CheckReport: Sendable {
     public var positionCount: UInt64 = 0
     /// Bytes whose checksums were verified.
     public var byteCount = 0
+    /// Deleted documents, their bitmaps and statistics checked.
+    public var deletedCount = 0
+    /// Indexed files whose document ranges were checked.
+    public var sourceFileCount = 0
+    /// Whether postings, positions and stored documents were decoded (`deep`).
+    public var deep = false
 }
 
 extension IndexReader {
-    /// Verifies every checksum and structural invariant: terms strictly ascending, every posting
-    /// list decodable with ascending documents, block metadata true to its blocks, positions
-    /// ascending and as many as the frequencies say, counts that add up across files, stored
-    /// documents decodable. Throws the first problem found, naming the file.
+    /// Verifies every checksum and the invariants that tie the files together: lengths that add
+    /// up to the manifest's token counts, deletion bitmaps and the deleted documents' token
+    /// counts, the table of indexed files (ranges inside their segments, never overlapping,
+    /// naming live documents only). With `deep`, also decodes every posting list (terms
+    /// strictly ascending, documents ascending, block metadata true to its blocks, positions
+    /// ascending and as many as the frequencies say), every stored document, and recounts each
+    /// term's deleted documents against the deletions file. Throws the first problem found,
+    /// naming the file.
     /// - Complexity: O(size of the index).
-    public func check() throws(IndexError) -> CheckReport {
+    public func check(deep: Bool = true) throws(IndexError) -> CheckReport {
         var report = CheckReport()
+        report.deep = deep
         for segment in segments {
-            for file in segment.files {
+            for file in segment.files + (segment.deletions.map { [$0.file] } ?? []) {
                 try IndexFormat.verifyChecksum(file.bytes, file: file.path)
                 report.byteCount += file.bytes.count
             }
-            try check(segment, into: &report)
+            try checkLengths(segment)
+            if deep { try check(segment, into: &report) }
             report.segmentCount += 1
+            report.deletedCount += segment.deletedCount
+        }
+        if let table = try sourceTable() {
+            try checkSources(table, into: &report)
         }
         return report
+    }
+
+    /// Field lengths against the manifest's token counts, and the deleted documents' lengths
+    /// against the deletions file.
+    private func checkLengths(_ segment: SegmentReader) throws(IndexError) {
+        let documentsPath = segment.files[3].path
+        for field in IndexField.allCases {
+            var lengthSum: UInt64 = 0
+            var deletedSum: UInt64 = 0
+            for document in 0..<segment.documentCount {
+                let length = UInt64(segment.length(of: document, field: field))
+                lengthSum += length
+                if segment.deletions?.isDeleted(document) == true { deletedSum += length }
+            }
+            guard lengthSum == segment.tokenCount(of: field) else {
+                throw .corrupt(file: documentsPath, reason: "\(field) lengths add up to \(lengthSum), the manifest says \(segment.tokenCount(of: field)) tokens")
+            }
+            if let deletions = segment.deletions {
+                let recorded = field == .text ? deletions.tokenCount : deletions.titleTokenCount
+                guard deletedSum == recorded else {
+                    throw .corrupt(file: deletions.path, reason: "deleted documents hold \(deletedSum) \(field) tokens, the file says \(recorded)")
+                }
+            }
+        }
+    }
+
+    /// Each indexed file's documents lie in one segment, are live, and belong to no other file.
+    /// (Documents added with `IndexWriter.add` belong to no file.)
+    private func checkSources(_ table: SourceTable, into report: inout CheckReport) throws(IndexError) {
+        let path = self.path + "/" + (manifest.sources?.name ?? "")
+        var owned = segments.map { [Bool](repeating: false, count: $0.documentCount) }
+        var tracked = 0
+        for file in table.files where file.documentCount > 0 {
+            let segment = segments[file.segment]
+            for local in file.firstDocument..<(file.firstDocument + file.documentCount) {
+                guard !owned[file.segment][local] else {
+                    throw .corrupt(file: path, reason: "document \(local) of segment \(segment.name) belongs to two files ('\(file.key)' and another)")
+                }
+                guard segment.deletions?.isDeleted(local) != true else {
+                    throw .corrupt(file: path, reason: "file '\(file.key)' names document \(local) of segment \(segment.name), which is deleted")
+                }
+                owned[file.segment][local] = true
+            }
+            tracked += file.documentCount
+            report.sourceFileCount += 1
+        }
+        guard tracked <= documentCount else {
+            throw .corrupt(file: path, reason: "the files account for \(tracked) documents, the index has \(documentCount) live")
+        }
     }
 
     private func check(_ segment: SegmentReader, into report: inout CheckReport) throws(IndexError) {
         let termsPath = segment.files[0].path
         let postingsPath = segment.files[1].path
         let positionsPath = segment.files[2].path
-        let documentsPath = segment.files[3].path
 
-        for field in IndexField.allCases {
-            var lengthSum: UInt64 = 0
-            for document in 0..<segment.documentCount {
-                lengthSum += UInt64(segment.length(of: document, field: field))
-            }
-            guard lengthSum == segment.tokenCount(of: field) else {
-                throw .corrupt(file: documentsPath, reason: "\(field) lengths add up to \(lengthSum), the manifest says \(segment.tokenCount(of: field)) tokens")
-            }
-        }
         var stored = StoredFieldsReader(segment.storedFields)
         for document in 0..<segment.documentCount {
             _ = try stored.document(document)
@@ -61,6 +116,7 @@ extension IndexReader {
         var expectedPositionsOffset = IndexFormat.headerSize
         var occurrenceSum: [IndexField: UInt64] = [.text: 0, .title: 0]
         var previousTerm: [UInt8]? = nil
+        var deletedTerms = 0
         var terms = try segment.terms()
         var index = -1
         while let (term, entry) = try terms.next() {
@@ -80,6 +136,7 @@ extension IndexReader {
             }
             let list = try segment.postings(entry)
             var totalFrequency: UInt64 = 0
+            var deletedHolding: UInt32 = 0
             var positionReader = ByteReader(UnsafeRawBufferPointer(rebasing: list.positions[0..<list.positionsEnd]), offset: list.positionsStart)
             for block in 0..<list.blockCount {
                 let meta = list.metadata(block)
@@ -91,6 +148,7 @@ extension IndexReader {
                         try list.decode(block: block, documents: documents.baseAddress!, frequencies: frequencies.baseAddress!)
                     }
                 }
+                for slot in 0..<count where segment.deletions?.isDeleted(Int(documents[slot])) == true { deletedHolding += 1 }
                 var blockMax: UInt32 = 0
                 var blockMinLength = UInt32.max
                 for slot in 0..<count {
@@ -120,10 +178,20 @@ extension IndexReader {
             guard positionReader.offset == list.positionsEnd else {
                 throw .corrupt(file: positionsPath, reason: "term \(index) positions do not fill the \(entry.positionsLength) bytes the dictionary gives them")
             }
+            if let deletions = segment.deletions {
+                let recorded = term.withUnsafeBytes { deletions.deletedFrequency(of: $0) }
+                guard recorded == deletedHolding else {
+                    throw .corrupt(file: deletions.path, reason: "term \(index) is held by \(deletedHolding) deleted documents, the file says \(recorded)")
+                }
+                if recorded > 0 { deletedTerms += 1 }
+            }
             occurrenceSum[field, default: 0] += totalFrequency
             expectedPostingsOffset = list.listEnd
             expectedPositionsOffset = positionReader.offset
             report.termCount += 1
+        }
+        if let deletions = segment.deletions, deletions.keyCount != deletedTerms {
+            throw .corrupt(file: deletions.path, reason: "lists \(deletions.keyCount) terms of deleted documents, the postings hold \(deletedTerms)")
         }
         guard index + 1 == segment.termCount else {
             throw .corrupt(file: termsPath, reason: "holds \(index + 1) terms, its header says \(segment.termCount)")

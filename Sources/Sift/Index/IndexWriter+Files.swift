@@ -21,10 +21,115 @@ public struct FileIngestSummary: Sendable {
     public var bytesRead = 0
 }
 
+/// What `update(with:)` found and did, file by file and document by document.
+public struct IndexUpdateSummary: Sendable {
+    /// Files new since the last run, changed (size or content), gone, and unchanged.
+    public var addedFiles: [CandidateFile] = []
+    public var changedFiles: [CandidateFile] = []
+    public var removedFiles: [String] = []
+    public var unchangedFileCount = 0
+    /// Documents from new files.
+    public var addedDocuments = 0
+    /// Documents from changed files (their new versions).
+    public var updatedDocuments = 0
+    /// Documents of changed and removed files' old versions, now deleted.
+    public var deletedDocuments = 0
+    /// Documents of unchanged files, left as they were.
+    public var unchangedDocuments = 0
+    /// Skips and bytes of the files read for their documents.
+    public var ingest = FileIngestSummary()
+
+    /// An empty summary: nothing found yet.
+    public init() {}
+
+    /// Whether any file changed.
+    public var hasChanges: Bool { !addedFiles.isEmpty || !changedFiles.isEmpty || !removedFiles.isEmpty }
+}
+
 extension IndexWriter {
+    /// Brings the index up to date with `files` (a walk of the same folders as before): the
+    /// documents of files that are new are added, those of files whose size or content changed
+    /// are replaced, those of files not in `files` are deleted, and unchanged files are not
+    /// read beyond hashing them. The caller commits. An index that does not come from files
+    /// (or was cut with another unit) is replaced whole.
+    public func update(with files: [CandidateFile], extractor: DocumentExtractor,
+                       progress: ((IndexProgress) -> Void)? = nil) throws(IndexError) -> IndexUpdateSummary {
+        let replaceAll = hasUntrackedDocuments || (indexedUnit != nil && indexedUnit != extractor.options.unit.rawValue)
+        let indexed = indexedFiles
+        var (summary, changed) = Self.plan(files, indexed: indexed, replaceAll: replaceAll, extractor: extractor, jobs: jobs)
+        if replaceAll { deleteAll() }
+        for key in summary.removedFiles { deleteFile(key) }
+        for key in changed { deleteFile(key) }
+        // New and changed files, in walk order (the order a full build adds them in).
+        let toRead = files.filter { file in
+            let key = file.idPrefix + file.relativePath
+            return replaceAll || indexed[key] == nil || changed.contains(key)
+        }
+        let before = documentCount
+        summary.ingest = try addFiles(toRead, extractor: extractor, progress: progress)
+        let added = documentCount - before
+        summary.updatedDocuments = pendingDocuments(ofKeys: changed)
+        summary.addedDocuments = added - summary.updatedDocuments
+        return summary
+    }
+
+    /// Sorts `files` into new, changed and unchanged against the `indexed` table (by key, then
+    /// by fingerprint of the current bytes), and finds the indexed files that are gone.
+    static func plan(_ files: [CandidateFile], indexed: [String: SourceFile], replaceAll: Bool, extractor: DocumentExtractor,
+                     jobs: Int) -> (summary: IndexUpdateSummary, changed: Set<String>) {
+        var summary = IndexUpdateSummary()
+        var known: [CandidateFile] = []
+        var keys: Set<String> = []
+        for file in files {
+            let key = file.idPrefix + file.relativePath
+            keys.insert(key)
+            if !replaceAll, indexed[key] != nil { known.append(file) } else { summary.addedFiles.append(file) }
+        }
+        let fingerprints = fingerprints(known, extractor: extractor, jobs: jobs)
+        var changed: Set<String> = []
+        for (file, fingerprint) in zip(known, fingerprints) {
+            let key = file.idPrefix + file.relativePath
+            let old = indexed[key]!
+            if fingerprint == old.fingerprint {
+                summary.unchangedFileCount += 1
+                summary.unchangedDocuments += old.documentCount
+            } else {
+                summary.changedFiles.append(file)
+                summary.deletedDocuments += old.documentCount
+                changed.insert(key)
+            }
+        }
+        for (key, file) in indexed where replaceAll || !keys.contains(key) {
+            summary.removedFiles.append(key)
+            summary.deletedDocuments += file.documentCount
+        }
+        summary.removedFiles.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        return (summary, changed)
+    }
+
+    /// Reads and fingerprints `files` on `jobs` threads.
+    private static func fingerprints(_ files: [CandidateFile], extractor: DocumentExtractor, jobs: Int) -> [FileFingerprint?] {
+        var results = [FileFingerprint?](repeating: nil, count: files.count)
+        guard !files.isEmpty else { return results }
+        let workers = min(jobs, files.count)
+        results.withUnsafeMutableBufferPointer { slots in
+            nonisolated(unsafe) let slots = slots
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var index = worker
+                while index < files.count {
+                    slots[index] = extractor.fingerprint(files[index])
+                    index += workers
+                }
+            }
+        }
+        return results
+    }
+
     /// Reads, extracts and adds the documents of `files`, in order — what `sift index` does.
     /// Files are read and extracted on `jobs` threads, a batch at a time, and analyzed on
     /// `jobs` threads; documents keep the files' order, so the index does not depend on `jobs`.
+    /// Each file read whole is recorded with its content's fingerprint, so a later `update`
+    /// can tell whether it changed.
     public func addFiles(_ files: [CandidateFile], extractor: DocumentExtractor,
                          progress: ((IndexProgress) -> Void)? = nil) throws(IndexError) -> FileIngestSummary {
         var summary = FileIngestSummary()
@@ -49,6 +154,11 @@ extension IndexWriter {
                 }
                 if !wholeFileSkipped { summary.filesIndexed += 1 }
                 summary.bytesRead += file.size
+                if !wholeFileSkipped, let fingerprint = result.fingerprint {
+                    try recordSource(key: file.idPrefix + file.relativePath, fingerprint: fingerprint,
+                                     firstDocument: documentCount + documents.count, documentCount: result.documents.count,
+                                     unit: extractor.options.unit.rawValue)
+                }
                 documents.append(contentsOf: result.documents)
             }
             try add(contentsOf: documents)
@@ -59,11 +169,12 @@ extension IndexWriter {
     }
 
     private static func extract(_ files: [CandidateFile], extractor: DocumentExtractor, jobs: Int)
-        -> [(documents: [SourceDocument], skipped: [SkippedInput])]
+        -> [(documents: [SourceDocument], skipped: [SkippedInput], fingerprint: FileFingerprint?)]
     {
-        var results = [(documents: [SourceDocument], skipped: [SkippedInput])](repeating: ([], []), count: files.count)
+        var results = [(documents: [SourceDocument], skipped: [SkippedInput], fingerprint: FileFingerprint?)](
+            repeating: ([], [], nil), count: files.count)
         if jobs == 1 || files.count == 1 {
-            for (index, file) in files.enumerated() { results[index] = extractor.documents(from: file) }
+            for (index, file) in files.enumerated() { results[index] = extractor.extract(file) }
             return results
         }
         results.withUnsafeMutableBufferPointer { slots in
@@ -71,11 +182,33 @@ extension IndexWriter {
             DispatchQueue.concurrentPerform(iterations: min(jobs, files.count)) { worker in
                 var index = worker
                 while index < files.count {
-                    slots[index] = extractor.documents(from: files[index])
+                    slots[index] = extractor.extract(files[index])
                     index += min(jobs, files.count)
                 }
             }
         }
         return results
+    }
+}
+
+extension IndexReader {
+    /// What `IndexWriter.update(with:)` would do with `files`, without writing or locking: the
+    /// files that are new, changed and gone (`--dry-run`). Document counts of new and changed
+    /// files are not known before they are read, so `addedDocuments` and `updatedDocuments`
+    /// stay 0.
+    public func planUpdate(with files: [CandidateFile], extractor: DocumentExtractor, jobs: Int = 1) throws(IndexError) -> IndexUpdateSummary {
+        let table = try sourceTable()
+        let indexed = Dictionary(uniqueKeysWithValues: (table?.files ?? []).map { ($0.key, $0) })
+        let tracked = indexed.values.reduce(0) { $0 + $1.documentCount }
+        let replaceAll = tracked != documentCount || (table != nil && table!.unit != extractor.options.unit.rawValue)
+        var summary = IndexWriter.plan(files, indexed: indexed, replaceAll: replaceAll, extractor: extractor, jobs: max(1, jobs)).summary
+        if replaceAll, table == nil { summary.deletedDocuments = documentCount }
+        return summary
+    }
+
+    /// The unit the indexed files were cut into documents with (`file`, `paragraph`, `line`);
+    /// nil when the index was not built from files.
+    public func indexedUnit() throws(IndexError) -> String? {
+        try sourceTable()?.unit
     }
 }

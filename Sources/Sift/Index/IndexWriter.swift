@@ -1,15 +1,29 @@
 import Dispatch
 
-/// Builds an index folder from documents and commits it atomically.
+/// Builds and updates an index folder and commits each change atomically.
 ///
 /// A writer holds the index's lock from `init` until `close()`, so a second writer fails at
 /// once instead of interleaving. Documents are analyzed on `jobs` threads (the output does not
 /// depend on how many); when the buffered postings pass `memoryBudget`, they are written out as
-/// a partial segment, and `commit()` merges the partial segments into one. `commit()` writes
-/// the new segment under a fresh name, syncs it, then renames a new manifest into place: a crash
-/// at any instant leaves either the previous index or the new one, never a mix. Today every
-/// commit replaces the whole index with the documents added since the writer was opened.
+/// a partial segment, and `commit()` merges the partial segments into one new segment.
+///
+/// Segments are immutable. Deleting a document marks it in its segment's deletion bitmap,
+/// written with the commit; statistics (N, document frequencies, average lengths) count live
+/// documents only, so scores are those of an index rebuilt from the live documents. At each
+/// commit the `mergePolicy` merges segments of similar size and rewrites segments with many
+/// deletions; `forceMerge()` asks for a single segment. A commit writes every new file under a
+/// fresh name, syncs it, then renames a new manifest into place: a crash at any instant leaves
+/// either the previous index or the new one, never a mix. Files the new manifest no longer
+/// names are removed after it is in place; readers that mapped them keep their pages.
 public final class IndexWriter {
+    /// What happens to an index already at the path.
+    public enum OpenMode: Sendable {
+        /// The first commit replaces it with the documents added to this writer.
+        case create
+        /// Its segments are kept: commits add new documents and deletions to them.
+        case update
+    }
+
     /// The index folder.
     public let path: String
     /// The analyzer settings stored with the index.
@@ -18,6 +32,8 @@ public final class IndexWriter {
     public let jobs: Int
     /// Bytes of buffered postings and stored text before a partial segment is written.
     public let memoryBudget: Int
+    /// When segments are merged at a commit.
+    public var mergePolicy = MergePolicy()
 
     private var workers: [AnalysisWorker]
     private var buffer = SegmentBuffer()
@@ -28,13 +44,45 @@ public final class IndexWriter {
     private var flushedDocuments = 0
     private var lock: FileLock?
 
+    /// A committed segment and the deletions made to it since.
+    private struct LiveSegment {
+        var entry: Manifest.Segment
+        let reader: SegmentReader
+        var deletions: SegmentDeletions?
+        /// Deleted since the last commit: their terms are not yet counted in `deletions`.
+        var pendingDeletions: [Int] = []
+
+        var liveCount: Int { reader.documentCount - (deletions?.count ?? 0) }
+    }
+
+    /// The committed segments, as this writer will commit them.
+    private var segments: [LiveSegment] = []
+    private var generation: UInt64
+    /// Indexed files by key (their `segment` is a position in `segments`); nil when the index
+    /// does not come from files.
+    private var sources: [String: SourceFile]?
+    /// The unit the indexed files were cut with.
+    private var sourceUnit: String?
+    /// Files whose documents are in the buffer: `firstDocument` counts from the first
+    /// uncommitted document.
+    private var pendingSources: [SourceFile] = []
+    /// Whether anything was deleted, or a merge asked for, since the last commit.
+    private var structureChanged = false
+    private var mergeEverything = false
+    /// The source table the last commit (or the index opened) named.
+    private var committedSources: Manifest.NamedFile?
+
     /// Opens (creating if needed) the index folder at `path` for writing and takes its lock.
     /// - Parameters:
+    ///   - configuration: the analyzer settings. With `.update`, an existing index's settings
+    ///     must equal them (`IndexError.settingsMismatch` otherwise).
     ///   - jobs: analysis threads (default 1; `sift index` uses the core count).
     ///   - memoryBudget: bytes of postings and stored text held before a partial segment is
     ///     written (default 512 MiB).
+    ///   - mode: `.create` (default) replaces any index at `path` at the first commit;
+    ///     `.update` keeps it and adds to it.
     public init(path: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration(), jobs: Int = 1,
-                memoryBudget: Int = 512 << 20) throws(IndexError) {
+                memoryBudget: Int = 512 << 20, mode: OpenMode = .create) throws(IndexError) {
         self.path = path
         self.configuration = configuration
         self.jobs = max(1, jobs)
@@ -53,6 +101,30 @@ public final class IndexWriter {
             case .io(let fileError): throw .io(fileError)
             }
         }
+        generation = 1
+        // A new index is written at the first commit even if empty; so is a replacement.
+        structureChanged = mode == .create || !FileIO.exists(path + "/" + IndexFormat.manifestName)
+        guard !structureChanged else { return }
+        switch mode {
+        case .create:
+            break
+        case .update:
+            let reader = try IndexReader(path: path)
+            guard reader.configuration == configuration else {
+                throw .settingsMismatch(path: path, setting: "analyzer", stored: reader.configuration.description,
+                                        requested: configuration.description)
+            }
+            generation = reader.generation + 1
+            for (entry, segment) in zip(reader.manifest.segments, reader.segments) {
+                segments.append(LiveSegment(entry: entry, reader: segment,
+                                            deletions: try segment.deletions.map { file throws(IndexError) in try SegmentDeletions(file) }))
+            }
+            committedSources = reader.manifest.sources
+            if let table = try reader.sourceTable() {
+                sourceUnit = table.unit
+                sources = Dictionary(uniqueKeysWithValues: table.files.map { ($0.key, $0) })
+            }
+        }
     }
 
     /// Documents added and not yet committed.
@@ -61,6 +133,8 @@ public final class IndexWriter {
     public var tokenCount: UInt64 { flushed.reduce(buffer.tokenCount) { $0 + $1.segment.entry.tokenCount } }
     /// Partial segments written so far because of the memory budget.
     public var partialSegmentCount: Int { flushed.count }
+    /// Whether a commit would change the index: documents added or deleted, or a merge asked for.
+    public var hasChanges: Bool { documentCount > 0 || structureChanged }
 
     /// Adds a document: analyzes its text and title, and keeps id, title and text for display.
     public func add(id: String, title: String, text: [UInt8]) throws(IndexError) {
@@ -133,38 +207,299 @@ public final class IndexWriter {
         buffer = SegmentBuffer()
     }
 
-    /// Writes the added documents as the index's only segment and makes it live atomically.
+    // MARK: - Files and deletions
+
+    /// Records that the `count` documents from uncommitted document `firstDocument` on come
+    /// from the file `key`.
+    func recordSource(key: String, fingerprint: FileFingerprint, firstDocument: Int, documentCount count: Int,
+                      unit: String) throws(IndexError) {
+        if let sourceUnit, sourceUnit != unit, !(sources?.isEmpty ?? true) || !pendingSources.isEmpty {
+            throw .settingsMismatch(path: path, setting: "unit", stored: sourceUnit, requested: unit)
+        }
+        sourceUnit = unit
+        if sources == nil { sources = [:] }
+        pendingSources.append(SourceFile(key: key, fingerprint: fingerprint, segment: -1, firstDocument: firstDocument,
+                                         documentCount: count))
+    }
+
+    /// The committed files of the index, by key (empty when it does not come from files).
+    var indexedFiles: [String: SourceFile] { sources ?? [:] }
+
+    /// Whether the committed index holds documents that no file accounts for (built with
+    /// `add` rather than from files), which an update from files replaces.
+    var hasUntrackedDocuments: Bool {
+        let tracked = (sources ?? [:]).values.reduce(0) { $0 + $1.documentCount }
+        return segments.reduce(0) { $0 + $1.liveCount } != tracked
+    }
+
+    /// The unit the committed files were cut with, if the index comes from files.
+    var indexedUnit: String? { sourceUnit }
+
+    /// Uncommitted documents that come from the files `keys`.
+    func pendingDocuments(ofKeys keys: Set<String>) -> Int {
+        pendingSources.reduce(0) { $0 + (keys.contains($1.key) ? $1.documentCount : 0) }
+    }
+
+    /// Marks the committed documents of the indexed file `key` deleted; returns how many.
+    /// Documents added since the last commit are not affected.
+    @discardableResult
+    public func deleteFile(_ key: String) -> Int {
+        guard let file = sources?.removeValue(forKey: key) else { return 0 }
+        for local in file.firstDocument..<(file.firstDocument + file.documentCount) {
+            delete(segment: file.segment, local: local)
+        }
+        return file.documentCount
+    }
+
+    /// Marks the committed documents whose stored id is `id` deleted; returns how many.
+    /// - Complexity: O(committed documents): ids are not indexed, so each is read.
+    @discardableResult
+    public func deleteDocuments(withID id: String) throws(IndexError) -> Int {
+        var deleted = 0
+        for index in segments.indices {
+            var stored = StoredFieldsReader(segments[index].reader.storedFields)
+            for local in 0..<segments[index].reader.documentCount where segments[index].deletions?.contains(local) != true {
+                guard try stored.document(local, includeText: false).id == id else { continue }
+                delete(segment: index, local: local)
+                deleted += 1
+            }
+        }
+        // A file whose document went is no longer whole: forget it, so an update re-reads it.
+        if deleted > 0, let current = sources {
+            sources = current.filter { _, file in
+                file.segment < 0 || !(file.firstDocument..<(file.firstDocument + file.documentCount)).contains { local in
+                    segments[file.segment].deletions?.contains(local) == true
+                }
+            }
+        }
+        return deleted
+    }
+
+    /// Marks every committed document deleted (documents added since the last commit stay).
+    public func deleteAll() {
+        for index in segments.indices {
+            for local in 0..<segments[index].reader.documentCount { delete(segment: index, local: local) }
+        }
+        if sources != nil { sources = [:] }
+    }
+
+    private func delete(segment index: Int, local: Int) {
+        if segments[index].deletions == nil {
+            segments[index].deletions = SegmentDeletions(documentCount: segments[index].reader.documentCount)
+        }
+        if segments[index].deletions!.insert(local) {
+            segments[index].pendingDeletions.append(local)
+            structureChanged = true
+        }
+    }
+
+    /// Asks the next commit to merge the whole index into one segment without deletions.
+    public func forceMerge() {
+        mergeEverything = true
+        structureChanged = true
+    }
+
+    // MARK: - Commit
+
+    /// Makes the added documents, the deletions and the chosen merges live atomically.
     /// The lock is kept; call `close()` to free it.
     @discardableResult
     public func commit() throws(IndexError) -> CommitSummary {
         // Without the lock another writer may be at work: never replace the index under it.
         guard lock != nil else { throw .writerClosed(path) }
-        let segment: WrittenSegment
-        if flushed.isEmpty {
-            segment = try SegmentWriter.write(buffer, terms: keys, directory: path)
-        } else {
-            try flush()
-            segment = try SegmentMerger.merge(flushed.map(\.reader), directory: path)
+        var summary = CommitSummary()
+        guard hasChanges else {
+            // Nothing to commit: the index stays byte for byte as it is; only leftovers of an
+            // interrupted run are cleared.
+            let manifest = Manifest(configuration: configuration, generation: generation - 1, segments: segments.map(\.entry),
+                                    sources: committedSources)
+            return finishCommit(manifest, summary: summary)
         }
-        let manifest = Manifest(configuration: configuration, segments: [segment.entry])
-        let manifestBytes = manifest.encode()
+        if documentCount > 0 {
+            let segment: WrittenSegment
+            if flushed.isEmpty {
+                segment = try SegmentWriter.write(buffer, terms: keys, directory: path)
+            } else {
+                try flush()
+                segment = try SegmentMerger.merge(flushed.map(\.reader), directory: path).segment
+            }
+            summary.termCount = segment.termCount
+            summary.postingCount = segment.postingCount
+            summary.addedDocumentCount = Int(segment.entry.documentCount)
+            let reader = try SegmentReader(directory: path, entry: segment.entry, verifyChecksums: false)
+            segments.append(LiveSegment(entry: segment.entry, reader: reader))
+        }
+        for var file in pendingSources {
+            // A file that gave no document (empty, or only bad JSON lines) is still recorded,
+            // so that the next run finds it unchanged.
+            file.segment = file.documentCount > 0 ? segments.count - 1 : -1
+            sources![file.key] = file
+        }
+        pendingSources = []
+        buffer = SegmentBuffer()
+        flushed = []
+        flushedDocuments = 0
+
+        // Segments with no live document left go; then the policy's merges.
+        keepSegments(segments.indices.filter { segments[$0].liveCount > 0 })
+        var merges = mergeEverything ? (segments.count > 1 || segments.contains { $0.deletions != nil } ? [Array(segments.indices)] : [])
+                                     : mergePolicy.merges(segments.map { (documents: $0.reader.documentCount, live: $0.liveCount) })
+        while let group = merges.first {
+            try merge(group)
+            summary.mergedSegmentCount += group.count
+            merges = mergeEverything ? [] : mergePolicy.merges(segments.map { (documents: $0.reader.documentCount, live: $0.liveCount) })
+        }
+        mergeEverything = false
+
+        // Deletions files for the segments that keep deletions.
+        var newFiles: [(String, Int)] = []
+        for index in segments.indices where !segments[index].pendingDeletions.isEmpty {
+            try countDeletedTerms(index)
+            let bytes = segments[index].deletions!.encode(segment: segments[index].entry.name)
+            let name = try writeContentFile(bytes, kind: IndexFormat.deletionsExtension)
+            segments[index].entry.deletions = Manifest.Deletions(
+                count: UInt32(segments[index].deletions!.count),
+                file: Manifest.NamedFile(name: name, info: Manifest.FileInfo(size: UInt64(bytes.count), checksum: Self.trailer(bytes))))
+            segments[index].pendingDeletions = []
+            newFiles.append((name, bytes.count))
+        }
+
+        var manifest = Manifest(configuration: configuration, generation: generation, segments: segments.map(\.entry))
+        if let sources, let sourceUnit {
+            let table = SourceTable(unit: sourceUnit, files: sources.values.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+            let bytes = table.encode()
+            let name = try writeContentFile(bytes, kind: IndexFormat.sourcesExtension)
+            manifest.sources = Manifest.NamedFile(name: name, info: Manifest.FileInfo(size: UInt64(bytes.count), checksum: Self.trailer(bytes)))
+        }
         do {
-            try FileIO.atomicReplace(path + "/" + IndexFormat.manifestName, with: manifestBytes)
+            try FileIO.syncDirectory(path)
+            try FileIO.atomicReplace(path + "/" + IndexFormat.manifestName, with: manifest.encode())
         } catch {
             throw .io(error)
         }
-        let files = segment.files + [(IndexFormat.manifestName, manifestBytes.count)]
-        // Partial segments are dropped only now, after the manifest no longer needs them.
-        removeUnreferencedFiles(keeping: Set(files.map(\.0)))
-        let summary = CommitSummary(documentCount: Int(segment.entry.documentCount), termCount: segment.termCount,
-                                    postingCount: segment.postingCount, tokenCount: segment.entry.tokenCount, files: files)
-        // Later documents are added to what was committed: the next commit merges this segment
-        // with them, so every commit holds everything added since the writer was opened.
-        buffer = SegmentBuffer()
-        let committed = try SegmentReader(directory: path, entry: segment.entry, verifyChecksums: false)
-        flushed = [(segment, committed)]
-        flushedDocuments = Int(segment.entry.documentCount)
+        generation += 1
+        structureChanged = false
+        committedSources = manifest.sources
+        return finishCommit(manifest, summary: summary)
+    }
+
+    /// Removes what `manifest` does not name and completes the summary.
+    private func finishCommit(_ manifest: Manifest, summary: CommitSummary) -> CommitSummary {
+        var summary = summary
+        // Files of replaced segments (and partial segments) are dropped only now, after the
+        // manifest no longer needs them.
+        var live: Set<String> = [IndexFormat.manifestName]
+        for segment in manifest.segments {
+            for kind in IndexFormat.FileKind.segmentKinds { live.insert(segment.name + "." + kind.fileExtension) }
+            if let deletions = segment.deletions { live.insert(deletions.file.name) }
+        }
+        if let sources = manifest.sources { live.insert(sources.name) }
+        removeUnreferencedFiles(keeping: live)
+
+        summary.documentCount = segments.reduce(0) { $0 + $1.liveCount }
+        summary.deletedCount = segments.reduce(0) { $0 + ($1.deletions?.count ?? 0) }
+        summary.tokenCount = segments.reduce(0) { $0 + $1.entry.tokenCount - ($1.deletions?.tokenCount ?? 0) }
+        summary.segmentCount = segments.count
+        summary.generation = manifest.generation
+        for name in live.sorted() {
+            if let size = FileIO.size(of: path + "/" + name) { summary.files.append((name, size)) }
+        }
         return summary
+    }
+
+    /// Keeps the segments at `indices` (ascending), renumbering the files that point at them.
+    private func keepSegments(_ indices: [Int]) {
+        guard indices.count != segments.count else { return }
+        var newPosition = [Int](repeating: -1, count: segments.count)
+        for (position, index) in indices.enumerated() { newPosition[index] = position }
+        segments = indices.map { segments[$0] }
+        if let current = sources {
+            sources = current.compactMapValues { file in
+                guard file.segment >= 0 else { return file }
+                var file = file
+                file.segment = newPosition[file.segment]
+                return file.segment >= 0 ? file : nil
+            }
+        }
+    }
+
+    /// Merges the segments at `group` (ascending) into one, in the place of the first.
+    private func merge(_ group: [Int]) throws(IndexError) {
+        let (written, maps) = try SegmentMerger.merge(group.map { segments[$0].reader }, deletions: group.map { segments[$0].deletions },
+                                                      directory: path)
+        let reader = try SegmentReader(directory: path, entry: written.entry, verifyChecksums: false)
+        let target = group[0]
+        if let current = sources {
+            var updated = current
+            for (key, file) in current where file.segment >= 0 {
+                guard let member = group.firstIndex(of: file.segment) else { continue }
+                var moved = file
+                moved.segment = target
+                let first = maps[member][file.firstDocument]
+                // Files are deleted whole, so a file's documents are all live or all gone.
+                moved.firstDocument = Int(first)
+                updated[key] = first == SegmentMerger.dropped ? nil : moved
+            }
+            sources = updated
+        }
+        segments[target] = LiveSegment(entry: written.entry, reader: reader)
+        keepSegments(segments.indices.filter { !group.dropFirst().contains($0) })
+    }
+
+    /// Adds the terms and lengths of the documents deleted from segment `index` since the last
+    /// commit to its deletions, by analyzing their stored text again.
+    private func countDeletedTerms(_ index: Int) throws(IndexError) {
+        let reader = segments[index].reader
+        var deletions = segments[index].deletions!
+        let worker = AnalysisWorker(configuration: configuration)
+        var interner = ByteInterner(capacity: 1024)
+        var counts: [UInt32] = []
+        var stored = StoredFieldsReader(reader.storedFields)
+        let pending = segments[index].pendingDeletions.sorted()
+        var start = 0
+        while start < pending.count {
+            let batch = pending[start..<min(start + 256, pending.count)]
+            var documents: [SourceDocument] = []
+            for local in batch {
+                let fields = try stored.document(local)
+                documents.append(SourceDocument(id: fields.id, title: fields.title, text: fields.text))
+            }
+            worker.analyze(documents[...])
+            worker.mapKeys(into: &interner)
+            for (slot, local) in batch.enumerated() {
+                let length = reader.length(of: local, field: .text)
+                let titleLength = reader.length(of: local, field: .title)
+                guard worker.lengths[slot] == length, worker.titleLengths[slot] == titleLength else {
+                    throw .corrupt(file: reader.files[3].path, reason: "document \(local) analyzes to \(worker.lengths[slot]) tokens, the segment says \(length)")
+                }
+                deletions.tokenCount += UInt64(length)
+                deletions.titleTokenCount += UInt64(titleLength)
+                for key in worker.globalKeys[worker.postingRange(slot)] {
+                    if Int(key) >= counts.count { counts.append(contentsOf: repeatElement(0, count: Int(key) + 1 - counts.count)) }
+                    counts[Int(key)] += 1
+                }
+            }
+            worker.reset()
+            start += batch.count
+        }
+        for key in 0..<counts.count where counts[key] > 0 {
+            deletions.frequencies[Array(interner.bytes(Int32(key))), default: 0] += counts[key]
+        }
+        segments[index].deletions = deletions
+    }
+
+    private func writeContentFile(_ bytes: [UInt8], kind: String) throws(IndexError) -> String {
+        let name = IndexFormat.contentName(bytes, kind: kind)
+        do {
+            try FileIO.atomicReplace(path + "/" + name, with: bytes)
+        } catch {
+            throw .io(error)
+        }
+        return name
+    }
+
+    private static func trailer(_ bytes: [UInt8]) -> UInt32 {
+        bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self)) }
     }
 
     /// Releases the lock. The writer cannot be used afterwards.
@@ -183,18 +518,77 @@ public final class IndexWriter {
     }
 }
 
+/// When a commit merges segments.
+///
+/// Segments are grouped in levels by their live document count (level `l` holds counts in
+/// `mergeFactor^l ..< mergeFactor^(l+1)`); a level with `mergeFactor` segments is merged into
+/// one, so after any commit each level holds fewer than `mergeFactor` segments and an index of
+/// N documents has at most `(mergeFactor − 1) · (⌊log_mergeFactor N⌋ + 1)` segments. Each
+/// document is rewritten about `log_mergeFactor N` times over the index's life. A segment whose
+/// deleted share passes `maxDeletedShare` is rewritten without its deleted documents, so
+/// deletions never hold more than that share of a segment for long.
+public struct MergePolicy: Sendable, Equatable {
+    /// Segments per level that trigger a merge; 0 turns merging off.
+    public var mergeFactor: Int
+    /// The deleted share of a segment above which it is rewritten.
+    public var maxDeletedShare: Double
+
+    public init(mergeFactor: Int = 4, maxDeletedShare: Double = 0.2) {
+        self.mergeFactor = mergeFactor
+        self.maxDeletedShare = maxDeletedShare
+    }
+
+    /// The level of a segment of `live` documents.
+    func level(_ live: Int) -> Int {
+        var level = 0
+        var remaining = max(live, 1)
+        while remaining >= mergeFactor {
+            remaining /= mergeFactor
+            level += 1
+        }
+        return level
+    }
+
+    /// The next merge, if any: positions of the segments to merge, ascending. A segment with
+    /// too many deletions is purged alone unless its level is full anyway.
+    func merges(_ segments: [(documents: Int, live: Int)]) -> [[Int]] {
+        guard mergeFactor >= 2 else { return [] }
+        var levels: [Int: [Int]] = [:]
+        for (index, segment) in segments.enumerated() { levels[level(segment.live), default: []].append(index) }
+        if let full = levels.keys.sorted().first(where: { levels[$0]!.count >= mergeFactor }) {
+            return [levels[full]!]
+        }
+        if let purge = segments.indices.first(where: {
+            segments[$0].documents > 0 && Double(segments[$0].documents - segments[$0].live) > maxDeletedShare * Double(segments[$0].documents)
+        }) {
+            return [[purge]]
+        }
+        return []
+    }
+}
+
 /// What a commit wrote.
 public struct CommitSummary: Sendable {
-    /// Documents in the committed index.
-    public var documentCount: Int
-    /// Distinct terms of the text field.
-    public var termCount: Int
-    /// Term–document pairs of the text field.
-    public var postingCount: Int
-    /// Indexed tokens (after stop words).
-    public var tokenCount: UInt64
-    /// Each file written, with its size in bytes.
-    public var files: [(String, Int)]
+    /// Live documents in the committed index.
+    public var documentCount = 0
+    /// Documents the commit's new segment holds (those added since the last commit).
+    public var addedDocumentCount = 0
+    /// Deleted documents the index still holds (until merges drop them).
+    public var deletedCount = 0
+    /// Distinct terms of the text field in the commit's new segment.
+    public var termCount = 0
+    /// Term–document pairs of the text field in the commit's new segment.
+    public var postingCount = 0
+    /// Indexed tokens of the live documents.
+    public var tokenCount: UInt64 = 0
+    /// Segments of the committed index.
+    public var segmentCount = 0
+    /// Segments the commit merged into others.
+    public var mergedSegmentCount = 0
+    /// The committed generation.
+    public var generation: UInt64 = 0
+    /// Each file of the committed index, with its size in bytes.
+    public var files: [(String, Int)] = []
 
     /// Total bytes of the index files.
     public var byteCount: Int { files.reduce(0) { $0 + $1.1 } }

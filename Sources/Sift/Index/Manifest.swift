@@ -10,6 +10,23 @@ struct Manifest: Equatable, Sendable {
         var titleTokenCount: UInt64
         /// Size and CRC-32C trailer of each file, in `IndexFormat.FileKind.segmentKinds` order.
         var files: [FileInfo]
+        /// The segment's deletions file, if any of its documents are deleted.
+        var deletions: Deletions? = nil
+
+        /// Documents not deleted.
+        var liveDocumentCount: Int { Int(documentCount) - Int(deletions?.count ?? 0) }
+    }
+
+    /// A segment's deleted documents: how many, and the file that lists them.
+    struct Deletions: Equatable, Sendable {
+        var count: UInt32
+        var file: NamedFile
+    }
+
+    /// A file a manifest names besides the segment files: its name, size and checksum.
+    struct NamedFile: Equatable, Sendable {
+        var name: String
+        var info: FileInfo
     }
 
     struct FileInfo: Equatable, Sendable {
@@ -18,11 +35,16 @@ struct Manifest: Equatable, Sendable {
     }
 
     var configuration: AnalyzerConfiguration
+    /// Commits since the index was created (1 for a fresh build): tells apart two states of
+    /// the same folder.
+    var generation: UInt64 = 1
     var segments: [Segment]
+    /// The table of source files (which documents each indexed file gave), when the index was
+    /// built from files; what makes `sift index` incremental.
+    var sources: NamedFile? = nil
 
+    /// Documents, deleted ones included: the range of document ids.
     var documentCount: Int { segments.reduce(0) { $0 + Int($1.documentCount) } }
-    var tokenCount: UInt64 { segments.reduce(0) { $0 + $1.tokenCount } }
-    var titleTokenCount: UInt64 { segments.reduce(0) { $0 + $1.titleTokenCount } }
 
     func encode() -> [UInt8] {
         var writer = IndexFormat.beginFile(.manifest)
@@ -37,6 +59,7 @@ struct Manifest: Equatable, Sendable {
             writer.writeVarint(UInt64(words.count))
             for word in words { writer.writeString(word) }
         }
+        writer.write(generation)
         writer.writeVarint(UInt64(segments.count))
         for segment in segments {
             writer.writeString(segment.name)
@@ -47,8 +70,26 @@ struct Manifest: Equatable, Sendable {
                 writer.write(file.size)
                 writer.write(file.checksum)
             }
+            writer.write(segment.deletions?.count ?? 0)
+            if let deletions = segment.deletions { Self.write(deletions.file, to: &writer) }
         }
+        writer.write(UInt8(sources == nil ? 0 : 1))
+        if let sources { Self.write(sources, to: &writer) }
         return IndexFormat.finishFile(&writer)
+    }
+
+    private static func write(_ file: NamedFile, to writer: inout ByteWriter) {
+        writer.writeString(file.name)
+        writer.write(file.info.size)
+        writer.write(file.info.checksum)
+    }
+
+    private static func readNamedFile(_ reader: inout ByteReader, manifest: String, kind: String) throws -> NamedFile {
+        let name = try reader.readString()
+        guard IndexFormat.isContentName(name, kind: kind) else {
+            throw IndexError.corrupt(file: manifest, reason: "invalid \(kind) file name '\(name)'")
+        }
+        return NamedFile(name: name, info: FileInfo(size: try reader.readUInt64(), checksum: try reader.readUInt32()))
     }
 
     static let stemmerCodes: [StemmerKind] = [.porter, .porter2, .none]
@@ -75,6 +116,7 @@ struct Manifest: Equatable, Sendable {
             case let code:
                 throw IndexError.corrupt(file: file, reason: "unknown stop-word code \(code)")
             }
+            let generation = try reader.readUInt64()
             let segmentCount = try reader.readLength(limit: reader.remaining)
             var segments: [Segment] = []
             for _ in 0..<segmentCount {
@@ -89,8 +131,25 @@ struct Manifest: Equatable, Sendable {
                 for _ in IndexFormat.FileKind.segmentKinds {
                     files.append(FileInfo(size: try reader.readUInt64(), checksum: try reader.readUInt32()))
                 }
+                let deletedCount = try reader.readUInt32()
+                var deletions: Deletions? = nil
+                if deletedCount > 0 {
+                    guard deletedCount <= documentCount else {
+                        throw IndexError.corrupt(file: file, reason: "segment \(name) has \(deletedCount) deleted of \(documentCount) documents")
+                    }
+                    deletions = Deletions(count: deletedCount, file: try readNamedFile(&reader, manifest: file, kind: IndexFormat.deletionsExtension))
+                }
                 segments.append(Segment(name: name, documentCount: documentCount, tokenCount: tokenCount,
-                                        titleTokenCount: titleTokenCount, files: files))
+                                        titleTokenCount: titleTokenCount, files: files, deletions: deletions))
+            }
+            guard Set(segments.map(\.name)).count == segments.count else {
+                throw IndexError.corrupt(file: file, reason: "a segment is named twice")
+            }
+            var sources: NamedFile? = nil
+            switch try reader.readUInt8() {
+            case 0: break
+            case 1: sources = try readNamedFile(&reader, manifest: file, kind: IndexFormat.sourcesExtension)
+            case let code: throw IndexError.corrupt(file: file, reason: "unknown source-table flag \(code)")
             }
             guard reader.isAtEnd else {
                 throw IndexError.corrupt(file: file, reason: "\(reader.remaining) unexpected bytes after the segment list")
@@ -99,7 +158,7 @@ struct Manifest: Equatable, Sendable {
                 throw IndexError.corrupt(file: file, reason: "more than 2^32 documents")
             }
             return Manifest(configuration: AnalyzerConfiguration(stemmer: stemmerCodes[stemmerCode], stopWords: stopWords),
-                            segments: segments)
+                            generation: generation, segments: segments, sources: sources)
         } catch let error as IndexError {
             throw error
         } catch let error as ByteReaderError {

@@ -1,24 +1,37 @@
-/// Merges segments into one: their documents in order (renumbered one after the other), each
-/// term's postings concatenated and re-encoded into fresh blocks.
+/// Merges segments into one: their live documents in order (renumbered one after the other),
+/// each term's postings concatenated and re-encoded into fresh blocks; deleted documents, and
+/// terms only they held, are dropped.
 ///
-/// The result is byte for byte the segment a single in-memory build of the same documents
-/// would write, so a memory-bounded build gives the same index as an unbounded one.
+/// The result is byte for byte the segment a single in-memory build of the same live documents
+/// would write, so a memory-bounded build gives the same index as an unbounded one, and a merge
+/// that purges deletions gives the segment a rebuild would.
 /// Memory use is one term's postings at a time plus the document lengths.
 enum SegmentMerger {
-    static func merge(_ segments: [SegmentReader], directory: String, prefix: String = "seg-") throws(IndexError) -> WrittenSegment {
+    /// Marks a deleted document in `documentMaps`.
+    static let dropped = UInt32.max
+
+    /// - Parameter deletions: per segment, its deleted documents (nil or absent: none).
+    /// - Returns: the new segment, and per input segment each document's new id (or `dropped`).
+    static func merge(_ segments: [SegmentReader], deletions: [SegmentDeletions?] = [], directory: String,
+                      prefix: String = "seg-") throws(IndexError) -> (segment: WrittenSegment, documentMaps: [[UInt32]]) {
         var lengths: [UInt32] = []
         var titleLengths: [UInt32] = []
         var tokenCount: UInt64 = 0
         var titleTokenCount: UInt64 = 0
-        var bases: [UInt32] = []
-        for segment in segments {
-            bases.append(UInt32(lengths.count))
-            for document in 0..<segment.documentCount {
-                lengths.append(segment.length(of: document, field: .text))
-                titleLengths.append(segment.length(of: document, field: .title))
+        var maps: [[UInt32]] = []
+        for (index, segment) in segments.enumerated() {
+            let deleted = index < deletions.count ? deletions[index] : nil
+            var map = [UInt32](repeating: dropped, count: segment.documentCount)
+            for document in 0..<segment.documentCount where deleted?.contains(document) != true {
+                map[document] = UInt32(lengths.count)
+                let length = segment.length(of: document, field: .text)
+                let titleLength = segment.length(of: document, field: .title)
+                lengths.append(length)
+                titleLengths.append(titleLength)
+                tokenCount += UInt64(length)
+                titleTokenCount += UInt64(titleLength)
             }
-            tokenCount += segment.tokenCount
-            titleTokenCount += segment.titleTokenCount
+            maps.append(map)
         }
         var encoder = try SegmentEncoder(directory: directory, lengths: lengths, titleLengths: titleLengths,
                                          tokenCount: tokenCount, titleTokenCount: titleTokenCount)
@@ -60,7 +73,12 @@ enum SegmentMerger {
                             } catch {
                                 throw IndexError.corrupt(file: list.positionsPath, reason: "positions: \(error.message)")
                             }
-                            postings.documents.append(bases[index] + documents[slot])
+                            let document = maps[index][Int(documents[slot])]
+                            guard document != dropped else {
+                                postings.positions.removeLast(Int(frequencies[slot]))
+                                continue
+                            }
+                            postings.documents.append(document)
                             postings.frequencies.append(frequencies[slot])
                         }
                     }
@@ -73,11 +91,12 @@ enum SegmentMerger {
                         released[index] = processed[index]
                     }
                 }
-                try encoder.addTerm(key, postings: postings)
+                // A term only deleted documents held is gone.
+                if !postings.documents.isEmpty { try encoder.addTerm(key, postings: postings) }
             }
-            for segment in segments {
+            for (index, segment) in segments.enumerated() {
                 var stored = StoredFieldsReader(segment.storedFields)
-                for document in 0..<segment.documentCount {
+                for document in 0..<segment.documentCount where maps[index][document] != dropped {
                     if document % 4096 == 4095 {
                         segment.files[3].release(upTo: try segment.storedFields.blockStart(of: document))
                     }
@@ -93,7 +112,7 @@ enum SegmentMerger {
                     }
                 }
             }
-            return try encoder.finish(prefix: prefix)
+            return (try encoder.finish(prefix: prefix), maps)
         } catch {
             encoder.abandon()
             throw error

@@ -16,6 +16,8 @@ final class SegmentReader: @unchecked Sendable {
     var termCount: Int { dictionary.termCount }
     /// Lengths and stored fields (the documents file).
     let storedFields: StoredFields
+    /// The deleted documents, if any.
+    let deletions: DeletionsFile?
     private var lengthsStart: Int { StoredFields.lengthsStart }
 
     var termsBytes: UnsafeRawBufferPointer { files[0].bytes }
@@ -30,26 +32,8 @@ final class SegmentReader: @unchecked Sendable {
         titleTokenCount = entry.titleTokenCount
         var mapped: [MappedFile] = []
         for (index, kind) in IndexFormat.FileKind.segmentKinds.enumerated() {
-            let fileName = entry.name + "." + kind.fileExtension
-            let path = directory + "/" + fileName
-            let file: MappedFile
-            do {
-                file = try MappedFile(path: path)
-            } catch {
-                if error.code == ENOENT { throw .corrupt(file: path, reason: "file is missing (named by the manifest)") }
-                throw .io(error)
-            }
-            let expected = entry.files[index]
-            guard UInt64(file.bytes.count) == expected.size else {
-                throw .corrupt(file: path, reason: "file is \(file.bytes.count) bytes, the manifest says \(expected.size) (truncated or replaced)")
-            }
-            try IndexFormat.validateHeader(file.bytes, kind: kind, file: path)
-            let trailer = UInt32(littleEndian: file.bytes.loadUnaligned(fromByteOffset: file.bytes.count - 4, as: UInt32.self))
-            guard trailer == expected.checksum else {
-                throw .corrupt(file: path, reason: "checksum \(IndexFormat.hex(trailer)) differs from the manifest's \(IndexFormat.hex(expected.checksum))")
-            }
-            if verifyChecksums { try IndexFormat.verifyChecksum(file.bytes, file: path) }
-            mapped.append(file)
+            mapped.append(try Self.openFile(directory + "/" + entry.name + "." + kind.fileExtension, kind: kind,
+                                            expected: entry.files[index], verifyChecksums: verifyChecksums))
         }
         files = mapped
 
@@ -57,6 +41,51 @@ final class SegmentReader: @unchecked Sendable {
 
         // Documents: counts, u32 text lengths, u32 title lengths, record offsets, records, text blocks.
         storedFields = try StoredFields(bytes: mapped[3].bytes, path: mapped[3].path, documentCount: documentCount)
+
+        if let named = entry.deletions {
+            let file = try Self.openFile(directory + "/" + named.file.name, kind: .deletions, expected: named.file.info,
+                                         verifyChecksums: verifyChecksums)
+            deletions = try DeletionsFile(file: file, segment: name, documentCount: documentCount, deletedCount: Int(named.count))
+        } else {
+            deletions = nil
+        }
+    }
+
+    /// Maps a file the manifest names and checks its size, header and trailer against the
+    /// manifest's record (and every byte against the checksum with `verifyChecksums`).
+    static func openFile(_ path: String, kind: IndexFormat.FileKind, expected: Manifest.FileInfo,
+                         verifyChecksums: Bool) throws(IndexError) -> MappedFile {
+        let file: MappedFile
+        do {
+            file = try MappedFile(path: path)
+        } catch {
+            if error.code == ENOENT { throw .corrupt(file: path, reason: "file is missing (named by the manifest)") }
+            throw .io(error)
+        }
+        guard UInt64(file.bytes.count) == expected.size else {
+            throw .corrupt(file: path, reason: "file is \(file.bytes.count) bytes, the manifest says \(expected.size) (truncated or replaced)")
+        }
+        try IndexFormat.validateHeader(file.bytes, kind: kind, file: path)
+        let trailer = UInt32(littleEndian: file.bytes.loadUnaligned(fromByteOffset: file.bytes.count - 4, as: UInt32.self))
+        guard trailer == expected.checksum else {
+            throw .corrupt(file: path, reason: "checksum \(IndexFormat.hex(trailer)) differs from the manifest's \(IndexFormat.hex(expected.checksum))")
+        }
+        if verifyChecksums { try IndexFormat.verifyChecksum(file.bytes, file: path) }
+        return file
+    }
+
+    /// Deleted documents of the segment.
+    var deletedCount: Int { deletions?.count ?? 0 }
+
+    /// Documents containing `key` that are not deleted: the dictionary's count less the
+    /// deleted ones the deletions file records.
+    func liveFrequency(_ key: [UInt8], _ entry: TermEntry) throws(IndexError) -> Int {
+        guard let deletions else { return Int(entry.documentFrequency) }
+        let deleted = key.withUnsafeBytes { deletions.deletedFrequency(of: $0) }
+        guard deleted <= entry.documentFrequency else {
+            throw .corrupt(file: deletions.path, reason: "records \(deleted) deleted documents with a term that only \(entry.documentFrequency) hold")
+        }
+        return Int(entry.documentFrequency - deleted)
     }
 
     // MARK: - Terms
@@ -105,7 +134,6 @@ final class SegmentReader: @unchecked Sendable {
         field == .title ? titleTokenCount : tokenCount
     }
 
-    /// The stored id, title and text of local document `document`.
     /// The stored id, title and text of local document `document`. Without `includeText`
     /// only the id and title are read (what a hit list needs; no text block is decompressed).
     func storedDocument(_ document: Int, includeText: Bool = true) throws(IndexError) -> StoredDocument {

@@ -22,18 +22,39 @@ public struct DocumentExtractor: Sendable {
     ///
     /// - Complexity: O(n) in the file's size.
     public func documents(from file: CandidateFile) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
+        let extracted = extract(file)
+        return (extracted.documents, extracted.skipped)
+    }
+
+    /// Reads `file` and returns its documents, what had to be skipped, and the fingerprint of
+    /// the bytes the documents came from (nil when the file could not be read whole), which
+    /// incremental indexing compares with the next run's.
+    ///
+    /// - Complexity: O(n) in the file's size.
+    public func extract(_ file: CandidateFile) -> (documents: [SourceDocument], skipped: [SkippedInput], fingerprint: FileFingerprint?) {
         let limit = options.maxFileSize
         if file.size > limit {
-            return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: file.size, limit: limit))])
+            return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: file.size, limit: limit))], nil)
         }
         switch IngestFileSystem.readFile(atPath: file.path, sizeLimit: limit) {
         case .contents(let bytes):
-            return documents(fromContents: bytes, of: file)
+            let result = documents(fromContents: bytes, of: file)
+            return (result.documents, result.skipped, FileFingerprint(of: bytes))
         case .tooLarge(let size):
-            return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: size, limit: limit))])
+            return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: size, limit: limit))], nil)
         case .failed(let reason):
-            return ([], [SkippedInput(path: file.path, reason: .unreadable(reason))])
+            return ([], [SkippedInput(path: file.path, reason: .unreadable(reason))], nil)
         }
+    }
+
+    /// The fingerprint of `file`'s current bytes, or nil if it cannot be read or is larger
+    /// than the limit (then a run would skip it).
+    public func fingerprint(_ file: CandidateFile) -> FileFingerprint? {
+        guard file.size <= options.maxFileSize else { return nil }
+        if case .contents(let bytes) = IngestFileSystem.readFile(atPath: file.path, sizeLimit: options.maxFileSize) {
+            return FileFingerprint(of: bytes)
+        }
+        return nil
     }
 
     /// Cuts contents already in memory into documents as if they had been read from `file`

@@ -227,7 +227,9 @@ struct MaxScoreSearch {
                 }
                 for index in 0..<touchedCount { score += contributions[touched[index]] }
                 let scored = ScoredDocument(score: score, document: base + candidate)
-                if !top.isFull || scored.ranksBefore(top.weakest!) {
+                if !reader.isLive(scored.document) {
+                    outcome.matched -= 1
+                } else if !top.isFull || scored.ranksBefore(top.weakest!) {
                     top.insert(scored)
                 }
                 if top.isFull && Double(top.weakest!.score) > threshold {
@@ -269,6 +271,9 @@ struct MaxScoreSearch {
                 let zero: Float = 0
                 let score = zero + term.weight * frequency / (frequency + factors[Int(documents[slot])])
                 let scored = ScoredDocument(score: score, document: base + documents[slot])
+                if !reader.isLive(scored.document) {
+                    continue
+                }
                 outcome.matched += 1
                 if !top.isFull || scored.ranksBefore(top.weakest!) { top.insert(scored) }
             }

@@ -129,10 +129,11 @@ public final class Searcher {
     public init(reader: IndexReader) {
         self.reader = reader
         analyzer = Analyzer(configuration: reader.configuration)
-        scores = [Float](repeating: 0, count: reader.documentCount)
+        scores = [Float](repeating: 0, count: reader.maxDocument)
+        // Statistics of live documents only: a deleted document no longer counts anywhere.
         let count = Double(max(reader.documentCount, 1))
-        averageLength = [.text: Double(reader.manifest.tokenCount) / count,
-                         .title: Double(reader.manifest.titleTokenCount) / count]
+        averageLength = [.text: Double(reader.tokenCount) / count,
+                         .title: Double(reader.titleTokenCount) / count]
     }
 
     deinit {
@@ -218,7 +219,12 @@ public final class Searcher {
                 let prune = !(options.exhaustive || options.countTotalHits)
                 if prune, top.isFull { scorer.setMinimumCompetitiveScore(top.weakest!.score) }
                 while scorer.document != PostingsCursor.exhausted {
-                    top.insert(ScoredDocument(score: scorer.score(), document: base + scorer.document))
+                    let document = base + scorer.document
+                    if !reader.isLive(document) {
+                        try scorer.next()
+                        continue
+                    }
+                    top.insert(ScoredDocument(score: scorer.score(), document: document))
                     totalHits += 1
                     if prune, top.isFull { scorer.setMinimumCompetitiveScore(top.weakest!.score) }
                     try scorer.next()
@@ -367,12 +373,12 @@ public final class Searcher {
                 if key.lexicographicallyPrecedes(start) { continue }
                 guard key.starts(with: start) else { break }
                 var current = found[key] ?? (0, [TermEntry?](repeating: nil, count: reader.segments.count))
-                current.frequency += Int(entry.documentFrequency)
+                current.frequency += try segment.liveFrequency(key, entry)
                 current.entries[index] = entry
                 found[key] = current
             }
         }
-        var expansions = found.map { (key: $0.key, frequency: $0.value.frequency, entries: $0.value.entries) }
+        var expansions = found.filter { $0.value.frequency > 0 }.map { (key: $0.key, frequency: $0.value.frequency, entries: $0.value.entries) }
         if expansions.count > limit {
             expansions.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.key.lexicographicallyPrecedes($1.key) }
             notes.append(SearchNote(message: "prefix '\(shown)*' matches \(expansions.count) terms; searched the \(limit) most frequent (raise --max-expansions for more)"))
@@ -409,11 +415,15 @@ public final class Searcher {
         try scores.withUnsafeMutableBufferPointer { scores throws(IndexError) in
             try accumulate(terms, into: scores)
         }
+        var matched = touched.count
         for document in touched {
-            top.insert(ScoredDocument(score: scores[Int(document)], document: document))
+            if reader.isLive(document) {
+                top.insert(ScoredDocument(score: scores[Int(document)], document: document))
+            } else {
+                matched -= 1
+            }
             scores[Int(document)] = 0
         }
-        let matched = touched.count
         touched.removeAll(keepingCapacity: true)
         return matched
     }
@@ -479,7 +489,7 @@ public final class Searcher {
     private func prepareLengthFactors(_ parameters: BM25Parameters) {
         guard lengthFactorParameters != parameters else { return }
         for field in IndexField.allCases {
-            let factors = lengthFactors[field] ?? UnsafeMutableBufferPointer<Float>.allocate(capacity: max(reader.documentCount, 1))
+            let factors = lengthFactors[field] ?? UnsafeMutableBufferPointer<Float>.allocate(capacity: max(reader.maxDocument, 1))
             let average = averageLength[field] ?? 0
             for (index, segment) in reader.segments.enumerated() {
                 let base = reader.segmentBases[index]

@@ -52,6 +52,13 @@ enum FileIO {
         try syncDirectory(parent(of: path))
     }
 
+    /// The size of the file at `path`, or nil if it cannot be examined.
+    static func size(of path: String) -> Int? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return Int(info.st_size)
+    }
+
     static func syncDirectory(_ path: String) throws(FileError) {
         let fd = try open(path, flags: O_RDONLY | O_DIRECTORY)
         defer { _ = Glibc.close(fd) }

@@ -9,7 +9,9 @@ import Testing
     /// The files of an index of `corpus`, written once (commits sync to disk, which is slow).
     static let pristine: Result<[String: Data], Error> = Result {
         try IndexTestFolder.with { folder in
-            try IndexTestKit.write(corpus.documents, at: folder.path)
+            // Every kind of file: segment files, a deletions file and a source table.
+            try IndexTestKit.writeEveryKind(corpus.documents, at: folder.path,
+                                            deleting: corpus.documents.indices.filter { $0 % 11 == 3 }.map { corpus.documents[$0].id })
             var files: [String: Data] = [:]
             for name in try IndexTestKit.fileNames(folder.path) {
                 files[name] = try Data(contentsOf: URL(fileURLWithPath: folder.sub(name)))
@@ -123,22 +125,24 @@ import Testing
         try Self.withIndex { index in
             let file = try IndexTestKit.file(.manifest, in: index)
             var bytes = try Self.readBytes(file)
-            Self.setVersion(&bytes, 2)
+            let newer = IndexFormat.version + 1
+            Self.setVersion(&bytes, newer)
             try Self.writeBytes(bytes, to: file)
             let error = Self.openError(index)
-            #expect(error == .newerFormat(file: file, found: 2, supported: 1))
+            #expect(error == .newerFormat(file: file, found: Int(newer), supported: Int(IndexFormat.version)))
             #expect(error?.description.contains("newer") == true)
         }
     }
 
-    @Test("a segment file of a newer version is newerFormat, naming it", arguments: IndexFormat.FileKind.segmentKinds)
+    @Test("a segment, deletions or sources file of a newer version is newerFormat, naming it",
+          arguments: IndexFormat.FileKind.segmentKinds + [.deletions, .sources])
     func newerSegmentFile(kind: IndexFormat.FileKind) throws {
         try Self.withIndex { index in
             let file = try IndexTestKit.file(kind, in: index)
             var bytes = try Self.readBytes(file)
             Self.setVersion(&bytes, 9)
             try Self.writeBytes(bytes, to: file)
-            #expect(Self.openError(index) == .newerFormat(file: file, found: 9, supported: 1))
+            #expect(Self.openError(index) == .newerFormat(file: file, found: 9, supported: Int(IndexFormat.version)))
         }
     }
 

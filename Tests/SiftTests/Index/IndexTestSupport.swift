@@ -57,6 +57,27 @@ enum IndexTestKit {
         return try writer.commit()
     }
 
+    /// An index with every kind of file: `documents`, plus two files indexed from a folder (a
+    /// source table), then the documents with ids in `deleting` deleted by a second commit (a
+    /// deletions file).
+    static func writeEveryKind(_ documents: [IndexTestDocument], at path: String, deleting ids: [String],
+                               configuration: AnalyzerConfiguration = plain) throws {
+        let sources = path + "-sources"
+        try FileManager.default.createDirectory(atPath: sources, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: sources) }
+        try Data("alpha beta from a file".utf8).write(to: URL(fileURLWithPath: sources + "/one.txt"))
+        try Data("gamma delta from another file".utf8).write(to: URL(fileURLWithPath: sources + "/two.txt"))
+        let writer = try IndexWriter(path: path, configuration: configuration)
+        for document in documents { try writer.add(id: document.id, title: document.title, text: document.text) }
+        _ = try writer.addFiles(try CorpusWalker(roots: [sources], options: IngestOptions()).walk().candidates, extractor: DocumentExtractor())
+        try writer.commit()
+        writer.close()
+        let updater = try IndexWriter(path: path, configuration: configuration, mode: .update)
+        defer { updater.close() }
+        for id in ids { try updater.deleteDocuments(withID: id) }
+        try updater.commit()
+    }
+
     /// The names of an index folder's files (without the lock file), sorted.
     static func fileNames(_ path: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: path).filter { $0 != IndexFormat.lockName }.sorted()
@@ -65,7 +86,8 @@ enum IndexTestKit {
     /// The path of the file of `kind` in the single-segment index at `path`.
     static func file(_ kind: IndexFormat.FileKind, in path: String) throws -> String {
         if kind == .manifest { return path + "/" + IndexFormat.manifestName }
-        let names = try fileNames(path).filter { $0.hasPrefix("seg-") && $0.hasSuffix("." + kind.fileExtension) }
+        let prefix = kind == .deletions ? "del-" : kind == .sources ? "src-" : "seg-"
+        let names = try fileNames(path).filter { $0.hasPrefix(prefix) && $0.hasSuffix("." + kind.fileExtension) }
         guard names.count == 1 else { throw IndexTestFailure("expected one .\(kind.fileExtension) file, found \(names)") }
         return path + "/" + names[0]
     }
