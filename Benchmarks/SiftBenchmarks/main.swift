@@ -14,6 +14,9 @@ let usage = """
                 Default corpus: ../shared/data/bbc, or generated text when it is absent.
       index     Indexing throughput and peak memory over a folder, end to end (walk, read, analyze, write).
                 --corpus DIR [--unit file|paragraph|line] [--jobs N] [--memory-budget MB] [--iterations N] [--json]
+      reindex   Incremental re-indexing against a full build: a copy of the corpus is indexed in full, then each
+                round changes a share of its files (60% edited, 20% removed, 20% added) and updates the index.
+                --corpus DIR [--change 0.01] [--rounds N] [--full-runs N] [--jobs N] [--seed S] [--json]
       search    Query latency, one thread, in-process, after warm-up: p50/p90/p99 µs and queries/s.
                 --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--format text|json]
                 Queries are plain words by default (subject lines are prose, not query syntax).
@@ -44,6 +47,7 @@ func runBench() -> Int32 {
         switch arguments[1] {
         case "analyze": try AnalyzeBenchmark.run(arguments.dropFirst(2))
         case "index": try IndexBenchmark.run(arguments.dropFirst(2))
+        case "reindex": try ReindexBenchmark.run(arguments.dropFirst(2))
         case "search": try SearchBenchmark.run(arguments.dropFirst(2))
         case "subject-queries": try SubjectQueries.run(arguments.dropFirst(2))
         case "generate": try CorpusGenerator.run(arguments.dropFirst(2))
@@ -54,7 +58,7 @@ func runBench() -> Int32 {
     } catch let error as BenchError {
         switch error {
         case .usage(let message):
-            printError("Error: \(message)\nUsage: sift-bench <analyze|index|search> [options] (see sift-bench --help)")
+            printError("Error: \(message)\nUsage: sift-bench <analyze|index|reindex|search|open|generate|subject-queries> [options] (see sift-bench --help)")
             return 64
         case .failed(let message):
             printError("Error: \(message)")

@@ -103,7 +103,7 @@ extension IndexWriter {
             summary.removedFiles.append(key)
             summary.deletedDocuments += file.documentCount
         }
-        summary.removedFiles.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        summary.removedFiles.sort(by: SourceTable.precedes)
         return (summary, changed)
     }
 
@@ -209,6 +209,8 @@ extension IndexReader {
     /// The unit the indexed files were cut into documents with (`file`, `paragraph`, `line`);
     /// nil when the index was not built from files.
     public func indexedUnit() throws(IndexError) -> String? {
-        try sourceTable()?.unit
+        guard let file = sourcesFile else { return nil }
+        try IndexFormat.verifyChecksum(file.bytes, file: file.path)
+        return try SourceTable.unit(file.bytes, file: file.path)
     }
 }

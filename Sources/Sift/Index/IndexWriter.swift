@@ -63,6 +63,9 @@ public final class IndexWriter {
     private var sources: [String: SourceFile]?
     /// The unit the indexed files were cut with.
     private var sourceUnit: String?
+    /// The keys of `sources` as of the last commit, in byte order (a commit merges the new keys
+    /// in rather than sorting the whole table again).
+    private var sourceOrder: [String] = []
     /// Files whose documents are in the buffer: `firstDocument` counts from the first
     /// uncommitted document.
     private var pendingSources: [SourceFile] = []
@@ -123,6 +126,7 @@ public final class IndexWriter {
             if let table = try reader.sourceTable() {
                 sourceUnit = table.unit
                 sources = Dictionary(uniqueKeysWithValues: table.files.map { ($0.key, $0) })
+                sourceOrder = table.files.map(\.key)
             }
         }
     }
@@ -329,6 +333,7 @@ public final class IndexWriter {
             let reader = try SegmentReader(directory: path, entry: segment.entry, verifyChecksums: false)
             segments.append(LiveSegment(entry: segment.entry, reader: reader))
         }
+        let freshKeys = Set(pendingSources.map(\.key)).sorted(by: SourceTable.precedes)
         for var file in pendingSources {
             // A file that gave no document (empty, or only bad JSON lines) is still recorded,
             // so that the next run finds it unchanged.
@@ -366,7 +371,8 @@ public final class IndexWriter {
 
         var manifest = Manifest(configuration: configuration, generation: generation, segments: segments.map(\.entry))
         if let sources, let sourceUnit {
-            let table = SourceTable(unit: sourceUnit, files: sources.values.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+            sourceOrder = Self.mergeKeys(sourceOrder, freshKeys, keeping: sources)
+            let table = SourceTable(unit: sourceUnit, files: sourceOrder.map { sources[$0]! })
             let bytes = table.encode()
             let name = try writeContentFile(bytes, kind: IndexFormat.sourcesExtension)
             manifest.sources = Manifest.NamedFile(name: name, info: Manifest.FileInfo(size: UInt64(bytes.count), checksum: Self.trailer(bytes)))
@@ -451,8 +457,10 @@ public final class IndexWriter {
     private func countDeletedTerms(_ index: Int) throws(IndexError) {
         let reader = segments[index].reader
         var deletions = segments[index].deletions!
-        let worker = AnalysisWorker(configuration: configuration)
-        var interner = ByteInterner(capacity: 1024)
+        // The first analysis thread and the writer's keys: their caches are warm from the
+        // documents just added (often new versions of the deleted ones). Keys interned here
+        // and never posted are not written to any segment.
+        let worker = workers[0]
         var counts: [UInt32] = []
         var stored = StoredFieldsReader(reader.storedFields)
         let pending = segments[index].pendingDeletions.sorted()
@@ -465,7 +473,7 @@ public final class IndexWriter {
                 documents.append(SourceDocument(id: fields.id, title: fields.title, text: fields.text))
             }
             worker.analyze(documents[...])
-            worker.mapKeys(into: &interner)
+            worker.mapKeys(into: &keys)
             for (slot, local) in batch.enumerated() {
                 let length = reader.length(of: local, field: .text)
                 let titleLength = reader.length(of: local, field: .title)
@@ -483,9 +491,31 @@ public final class IndexWriter {
             start += batch.count
         }
         for key in 0..<counts.count where counts[key] > 0 {
-            deletions.frequencies[Array(interner.bytes(Int32(key))), default: 0] += counts[key]
+            deletions.frequencies[Array(keys.bytes(Int32(key))), default: 0] += counts[key]
         }
         segments[index].deletions = deletions
+    }
+
+    /// `old` (ascending, possibly naming files since removed) and `fresh` (ascending) merged,
+    /// keeping each key once and only those `sources` still has.
+    private static func mergeKeys(_ old: [String], _ fresh: [String], keeping sources: [String: SourceFile]) -> [String] {
+        var merged: [String] = []
+        merged.reserveCapacity(sources.count)
+        var i = 0
+        var j = 0
+        while i < old.count || j < fresh.count {
+            let key: String
+            if j == fresh.count || (i < old.count && SourceTable.precedes(old[i], fresh[j])) {
+                key = old[i]
+                i += 1
+            } else {
+                if i < old.count && old[i] == fresh[j] { i += 1 }
+                key = fresh[j]
+                j += 1
+            }
+            if sources[key] != nil { merged.append(key) }
+        }
+        return merged
     }
 
     private func writeContentFile(_ bytes: [UInt8], kind: String) throws(IndexError) -> String {

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One indexed file: what its content was, and which documents it gave.
 ///
 /// A file's documents are contiguous in one segment (they are added together and merges keep
@@ -21,6 +27,19 @@ struct SourceTable: Equatable, Sendable {
     /// By key, ascending.
     var files: [SourceFile]
 
+    /// Byte order of the keys' UTF-8, by `memcmp` (the generic comparison costs as much as the
+    /// rest of a commit on a large table).
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { a in
+            b.withUTF8 { b in
+                let common = min(a.count, b.count)
+                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
+                return order != 0 ? order < 0 : a.count < b.count
+            }
+        }
+    }
+
     func encode() -> [UInt8] {
         var writer = IndexFormat.beginFile(.sources, capacity: files.count * 48)
         writer.writeString(unit)
@@ -29,13 +48,24 @@ struct SourceTable: Equatable, Sendable {
             writer.writeString(file.key)
             writer.write(file.fingerprint.size)
             writer.write(file.fingerprint.hash)
-            writer.write(file.fingerprint.checksum)
+            writer.write(file.fingerprint.hash2)
             // The segment's position + 1; 0 for a file that gave no document.
             writer.writeVarint(file.documentCount == 0 ? 0 : UInt64(file.segment + 1))
             writer.writeVarint(UInt64(file.firstDocument))
             writer.writeVarint(UInt64(file.documentCount))
         }
         return IndexFormat.finishFile(&writer)
+    }
+
+    /// The unit alone, without decoding the files (the first field).
+    static func unit(_ bytes: UnsafeRawBufferPointer, file: String) throws(IndexError) -> String {
+        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - IndexFormat.trailerSize)]),
+                                offset: IndexFormat.headerSize)
+        do throws(ByteReaderError) {
+            return try reader.readString()
+        } catch {
+            throw .corrupt(file: file, reason: error.message)
+        }
     }
 
     /// Decodes and checks the table against the manifest's segments: keys strictly ascending,
@@ -52,12 +82,12 @@ struct SourceTable: Equatable, Sendable {
             for index in 0..<count {
                 let key = try reader.readString()
                 let fingerprint = FileFingerprint(size: try reader.readUInt64(), hash: try reader.readUInt64(),
-                                                  checksum: try reader.readUInt32())
+                                                  hash2: try reader.readUInt64())
                 let segmentPlusOne = try reader.readLength(limit: Int(UInt32.max))
                 let first = try reader.readLength(limit: Int(UInt32.max))
                 let documents = try reader.readLength(limit: Int(UInt32.max))
                 let segment = segmentPlusOne - 1
-                if let previous, !previous.utf8.lexicographicallyPrecedes(key.utf8) {
+                if let previous, !Self.precedes(previous, key) {
                     throw IndexError.corrupt(file: file, reason: "file \(index) ('\(key)') is not after file \(index - 1) in byte order")
                 }
                 guard (segment == -1 && documents == 0) || (segment >= 0 && segment < segments.count && documents > 0

@@ -73,15 +73,15 @@ public struct CorpusWalker: Sendable {
         }
 
         mutating func visitDirectory(path: String, relativePath: String, idPrefix: String) {
-            let names: [[UInt8]]
-            switch IngestFileSystem.directoryEntryNames(atPath: path) {
+            let entries: [(name: [UInt8], status: Result<IngestFileSystem.EntryStatus, IngestFileSystem.Failure>)]
+            switch IngestFileSystem.directoryEntries(atPath: path) {
             case .success(let found):
-                names = found.sorted { $0.lexicographicallyPrecedes($1) }
+                entries = found.sorted { $0.name.lexicographicallyPrecedes($1.name) }
             case .failure(let failure):
                 skipped.append(SkippedInput(path: path, reason: .unreadable(failure.description)))
                 return
             }
-            for rawName in names where rawName.first != UInt8(ascii: ".") {
+            for (rawName, entryStatus) in entries where rawName.first != UInt8(ascii: ".") {
                 let joinedPath = Self.join(path, String(decoding: rawName, as: UTF8.self))
                 // A name that is not UTF-8 cannot become an id (nor be opened again from one).
                 guard let name = String(validating: rawName, as: UTF8.self) else {
@@ -91,7 +91,7 @@ public struct CorpusWalker: Sendable {
                 }
                 let childRelativePath = relativePath.isEmpty ? name : relativePath + "/" + name
                 let status: IngestFileSystem.EntryStatus
-                switch IngestFileSystem.status(ofPath: joinedPath, followingLinks: false) {
+                switch entryStatus {
                 case .success(let found):
                     status = found
                 case .failure(let failure):

@@ -36,7 +36,7 @@ public struct DocumentExtractor: Sendable {
         if file.size > limit {
             return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: file.size, limit: limit))], nil)
         }
-        switch IngestFileSystem.readFile(atPath: file.path, sizeLimit: limit) {
+        switch IngestFileSystem.readFile(atPath: file.path, sizeLimit: limit, expectedSize: file.size) {
         case .contents(let bytes):
             let result = documents(fromContents: bytes, of: file)
             return (result.documents, result.skipped, FileFingerprint(of: bytes))
@@ -51,7 +51,7 @@ public struct DocumentExtractor: Sendable {
     /// than the limit (then a run would skip it).
     public func fingerprint(_ file: CandidateFile) -> FileFingerprint? {
         guard file.size <= options.maxFileSize else { return nil }
-        if case .contents(let bytes) = IngestFileSystem.readFile(atPath: file.path, sizeLimit: options.maxFileSize) {
+        if case .contents(let bytes) = IngestFileSystem.readFile(atPath: file.path, sizeLimit: options.maxFileSize, expectedSize: file.size) {
             return FileFingerprint(of: bytes)
         }
         return nil

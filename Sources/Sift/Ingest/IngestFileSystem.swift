@@ -52,6 +52,34 @@ enum IngestFileSystem {
         var info = stat()
         let result = followingLinks ? stat(path, &info) : lstat(path, &info)
         guard result == 0 else { return .failure(Failure(code: errno)) }
+        return .success(entryStatus(info))
+    }
+
+    /// The names in a folder as raw bytes, without `.` and `..`, in the order the system gives,
+    /// each with what it is (a symbolic link itself). Each entry is examined relative to the open
+    /// folder, so the kernel does not resolve the whole path again for every file.
+    static func directoryEntries(atPath path: String) -> Result<[(name: [UInt8], status: Result<EntryStatus, Failure>)], Failure> {
+        guard let stream = opendir(path) else { return .failure(Failure(code: errno)) }
+        defer { _ = closedir(stream) }
+        let names: [[UInt8]]
+        switch readNames(stream) {
+        case .success(let found): names = found
+        case .failure(let failure): return .failure(failure)
+        }
+        let folder = dirfd(stream)
+        return .success(names.map { name in
+            var info = stat()
+            var terminated = name
+            terminated.append(0)
+            let result = terminated.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { fstatat(folder, $0.baseAddress!, &info, AT_SYMLINK_NOFOLLOW) }
+            }
+            guard result == 0 else { return (name, .failure(Failure(code: errno))) }
+            return (name, .success(entryStatus(info)))
+        })
+    }
+
+    private static func entryStatus(_ info: stat) -> EntryStatus {
         let kind: EntryKind
         switch info.st_mode & S_IFMT {
         case S_IFDIR: kind = .directory
@@ -59,13 +87,10 @@ enum IngestFileSystem {
         case S_IFLNK: kind = .symbolicLink
         default: kind = .other
         }
-        return .success(EntryStatus(kind: kind, size: Int(info.st_size)))
+        return EntryStatus(kind: kind, size: Int(info.st_size))
     }
 
-    /// The names in a folder as raw bytes, without `.` and `..`, in the order the system gives.
-    static func directoryEntryNames(atPath path: String) -> Result<[[UInt8]], Failure> {
-        guard let stream = opendir(path) else { return .failure(Failure(code: errno)) }
-        defer { _ = closedir(stream) }
+    private static func readNames(_ stream: OpaquePointer) -> Result<[[UInt8]], Failure> {
         var names: [[UInt8]] = []
         while true {
             errno = 0
@@ -88,7 +113,10 @@ enum IngestFileSystem {
     ///
     /// The buffer is sized from `fstat` so a file is read without reallocation and the array
     /// keeps no slack capacity (documents hold on to it); it still grows if the file does.
-    static func readFile(atPath path: String, sizeLimit: Int) -> ReadOutcome {
+    /// - Parameter expectedSize: the size the walk saw, if known: it saves a `fstat`, and a
+    ///   read that stops short at exactly that size is taken as the end of the file (the
+    ///   file still grows the buffer if it turns out larger).
+    static func readFile(atPath path: String, sizeLimit: Int, expectedSize: Int? = nil) -> ReadOutcome {
         var descriptor: Int32
         repeat {
             descriptor = open(path, O_RDONLY | O_CLOEXEC)
@@ -96,9 +124,14 @@ enum IngestFileSystem {
         guard descriptor >= 0 else { return .failed(reason: describe(errno)) }
         defer { _ = close(descriptor) }
 
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return .failed(reason: describe(errno)) }
-        let expected = Int(info.st_size)
+        let expected: Int
+        if let expectedSize {
+            expected = expectedSize
+        } else {
+            var info = stat()
+            guard fstat(descriptor, &info) == 0 else { return .failed(reason: describe(errno)) }
+            expected = Int(info.st_size)
+        }
         if expected > sizeLimit { return .tooLarge(size: expected) }
 
         // One byte of room past the expected size, so that reaching end-of-file needs no growth.
@@ -117,7 +150,11 @@ enum IngestFileSystem {
                 return .failed(reason: describe(errno))
             }
             if count == 0 { break }
+            let asked = buffer.count - filled
             filled += count
+            // A regular file read short of what was asked is at its end; a file that changed
+            // size since the walk is read on to the end.
+            if count < asked && filled == expected && expectedSize != nil { break }
         }
         if filled > sizeLimit { return .tooLarge(size: filled) }
         buffer.removeSubrange(filled...)

@@ -67,26 +67,46 @@ enum LZCompression {
 
     /// Decompresses a block that must expand to exactly `size` bytes.
     static func decompress(_ input: UnsafeRawBufferPointer, size: Int) throws(ByteReaderError) -> [UInt8] {
-        var output = [UInt8]()
-        output.reserveCapacity(size)
-        var reader = ByteReader(input)
-        while !reader.isAtEnd {
-            let token = try reader.readUInt8()
-            var literalCount = Int(token >> 4)
-            if literalCount == 15 { literalCount += try readLength(&reader, limit: size) }
-            guard literalCount <= size - output.count else { throw .malformed("literals run past the block", at: reader.offset) }
-            output.append(contentsOf: try reader.readBytes(literalCount))
-            if reader.isAtEnd { break }
-            let offset = Int(try reader.readUInt16())
-            var matchLength = Int(token & 0x0F)
-            if matchLength == 15 { matchLength += try readLength(&reader, limit: size) }
-            matchLength += minimumMatch
-            guard offset > 0, offset <= output.count else { throw .malformed("match offset \(offset) before the block", at: reader.offset) }
-            guard matchLength <= size - output.count else { throw .malformed("match runs past the block", at: reader.offset) }
-            let start = output.count - offset
-            for index in 0..<matchLength { output.append(output[start + index]) }
+        var failure: ByteReaderError? = nil
+        // Written in place through a pointer: literals and non-overlapping matches are block
+        // copies, so a block costs little more than its size in memory traffic.
+        let output = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            let base = buffer.baseAddress
+            var count = 0
+            var reader = ByteReader(input)
+            do throws(ByteReaderError) {
+                while !reader.isAtEnd {
+                    let token = try reader.readUInt8()
+                    var literalCount = Int(token >> 4)
+                    if literalCount == 15 { literalCount += try readLength(&reader, limit: size) }
+                    guard literalCount <= size - count else { throw .malformed("literals run past the block", at: reader.offset) }
+                    let literals = try reader.readBytes(literalCount)
+                    if literalCount > 0 { (base! + count).update(from: literals.bindMemory(to: UInt8.self).baseAddress!, count: literalCount) }
+                    count += literalCount
+                    if reader.isAtEnd { break }
+                    let offset = Int(try reader.readUInt16())
+                    var matchLength = Int(token & 0x0F)
+                    if matchLength == 15 { matchLength += try readLength(&reader, limit: size) }
+                    matchLength += minimumMatch
+                    guard offset > 0, offset <= count else { throw .malformed("match offset \(offset) before the block", at: reader.offset) }
+                    guard matchLength <= size - count else { throw .malformed("match runs past the block", at: reader.offset) }
+                    let source = base! + (count - offset)
+                    let target = base! + count
+                    if offset >= matchLength {
+                        target.update(from: source, count: matchLength)
+                    } else {
+                        // An overlapping match repeats the last `offset` bytes: copy forward.
+                        for index in 0..<matchLength { target[index] = source[index] }
+                    }
+                    count += matchLength
+                }
+                guard count == size else { throw .malformed("block expands to \(count) bytes, not \(size)", at: reader.offset) }
+            } catch {
+                failure = error
+            }
+            initialized = count
         }
-        guard output.count == size else { throw .malformed("block expands to \(output.count) bytes, not \(size)", at: reader.offset) }
+        if let failure { throw failure }
         return output
     }
 
