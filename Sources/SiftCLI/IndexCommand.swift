@@ -76,12 +76,16 @@ enum IndexCommand {
         do {
             walk = try CorpusWalker(roots: parsed.positionals, options: options).walk()
         } catch {
+            if case .duplicateRootName = error { throw spec.usageError(error.description) }
             throw .noInput("\(error)")
         }
         for skip in walk.skipped { Output.warning("skipped \(skip)") }
 
         if dryRun {
-            try printPlan(existing: existing, candidates: walk.candidates, extractor: extractor, jobs: jobs, indexPath: indexPath)
+            // With --full every current document goes, whatever changed.
+            let replaced = full ? (try? IndexReader(path: indexPath))?.documentCount : nil
+            try printPlan(existing: existing, replacing: replaced, candidates: walk.candidates, extractor: extractor, jobs: jobs,
+                          indexPath: indexPath)
             return
         }
         let writer: IndexWriter
@@ -146,8 +150,8 @@ enum IndexCommand {
     }
 
     /// `--dry-run`: what an update would add, replace and delete.
-    private static func printPlan(existing: IndexReader?, candidates: [CandidateFile], extractor: DocumentExtractor, jobs: Int,
-                                  indexPath: String) throws(CLIError) {
+    private static func printPlan(existing: IndexReader?, replacing: Int?, candidates: [CandidateFile], extractor: DocumentExtractor,
+                                  jobs: Int, indexPath: String) throws(CLIError) {
         let plan: IndexUpdateSummary
         if let existing {
             do {
@@ -158,12 +162,14 @@ enum IndexCommand {
         } else {
             var all = IndexUpdateSummary()
             all.addedFiles = candidates
+            all.deletedDocuments = replacing ?? 0
             plan = all
         }
         for file in plan.addedFiles { Output.line("add     \(file.path)") }
         for file in plan.changedFiles { Output.line("update  \(file.path)") }
         for key in plan.removedFiles { Output.line("delete  \(key)") }
-        Output.line("Dry run on \(indexPath)\(existing == nil ? " (no index yet)" : ""): \(plan.addedFiles.count) files to add, \(plan.changedFiles.count) to update, \(plan.removedFiles.count) to delete (\(plan.deletedDocuments) documents), \(plan.unchangedFileCount) unchanged; nothing written")
+        let note = replacing != nil ? " (--full: a rebuild replacing all \(replacing!) documents)" : existing == nil ? " (no index yet)" : ""
+        Output.line("Dry run on \(indexPath)\(note): \(plan.addedFiles.count) files to add, \(plan.changedFiles.count) to update, \(plan.removedFiles.count) to delete (\(plan.deletedDocuments) documents), \(plan.unchangedFileCount) unchanged; nothing written")
     }
 }
 

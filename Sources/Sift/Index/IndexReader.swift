@@ -81,12 +81,12 @@ public final class IndexReader: @unchecked Sendable {
         for segment in segments {
             bases.append(total)
             total += segment.documentCount
-            live += segment.documentCount - segment.deletedCount
-            tokens += segment.tokenCount - (segment.deletions?.tokenCount ?? 0)
-            titleTokens += segment.titleTokenCount - (segment.deletions?.titleTokenCount ?? 0)
             if let deletions = segment.deletions, deletions.tokenCount > segment.tokenCount || deletions.titleTokenCount > segment.titleTokenCount {
                 throw .corrupt(file: deletions.path, reason: "deleted documents hold more tokens than their segment")
             }
+            live += segment.documentCount - segment.deletedCount
+            tokens += segment.tokenCount - (segment.deletions?.tokenCount ?? 0)
+            titleTokens += segment.titleTokenCount - (segment.deletions?.titleTokenCount ?? 0)
         }
         segmentBases = bases
         maxDocument = total

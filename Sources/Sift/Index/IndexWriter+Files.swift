@@ -51,18 +51,27 @@ extension IndexWriter {
     /// documents of files that are new are added, those of files whose size or content changed
     /// are replaced, those of files not in `files` are deleted, and unchanged files are not
     /// read beyond hashing them. The caller commits. An index that does not come from files
-    /// (or was cut with another unit) is replaced whole.
+    /// (or was cut with another unit) is replaced whole. Changes not yet committed are
+    /// committed first, so that files are compared with what the index holds.
     public func update(with files: [CandidateFile], extractor: DocumentExtractor,
                        progress: ((IndexProgress) -> Void)? = nil) throws(IndexError) -> IndexUpdateSummary {
+        if hasUncommittedDocuments { try commit() }
         let replaceAll = hasUntrackedDocuments || (indexedUnit != nil && indexedUnit != extractor.options.unit.rawValue)
         let indexed = indexedFiles
         var (summary, changed) = Self.plan(files, indexed: indexed, replaceAll: replaceAll, extractor: extractor, jobs: jobs)
-        if replaceAll { deleteAll() }
+        if replaceAll {
+            // Documents no file accounts for go too.
+            summary.deletedDocuments = committedDocumentCount
+            deleteAll()
+        }
+        // From now on the index records its files, even if none is found (an empty folder
+        // still fixes the unit).
+        trackFiles(unit: extractor.options.unit.rawValue)
         for key in summary.removedFiles { deleteFile(key) }
         for key in changed { deleteFile(key) }
         // New and changed files, in walk order (the order a full build adds them in).
         let toRead = files.filter { file in
-            let key = file.idPrefix + file.relativePath
+            let key = file.relativePath
             return replaceAll || indexed[key] == nil || changed.contains(key)
         }
         let before = documentCount
@@ -81,14 +90,14 @@ extension IndexWriter {
         var known: [CandidateFile] = []
         var keys: Set<String> = []
         for file in files {
-            let key = file.idPrefix + file.relativePath
+            let key = file.relativePath
             keys.insert(key)
             if !replaceAll, indexed[key] != nil { known.append(file) } else { summary.addedFiles.append(file) }
         }
         let fingerprints = fingerprints(known, extractor: extractor, jobs: jobs)
         var changed: Set<String> = []
         for (file, fingerprint) in zip(known, fingerprints) {
-            let key = file.idPrefix + file.relativePath
+            let key = file.relativePath
             let old = indexed[key]!
             if fingerprint == old.fingerprint {
                 summary.unchangedFileCount += 1
@@ -155,7 +164,7 @@ extension IndexWriter {
                 if !wholeFileSkipped { summary.filesIndexed += 1 }
                 summary.bytesRead += file.size
                 if !wholeFileSkipped, let fingerprint = result.fingerprint {
-                    try recordSource(key: file.idPrefix + file.relativePath, fingerprint: fingerprint,
+                    try recordSource(key: file.relativePath, fingerprint: fingerprint,
                                      firstDocument: documentCount + documents.count, documentCount: result.documents.count,
                                      unit: extractor.options.unit.rawValue)
                 }
@@ -202,7 +211,7 @@ extension IndexReader {
         let tracked = indexed.values.reduce(0) { $0 + $1.documentCount }
         let replaceAll = tracked != documentCount || (table != nil && table!.unit != extractor.options.unit.rawValue)
         var summary = IndexWriter.plan(files, indexed: indexed, replaceAll: replaceAll, extractor: extractor, jobs: max(1, jobs)).summary
-        if replaceAll, table == nil { summary.deletedDocuments = documentCount }
+        if replaceAll { summary.deletedDocuments = documentCount }
         return summary
     }
 

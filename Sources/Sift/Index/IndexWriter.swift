@@ -119,8 +119,12 @@ public final class IndexWriter {
             }
             generation = reader.generation + 1
             for (entry, segment) in zip(reader.manifest.segments, reader.segments) {
-                segments.append(LiveSegment(entry: entry, reader: segment,
-                                            deletions: try segment.deletions.map { file throws(IndexError) in try SegmentDeletions(file) }))
+                // Deletions are carried into the next deletions file with a fresh checksum:
+                // damage must be caught before that.
+                segments.append(LiveSegment(entry: entry, reader: segment, deletions: try segment.deletions.map { file throws(IndexError) in
+                    try IndexFormat.verifyChecksum(file.file.bytes, file: file.path)
+                    return try SegmentDeletions(file)
+                }))
             }
             committedSources = reader.manifest.sources
             if let table = try reader.sourceTable() {
@@ -138,7 +142,7 @@ public final class IndexWriter {
     /// Partial segments written so far because of the memory budget.
     public var partialSegmentCount: Int { flushed.count }
     /// Whether a commit would change the index: documents added or deleted, or a merge asked for.
-    public var hasChanges: Bool { documentCount > 0 || structureChanged }
+    public var hasChanges: Bool { documentCount > 0 || structureChanged || !pendingSources.isEmpty }
 
     /// Adds a document: analyzes its text and title, and keeps id, title and text for display.
     public func add(id: String, title: String, text: [UInt8]) throws(IndexError) {
@@ -226,8 +230,24 @@ public final class IndexWriter {
                                          documentCount: count))
     }
 
+    /// Starts (or keeps) recording files cut with `unit`; the table is written even if empty.
+    func trackFiles(unit: String) {
+        guard sources == nil || sourceUnit != unit else { return }
+        if sources == nil { sources = [:] }
+        sourceUnit = unit
+        structureChanged = true
+    }
+
     /// The committed files of the index, by key (empty when it does not come from files).
     var indexedFiles: [String: SourceFile] { sources ?? [:] }
+
+    /// Whether documents were added or deleted since the last commit.
+    var hasUncommittedDocuments: Bool {
+        documentCount > 0 || !pendingSources.isEmpty || segments.contains { !$0.pendingDeletions.isEmpty }
+    }
+
+    /// Live committed documents.
+    var committedDocumentCount: Int { segments.reduce(0) { $0 + $1.liveCount } }
 
     /// Whether the committed index holds documents that no file accounts for (built with
     /// `add` rather than from files), which an update from files replaces.
@@ -249,6 +269,8 @@ public final class IndexWriter {
     @discardableResult
     public func deleteFile(_ key: String) -> Int {
         guard let file = sources?.removeValue(forKey: key) else { return 0 }
+        // Even a file that gave no document changes the table.
+        structureChanged = true
         for local in file.firstDocument..<(file.firstDocument + file.documentCount) {
             delete(segment: file.segment, local: local)
         }
@@ -321,11 +343,12 @@ public final class IndexWriter {
         }
         if documentCount > 0 {
             let segment: WrittenSegment
+            let taken = Set(segments.map(\.entry.name))
             if flushed.isEmpty {
-                segment = try SegmentWriter.write(buffer, terms: keys, directory: path)
+                segment = try SegmentWriter.write(buffer, terms: keys, directory: path, avoiding: taken)
             } else {
                 try flush()
-                segment = try SegmentMerger.merge(flushed.map(\.reader), directory: path).segment
+                segment = try SegmentMerger.merge(flushed.map(\.reader), directory: path, avoiding: taken).segment
             }
             summary.termCount = segment.termCount
             summary.postingCount = segment.postingCount
@@ -431,8 +454,14 @@ public final class IndexWriter {
 
     /// Merges the segments at `group` (ascending) into one, in the place of the first.
     private func merge(_ group: [Int]) throws(IndexError) {
+        // A merge writes fresh checksums: damage in its input must be caught now, not carried
+        // into a segment that would then look sound.
+        for index in group {
+            for file in segments[index].reader.files { try IndexFormat.verifyChecksum(file.bytes, file: file.path) }
+        }
+        // Live segments' names are avoided, as for a new segment.
         let (written, maps) = try SegmentMerger.merge(group.map { segments[$0].reader }, deletions: group.map { segments[$0].deletions },
-                                                      directory: path)
+                                                      directory: path, avoiding: Set(segments.map(\.entry.name)))
         let reader = try SegmentReader(directory: path, entry: written.entry, verifyChecksums: false)
         let target = group[0]
         if let current = sources {

@@ -13,7 +13,7 @@ enum SegmentMerger {
     /// - Parameter deletions: per segment, its deleted documents (nil or absent: none).
     /// - Returns: the new segment, and per input segment each document's new id (or `dropped`).
     static func merge(_ segments: [SegmentReader], deletions: [SegmentDeletions?] = [], directory: String,
-                      prefix: String = "seg-") throws(IndexError) -> (segment: WrittenSegment, documentMaps: [[UInt32]]) {
+                      prefix: String = "seg-", avoiding taken: Set<String> = []) throws(IndexError) -> (segment: WrittenSegment, documentMaps: [[UInt32]]) {
         var lengths: [UInt32] = []
         var titleLengths: [UInt32] = []
         var tokenCount: UInt64 = 0
@@ -112,7 +112,7 @@ enum SegmentMerger {
                     }
                 }
             }
-            return (try encoder.finish(prefix: prefix), maps)
+            return (try encoder.finish(prefix: prefix, avoiding: taken), maps)
         } catch {
             encoder.abandon()
             throw error

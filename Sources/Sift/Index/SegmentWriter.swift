@@ -64,7 +64,8 @@ struct WrittenSegment {
 enum SegmentWriter {
     /// Encodes the buffer into segment files in `directory`. `terms` gives the dictionary key
     /// of each term id in the buffer.
-    static func write(_ buffer: SegmentBuffer, terms: ByteInterner, directory: String, prefix: String = "seg-") throws(IndexError) -> WrittenSegment {
+    static func write(_ buffer: SegmentBuffer, terms: ByteInterner, directory: String, prefix: String = "seg-",
+                      avoiding taken: Set<String> = []) throws(IndexError) -> WrittenSegment {
         let termCount = terms.count
         // Counting sort of postings by term id; stable, so documents stay ascending.
         var start = [UInt32](repeating: 0, count: termCount + 1)
@@ -104,7 +105,7 @@ enum SegmentWriter {
             let range = Int(buffer.storedOffsets[document])..<Int(buffer.storedOffsets[document + 1])
             try encoder.addStoredRecord(buffer.stored.bytes[range])
         }
-        return try encoder.finish(prefix: prefix)
+        return try encoder.finish(prefix: prefix, avoiding: taken)
     }
 }
 
@@ -354,7 +355,9 @@ struct SegmentEncoder {
     /// segment's name. Returns its manifest entry.
     /// `prefix` is `seg-` for segments a manifest will name, `flush-` for the partial segments
     /// of a memory-bounded build (never confused with live files, removed after the merge).
-    mutating func finish(prefix: String = "seg-") throws(IndexError) -> WrittenSegment {
+    /// `taken`: names of live segments; a segment with the same content as one of them (the
+    /// same documents added again) gets a different name, so a manifest never names one twice.
+    mutating func finish(prefix: String = "seg-", avoiding taken: Set<String> = []) throws(IndexError) -> WrittenSegment {
         let documentCount = lengths.count
         guard documentsAdded == documentCount else {
             preconditionFailure("a segment needs stored fields for each of its \(documentCount) documents")
@@ -398,7 +401,12 @@ struct SegmentEncoder {
             let termsInfo = Manifest.FileInfo(size: UInt64(termsBytes.count), checksum: CRC32C.checksum(Array(termsBytes.dropLast(4))))
 
             let infos = [termsInfo, postingsInfo, positionsInfo, documentsInfo]
-            let name = SegmentWriter.segmentName(infos, prefix: prefix)
+            var salt: UInt64 = 0
+            var name = SegmentWriter.segmentName(infos, prefix: prefix)
+            while taken.contains(name) {
+                salt += 1
+                name = SegmentWriter.segmentName(infos, prefix: prefix, salt: salt)
+            }
             let temporaries = [termsPath, postingsFile.path, positionsFile.path, documentsFile.path]
             var files: [(String, Int)] = []
             for (kind, (temporary, info)) in zip(IndexFormat.FileKind.segmentKinds, zip(temporaries, infos)) {
@@ -430,8 +438,9 @@ extension SegmentWriter {
     /// A name derived from the files' contents: the same documents give the same name (so a
     /// rebuild of unchanged input rewrites nothing), different ones a different name (so a
     /// commit never overwrites a file the live manifest uses).
-    static func segmentName(_ infos: [Manifest.FileInfo], prefix: String = "seg-") -> String {
+    static func segmentName(_ infos: [Manifest.FileInfo], prefix: String = "seg-", salt: UInt64 = 0) -> String {
         var key = ByteWriter()
+        if salt > 0 { key.write(salt) }
         for info in infos {
             key.write(info.size)
             key.write(info.checksum)

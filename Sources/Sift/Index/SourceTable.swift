@@ -10,7 +10,7 @@ import Darwin
 /// their order), so a range of local ids names them.
 struct SourceFile: Equatable, Sendable {
     /// The file's id: its path below the root, behind the root's prefix when several roots
-    /// are indexed (`CandidateFile.idPrefix + relativePath`).
+    /// are indexed (`CandidateFile.relativePath`).
     var key: String
     var fingerprint: FileFingerprint
     /// The segment's position in the manifest; -1 when the file gave no document.

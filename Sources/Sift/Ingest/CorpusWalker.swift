@@ -44,6 +44,14 @@ public struct CorpusWalker: Sendable {
                 break
             }
         }
+        if roots.count > 1 {
+            var seen: [String: String] = [:]
+            for root in roots {
+                guard let label = Self.label(ofRoot: root) else { continue }
+                if let first = seen[label] { throw .duplicateRootName(first, root) }
+                seen[label] = root
+            }
+        }
         var walk = Walk(filter: IngestPathFilter(include: options.include, exclude: options.exclude))
         for root in roots {
             var prefix = ""

@@ -7,6 +7,9 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingDirectory(String)
     /// A path given as a folder to index is a file (or another non-folder); the path as given.
     case notADirectory(String)
+    /// Two folders to index have the same name, so their documents' ids would collide (ids
+    /// start with the folder's name when several are indexed); the two paths as given.
+    case duplicateRootName(String, String)
 
     /// A one-line message naming the path.
     public var description: String {
@@ -15,6 +18,8 @@ public enum IngestError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no such directory: \(path)"
         case .notADirectory(let path):
             return "not a directory: \(path)"
+        case .duplicateRootName(let first, let second):
+            return "'\(first)' and '\(second)' have the same name, so their documents' ids would collide; index them into separate indexes or rename one"
         }
     }
 }

@@ -20,7 +20,9 @@ import Testing
             documents.append(IndexTestDocument(id: "doc\(number).txt", title: "title \(vocabulary[number % 40])",
                                                text: words.joined(separator: " ")))
         }
-        try IndexTestKit.write(documents, at: path, configuration: AnalyzerConfiguration())
+        // Every kind of file: segments, a deletions file and a source table.
+        try IndexTestKit.writeEveryKind(documents, at: path, deleting: (0..<400).filter { $0 % 13 == 5 }.map { "doc\($0).txt" },
+                                        configuration: AnalyzerConfiguration())
     }
 
     /// Everything a reader does, each step allowed to throw, none to trap.
@@ -40,6 +42,14 @@ import Testing
         }
         for document in [0, 1, reader.documentCount / 2, reader.documentCount - 1] where document >= 0 {
             _ = try? reader.document(document)
+        }
+        // An update on the damaged index: deleting (analyzing stored text again) and merging
+        // decode everything too. It may fail, never trap.
+        if let writer = try? IndexWriter(path: path, configuration: reader.configuration, mode: .update) {
+            _ = try? writer.deleteDocuments(withID: "doc7.txt")
+            writer.forceMerge()
+            _ = try? writer.commit()
+            writer.close()
         }
     }
 
