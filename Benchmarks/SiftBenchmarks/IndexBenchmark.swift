@@ -24,7 +24,7 @@ enum IndexBenchmark {
         for _ in 0..<max(iterations, 1) {
             removeTree(target)
             let start = ContinuousClock.now
-            let candidates = try CorpusWalker(roots: [corpus], options: ingest).candidates()
+            let candidates = try CorpusWalker(roots: [corpus], options: ingest, jobs: jobs).candidates()
             let writer = try IndexWriter(path: target, jobs: jobs, memoryBudget: budget << 20)
             bytes = try writer.addFiles(candidates, extractor: DocumentExtractor(options: ingest)).bytesRead
             let summary = try writer.commit()

@@ -29,7 +29,7 @@ enum ReindexBenchmark {
         for _ in 0..<fullRuns {
             try? FileManager.default.removeItem(atPath: index)
             let start = ContinuousClock.now
-            let candidates = try CorpusWalker(roots: [copy], options: IngestOptions()).candidates()
+            let candidates = try CorpusWalker(roots: [copy], options: IngestOptions(), jobs: jobs).candidates()
             let writer = try IndexWriter(path: index, jobs: jobs)
             _ = try writer.addFiles(candidates, extractor: extractor)
             documents = try writer.commit().documentCount
@@ -38,6 +38,8 @@ enum ReindexBenchmark {
         }
 
         var roundSamples: [Double] = []
+        var phases: [[Double]] = []
+        func ms(_ seconds: Double) -> String { fixed(seconds * 1000, 0) }
         var lines: [String] = []
         var added = 0
         for round in 0..<rounds {
@@ -66,14 +68,18 @@ enum ReindexBenchmark {
                 }
             }
             let start = ContinuousClock.now
-            let walk = try CorpusWalker(roots: [copy], options: IngestOptions()).walk()
+            let walk = try CorpusWalker(roots: [copy], options: IngestOptions(), jobs: jobs).walk()
+            let walked = elapsedSeconds(since: start)
             let writer = try IndexWriter(path: index, jobs: jobs, mode: .update)
+            let opened = elapsedSeconds(since: start)
             let update = try writer.update(with: walk.candidates, extractor: extractor)
+            let updated = elapsedSeconds(since: start)
             let summary = try writer.commit()
             writer.close()
             let seconds = elapsedSeconds(since: start)
             roundSamples.append(seconds)
-            lines.append("  round \(round + 1): \(fixed(seconds, 3)) s — \(update.addedFiles.count) added, \(update.changedFiles.count) changed, \(update.removedFiles.count) removed; \(summary.segmentCount) segments, \(summary.deletedCount) deleted kept, \(summary.mergedSegmentCount) merged")
+            phases.append([walked, opened - walked, updated - opened, seconds - updated])
+            lines.append("  round \(round + 1): \(fixed(seconds, 3)) s (walk \(ms(walked)), open \(ms(opened - walked)), compare and add \(ms(updated - opened)), commit \(ms(seconds - updated)) ms) — \(update.addedFiles.count) added, \(update.changedFiles.count) changed, \(update.removedFiles.count) removed; \(summary.segmentCount) segments, \(summary.deletedCount) deleted kept, \(summary.mergedSegmentCount) merged")
         }
         let full = SampleStatistics(fullSamples)
         let incremental = SampleStatistics(roundSamples)
@@ -84,6 +90,10 @@ enum ReindexBenchmark {
             print("  full build     p50 \(fixed(full.median, 3)) s over \(fullSamples.count) runs (min \(fixed(full.minimum, 3)), max \(fixed(full.maximum, 3)))")
             print("  incremental    p50 \(fixed(incremental.median, 3)) s over \(roundSamples.count) rounds (min \(fixed(incremental.minimum, 3)), max \(fixed(incremental.maximum, 3)))")
             print("  ratio          \(fixed(incremental.median / full.median * 100, 1))% of the full build at the medians")
+            let names = ["walk", "open", "compare and add", "commit"]
+            print("  phases (p50)   " + names.indices.map { index in
+                "\(names[index]) \(ms(SampleStatistics(phases.map { $0[index] }).median)) ms"
+            }.joined(separator: ", "))
             for line in lines { print(line) }
         }
     }

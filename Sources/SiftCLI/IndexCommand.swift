@@ -74,7 +74,7 @@ enum IndexCommand {
         let started = clock.now
         let walk: (candidates: [CandidateFile], skipped: [SkippedInput])
         do {
-            walk = try CorpusWalker(roots: parsed.positionals, options: options).walk()
+            walk = try CorpusWalker(roots: parsed.positionals, options: options, jobs: jobs).walk()
         } catch {
             if case .duplicateRootName = error { throw spec.usageError(error.description) }
             throw .noInput("\(error)")

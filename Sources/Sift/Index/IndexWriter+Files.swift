@@ -87,36 +87,45 @@ extension IndexWriter {
     static func plan(_ files: [CandidateFile], indexed: [String: SourceFile], replaceAll: Bool, extractor: DocumentExtractor,
                      jobs: Int) -> (summary: IndexUpdateSummary, changed: Set<String>) {
         var summary = IndexUpdateSummary()
+        // One lookup per file; a set of the keys found only when some indexed file is gone.
         var known: [CandidateFile] = []
-        var keys: Set<String> = []
+        var old: [SourceFile] = []
+        known.reserveCapacity(min(files.count, indexed.count))
+        old.reserveCapacity(min(files.count, indexed.count))
         for file in files {
-            let key = file.relativePath
-            keys.insert(key)
-            if !replaceAll, indexed[key] != nil { known.append(file) } else { summary.addedFiles.append(file) }
+            if !replaceAll, let entry = indexed[file.relativePath] {
+                known.append(file)
+                old.append(entry)
+            } else {
+                summary.addedFiles.append(file)
+            }
         }
         let fingerprints = fingerprints(known, extractor: extractor, jobs: jobs)
         var changed: Set<String> = []
-        for (file, fingerprint) in zip(known, fingerprints) {
-            let key = file.relativePath
-            let old = indexed[key]!
-            if fingerprint == old.fingerprint {
+        for index in known.indices {
+            if fingerprints[index] == old[index].fingerprint {
                 summary.unchangedFileCount += 1
-                summary.unchangedDocuments += old.documentCount
+                summary.unchangedDocuments += old[index].documentCount
             } else {
-                summary.changedFiles.append(file)
-                summary.deletedDocuments += old.documentCount
-                changed.insert(key)
+                summary.changedFiles.append(known[index])
+                summary.deletedDocuments += old[index].documentCount
+                changed.insert(old[index].key)
             }
         }
-        for (key, file) in indexed where replaceAll || !keys.contains(key) {
-            summary.removedFiles.append(key)
-            summary.deletedDocuments += file.documentCount
+        if known.count < indexed.count {
+            let present = Set(old.map(\.key))
+            for (key, file) in indexed where !present.contains(key) {
+                summary.removedFiles.append(key)
+                summary.deletedDocuments += file.documentCount
+            }
         }
         summary.removedFiles.sort(by: SourceTable.precedes)
         return (summary, changed)
     }
 
-    /// Reads and fingerprints `files` on `jobs` threads.
+    /// Reads and fingerprints `files` on `jobs` threads, each taking a contiguous share (so
+    /// files of one folder mostly go to one thread) and opening them by name within their
+    /// open folder: resolving whole paths was most of the cost of an update.
     private static func fingerprints(_ files: [CandidateFile], extractor: DocumentExtractor, jobs: Int) -> [FileFingerprint?] {
         var results = [FileFingerprint?](repeating: nil, count: files.count)
         guard !files.isEmpty else { return results }
@@ -124,10 +133,26 @@ extension IndexWriter {
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var index = worker
-                while index < files.count {
-                    slots[index] = extractor.fingerprint(files[index])
-                    index += workers
+                var folderPath: Substring = ""
+                var folder: Int32 = -1
+                var scratch = [UInt8](repeating: 0, count: 1 << 16)
+                defer { IngestFileSystem.closeFolder(folder) }
+                for index in (files.count * worker / workers)..<(files.count * (worker + 1) / workers) {
+                    let path = files[index].path
+                    guard let slash = path.lastIndex(of: "/") else {
+                        slots[index] = extractor.fingerprint(files[index], name: path, relativeTo: IngestFileSystem.currentFolder,
+                                                             scratch: &scratch)
+                        continue
+                    }
+                    if path[..<slash] != folderPath || folder < 0 {
+                        IngestFileSystem.closeFolder(folder)
+                        folderPath = path[..<slash]
+                        folder = IngestFileSystem.openFolder(folderPath.isEmpty ? "/" : String(folderPath))
+                    }
+                    slots[index] = folder < 0
+                        ? extractor.fingerprint(files[index], name: path, relativeTo: IngestFileSystem.currentFolder, scratch: &scratch)
+                        : extractor.fingerprint(files[index], name: String(path[path.index(after: slash)...]), relativeTo: folder,
+                                                scratch: &scratch)
                 }
             }
         }

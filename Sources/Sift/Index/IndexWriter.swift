@@ -123,7 +123,7 @@ public final class IndexWriter {
                 // damage must be caught before that.
                 segments.append(LiveSegment(entry: entry, reader: segment, deletions: try segment.deletions.map { file throws(IndexError) in
                     try IndexFormat.verifyChecksum(file.file.bytes, file: file.path)
-                    return try SegmentDeletions(file)
+                    return try SegmentDeletions(file, extending: true)
                 }))
             }
             committedSources = reader.manifest.sources
@@ -485,44 +485,66 @@ public final class IndexWriter {
     /// commit to its deletions, by analyzing their stored text again.
     private func countDeletedTerms(_ index: Int) throws(IndexError) {
         let reader = segments[index].reader
+        // Taken out of the array while it grows, so its tables are not copied on write.
         var deletions = segments[index].deletions!
-        // The first analysis thread and the writer's keys: their caches are warm from the
-        // documents just added (often new versions of the deleted ones). Keys interned here
-        // and never posted are not written to any segment.
-        let worker = workers[0]
+        segments[index].deletions = nil
+        defer { segments[index].deletions = deletions }
+        // The analysis threads and the writer's keys: their caches are warm from the documents
+        // just added (often new versions of the deleted ones). Keys interned here and never
+        // posted are not written to any segment. Each thread reads and analyzes a share of a
+        // round (reading means expanding compressed text: the larger part of the work).
         var counts: [UInt32] = []
-        var stored = StoredFieldsReader(reader.storedFields)
         let pending = segments[index].pendingDeletions.sorted()
         var start = 0
         while start < pending.count {
-            let batch = pending[start..<min(start + 256, pending.count)]
-            var documents: [SourceDocument] = []
-            for local in batch {
-                let fields = try stored.document(local)
-                documents.append(SourceDocument(id: fields.id, title: fields.title, text: fields.text))
-            }
-            worker.analyze(documents[...])
-            worker.mapKeys(into: &keys)
-            for (slot, local) in batch.enumerated() {
-                let length = reader.length(of: local, field: .text)
-                let titleLength = reader.length(of: local, field: .title)
-                guard worker.lengths[slot] == length, worker.titleLengths[slot] == titleLength else {
-                    throw .corrupt(file: reader.files[3].path, reason: "document \(local) analyzes to \(worker.lengths[slot]) tokens, the segment says \(length)")
+            let round = Array(pending[start..<min(start + 256 * jobs, pending.count)])
+            let shares = min(jobs, round.count)
+            let shareSize = (round.count + shares - 1) / shares
+            var failures = [IndexError?](repeating: nil, count: shares)
+            let workers = self.workers
+            failures.withUnsafeMutableBufferPointer { failures in
+                nonisolated(unsafe) let failures = failures
+                DispatchQueue.concurrentPerform(iterations: shares) { share in
+                    var stored = StoredFieldsReader(reader.storedFields)
+                    var documents: [SourceDocument] = []
+                    do throws(IndexError) {
+                        for local in round[(share * shareSize)..<min((share + 1) * shareSize, round.count)] {
+                            let fields = try stored.document(local)
+                            documents.append(SourceDocument(id: fields.id, title: fields.title, text: fields.text))
+                        }
+                        workers[share].analyze(documents[...])
+                    } catch {
+                        failures[share] = error
+                    }
                 }
-                deletions.tokenCount += UInt64(length)
-                deletions.titleTokenCount += UInt64(titleLength)
-                for key in worker.globalKeys[worker.postingRange(slot)] {
-                    if Int(key) >= counts.count { counts.append(contentsOf: repeatElement(0, count: Int(key) + 1 - counts.count)) }
-                    counts[Int(key)] += 1
+            }
+            if let failure = failures.compactMap({ $0 }).first {
+                for share in 0..<shares { workers[share].reset() }
+                throw failure
+            }
+            for share in 0..<shares {
+                let worker = workers[share]
+                defer { worker.reset() }
+                worker.mapKeys(into: &keys)
+                for (slot, local) in round[(share * shareSize)..<min((share + 1) * shareSize, round.count)].enumerated() {
+                    let length = reader.length(of: local, field: .text)
+                    let titleLength = reader.length(of: local, field: .title)
+                    guard worker.lengths[slot] == length, worker.titleLengths[slot] == titleLength else {
+                        throw .corrupt(file: reader.files[3].path, reason: "document \(local) analyzes to \(worker.lengths[slot]) tokens, the segment says \(length)")
+                    }
+                    deletions.tokenCount += UInt64(length)
+                    deletions.titleTokenCount += UInt64(titleLength)
+                    for key in worker.globalKeys[worker.postingRange(slot)] {
+                        if Int(key) >= counts.count { counts.append(contentsOf: repeatElement(0, count: Int(key) + 1 - counts.count)) }
+                        counts[Int(key)] += 1
+                    }
                 }
             }
-            worker.reset()
-            start += batch.count
+            start += round.count
         }
         for key in 0..<counts.count where counts[key] > 0 {
             deletions.frequencies[Array(keys.bytes(Int32(key))), default: 0] += counts[key]
         }
-        segments[index].deletions = deletions
     }
 
     /// `old` (ascending, possibly naming files since removed) and `fresh` (ascending) merged,

@@ -21,8 +21,11 @@ struct SegmentDeletions: Equatable, Sendable {
     var tokenCount: UInt64 = 0
     /// Title tokens of the deleted documents.
     var titleTokenCount: UInt64 = 0
-    /// Deleted documents containing each dictionary key.
+    /// Deleted documents containing each dictionary key (beyond those counted in `base`).
     var frequencies: [[UInt8]: UInt32] = [:]
+    /// The segment's previous deletions file, whose sorted counts `encode` merges with
+    /// `frequencies`: an update does not rebuild (or re-sort) every key deleted so far.
+    private(set) var base: DeletionsFile? = nil
 
     init(documentCount: Int) {
         self.documentCount = documentCount
@@ -50,35 +53,79 @@ struct SegmentDeletions: Equatable, Sendable {
     /// The file: the fixed fields, the bitmap (u64 words), key offsets (u32 × keys + 1),
     /// frequencies (u32 × keys), the keys' bytes in byte order, the CRC-32C.
     func encode(segment name: String) -> [UInt8] {
-        let keys = frequencies.keys.sorted { $0.lexicographicallyPrecedes($1) }
-        let keyBytes = keys.reduce(0) { $0 + $1.count }
-        var writer = IndexFormat.beginFile(.deletions, capacity: Self.fixedSize + words.count * 8 + keys.count * 8 + keyBytes)
+        // The base file's keys (already in order) merged with the new ones, counts summed:
+        // each entry is a base key's index, or −1 − the index of a new key.
+        let added = frequencies.keys.sorted(by: ByteOrder.precedes)
+        let baseCount = base?.keyCount ?? 0
+        var entries: [Int] = []
+        var counts: [UInt32] = []
+        entries.reserveCapacity(baseCount + added.count)
+        counts.reserveCapacity(baseCount + added.count)
+        var i = 0
+        var j = 0
+        while i < baseCount || j < added.count {
+            let order = i == baseCount ? 1 : j == added.count ? -1 : added[j].withUnsafeBytes { ByteOrder.compare(base!.key(at: i), $0) }
+            if order <= 0 {
+                entries.append(i)
+                counts.append(base!.frequency(at: i) + (order == 0 ? frequencies[added[j]]! : 0))
+                i += 1
+                if order == 0 { j += 1 }
+            } else {
+                entries.append(-1 - j)
+                counts.append(frequencies[added[j]]!)
+                j += 1
+            }
+        }
+        func length(_ entry: Int) -> Int { entry >= 0 ? base!.key(at: entry).count : added[-1 - entry].count }
+        let keyBytes = entries.reduce(0) { $0 + length($1) }
+        var writer = IndexFormat.beginFile(.deletions, capacity: Self.fixedSize + words.count * 8 + entries.count * 8 + keyBytes)
         writer.write(UInt32(documentCount))
         writer.write(UInt32(count))
         writer.write(tokenCount)
         writer.write(titleTokenCount)
-        writer.write(UInt32(keys.count))
+        writer.write(UInt32(entries.count))
         precondition(name.utf8.count == 20, "segment names are 20 bytes")
         writer.write(bytes: name.utf8)
         for word in words { writer.write(word) }
         var offset: UInt32 = 0
         writer.write(offset)
-        for key in keys {
-            offset += UInt32(key.count)
+        for entry in entries {
+            offset += UInt32(length(entry))
             writer.write(offset)
         }
-        for key in keys { writer.write(frequencies[key]!) }
-        for key in keys { writer.write(bytes: key) }
+        for count in counts { writer.write(count) }
+        for entry in entries {
+            if entry >= 0 { writer.write(bytes: base!.key(at: entry)) } else { writer.write(bytes: added[-1 - entry]) }
+        }
         return IndexFormat.finishFile(&writer)
     }
 
-    /// The mutable form of a mapped file, to add deletions to.
-    init(_ file: DeletionsFile) throws(IndexError) {
+    /// Deleted documents containing each key, the base file's counts included.
+    var allFrequencies: [[UInt8]: UInt32] {
+        var all = frequencies
+        if let base {
+            for index in 0..<base.keyCount { all[Array(base.key(at: index)), default: 0] += base.frequency(at: index) }
+        }
+        return all
+    }
+
+    static func == (a: SegmentDeletions, b: SegmentDeletions) -> Bool {
+        a.documentCount == b.documentCount && a.words == b.words && a.count == b.count && a.tokenCount == b.tokenCount
+            && a.titleTokenCount == b.titleTokenCount && a.allFrequencies == b.allFrequencies
+    }
+
+    /// The mutable form of a mapped file, to add deletions to. With `extending`, its key
+    /// counts stay in the file (`base`) and only new ones are held in memory.
+    init(_ file: DeletionsFile, extending: Bool = false) throws(IndexError) {
         self.init(documentCount: file.documentCount)
         for index in words.indices { words[index] = file.word(index) }
         count = file.count
         tokenCount = file.tokenCount
         titleTokenCount = file.titleTokenCount
+        if extending {
+            base = file
+            return
+        }
         frequencies.reserveCapacity(file.keyCount)
         for index in 0..<file.keyCount {
             frequencies[Array(file.key(at: index))] = file.frequency(at: index)

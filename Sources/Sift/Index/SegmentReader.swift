@@ -101,12 +101,7 @@ final class SegmentReader: @unchecked Sendable {
     }
 
     static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
-        let common = min(a.count, b.count)
-        if common > 0 {
-            let result = memcmp(a.baseAddress!, b.baseAddress!, common)
-            if result != 0 { return Int(result) }
-        }
-        return a.count - b.count
+        ByteOrder.compare(a, b)
     }
 
     /// The postings of a term, checked to lie inside the postings file.

@@ -86,7 +86,7 @@ enum SegmentWriter {
 
         // Terms in byte order, so the dictionary can be binary-searched and output is deterministic.
         var termOrder = (0..<termCount).filter { start[$0 + 1] > start[$0] }.map { Int32($0) }
-        termOrder.sort { terms.bytes($0).lexicographicallyPrecedes(terms.bytes($1)) }
+        termOrder.sort { ByteOrder.precedes(terms.bytes($0), terms.bytes($1)) }
 
         var encoder = try SegmentEncoder(directory: directory, lengths: buffer.lengths, titleLengths: buffer.titleLengths,
                                          tokenCount: buffer.tokenCount, titleTokenCount: buffer.titleTokenCount)

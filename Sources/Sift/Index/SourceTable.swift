@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One indexed file: what its content was, and which documents it gave.
 ///
 /// A file's documents are contiguous in one segment (they are added together and merges keep
@@ -27,17 +21,10 @@ struct SourceTable: Equatable, Sendable {
     /// By key, ascending.
     var files: [SourceFile]
 
-    /// Byte order of the keys' UTF-8, by `memcmp` (the generic comparison costs as much as the
-    /// rest of a commit on a large table).
+    /// Byte order of the keys' UTF-8 (the generic comparison costs as much as the rest of a
+    /// commit on a large table).
     static func precedes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { a in
-            b.withUTF8 { b in
-                let common = min(a.count, b.count)
-                let order = common == 0 ? 0 : memcmp(a.baseAddress!, b.baseAddress!, common)
-                return order != 0 ? order < 0 : a.count < b.count
-            }
-        }
+        ByteOrder.precedes(a, b)
     }
 
     func encode() -> [UInt8] {

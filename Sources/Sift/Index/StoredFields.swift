@@ -70,8 +70,8 @@ struct StoredFields: @unchecked Sendable {
         return blocksStart + Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: blockIndexStart + block * 8, as: UInt64.self)))
     }
 
-    /// Text block `block`, decompressed.
-    func block(_ block: Int) throws(IndexError) -> [UInt8] {
+    /// Text block `block`, decompressed (at least its first `prefix` bytes).
+    func block(_ block: Int, prefix: Int = .max) throws(IndexError) -> [UInt8] {
         guard block >= 0, block < blockCount else { throw .corrupt(file: path, reason: "text block \(block) out of range") }
         let start = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: blockIndexStart + block * 8, as: UInt64.self)))
         let end = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: blockIndexStart + block * 8 + 8, as: UInt64.self)))
@@ -80,7 +80,8 @@ struct StoredFields: @unchecked Sendable {
             throw .corrupt(file: path, reason: "text block \(block) spans \(start)..<\(end), outside the file")
         }
         do throws(ByteReaderError) {
-            return try LZCompression.decompress(UnsafeRawBufferPointer(rebasing: bytes[(blocksStart + start)..<(blocksStart + end)]), size: size)
+            return try LZCompression.decompress(UnsafeRawBufferPointer(rebasing: bytes[(blocksStart + start)..<(blocksStart + end)]), size: size,
+                                                prefix: prefix)
         } catch {
             throw .corrupt(file: path, reason: "text block \(block): \(error.message)")
         }
@@ -88,11 +89,14 @@ struct StoredFields: @unchecked Sendable {
 }
 
 /// Reads stored documents, keeping the last decompressed text block, so reading documents in
-/// order (merging, checking) decompresses each block once.
+/// order (merging, checking) decompresses each block about once. A block is first expanded
+/// only as far as the document asked for (random reads: snippets, deleted documents); a later
+/// document past that point expands it whole.
 struct StoredFieldsReader {
     let fields: StoredFields
     private var cachedBlock = -1
     private var cached: [UInt8] = []
+    private var cachedWhole = false
 
     init(_ fields: StoredFields) {
         self.fields = fields
@@ -102,9 +106,12 @@ struct StoredFieldsReader {
         let record = try fields.record(document)
         guard includeText else { return StoredDocument(id: record.id, title: record.title, text: []) }
         if record.length == 0 { return StoredDocument(id: record.id, title: record.title, text: []) }
-        if cachedBlock != record.block {
-            cached = try fields.block(record.block)
+        let end = record.offset &+ record.length
+        if cachedBlock != record.block || (!cachedWhole && cached.count < end) {
+            let first = cachedBlock != record.block
+            cached = try fields.block(record.block, prefix: first ? end : .max)
             cachedBlock = record.block
+            cachedWhole = !first || cached.count < end
         }
         guard record.offset <= cached.count, record.length <= cached.count - record.offset else {
             throw .corrupt(file: fields.path, reason: "stored document \(document) text lies outside its block")

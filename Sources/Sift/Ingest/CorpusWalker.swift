@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Lists the files under one or more folders that ingest will read, in a deterministic order.
 ///
 /// The same folders always give the same list in the same order (each folder's entries sorted
@@ -13,11 +15,14 @@ public struct CorpusWalker: Sendable {
     public var roots: [String]
     /// Include and exclude patterns (the unit and size limit are the extractor's concern).
     public var options: IngestOptions
+    /// Threads: sibling folders are walked side by side (the list is the same for any number).
+    public var jobs: Int
 
     /// A walker over `roots`.
-    public init(roots: [String], options: IngestOptions = IngestOptions()) {
+    public init(roots: [String], options: IngestOptions = IngestOptions(), jobs: Int = 1) {
         self.roots = roots
         self.options = options
+        self.jobs = max(1, jobs)
     }
 
     /// The candidate files under the roots: roots in the order given, each walked depth first
@@ -56,7 +61,7 @@ public struct CorpusWalker: Sendable {
         for root in roots {
             var prefix = ""
             if roots.count > 1, let label = Self.label(ofRoot: root) { prefix = label + "/" }
-            walk.visitDirectory(path: root, relativePath: "", idPrefix: prefix)
+            walk.visitDirectory(path: root, relativePath: "", idPrefix: prefix, jobs: jobs)
         }
         return (walk.candidates, walk.skipped)
     }
@@ -80,15 +85,21 @@ public struct CorpusWalker: Sendable {
             self.filter = filter
         }
 
-        mutating func visitDirectory(path: String, relativePath: String, idPrefix: String) {
+        /// Walks `path`. With `jobs` > 1, the first folder (from here down) holding two or more
+        /// folders has them walked on separate threads and their findings joined in order.
+        mutating func visitDirectory(path: String, relativePath: String, idPrefix: String, jobs: Int = 1) {
             let entries: [(name: [UInt8], status: Result<IngestFileSystem.EntryStatus, IngestFileSystem.Failure>)]
             switch IngestFileSystem.directoryEntries(atPath: path) {
             case .success(let found):
-                entries = found.sorted { $0.name.lexicographicallyPrecedes($1.name) }
+                entries = found.sorted { ByteOrder.precedes($0.name, $1.name) }
             case .failure(let failure):
                 skipped.append(SkippedInput(path: path, reason: .unreadable(failure.description)))
                 return
             }
+            // Admitted subfolders, walked after this loop (in parallel when asked), their
+            // findings put where the folder's name sorts.
+            var folders: [(path: String, relativePath: String, position: Int)] = []
+            var positions: [(candidates: Int, skipped: Int)] = []
             for (rawName, entryStatus) in entries where rawName.first != UInt8(ascii: ".") {
                 let joinedPath = Self.join(path, String(decoding: rawName, as: UTF8.self))
                 // A name that is not UTF-8 cannot become an id (nor be opened again from one).
@@ -109,7 +120,8 @@ public struct CorpusWalker: Sendable {
                 switch status.kind {
                 case .directory:
                     if filter.admitsDirectory(relativePath: childRelativePath, name: name) {
-                        visitDirectory(path: joinedPath, relativePath: childRelativePath, idPrefix: idPrefix)
+                        folders.append((joinedPath, childRelativePath, positions.count))
+                        positions.append((candidates.count, skipped.count))
                     }
                 case .regularFile:
                     guard let kind = FileKind(fileName: name),
@@ -125,6 +137,42 @@ public struct CorpusWalker: Sendable {
                     continue  // see the type's documentation: links are never followed
                 }
             }
+            guard !folders.isEmpty else { return }
+            var found = [Walk](repeating: Walk(filter: filter), count: folders.count)
+            if jobs > 1 && folders.count > 1 {
+                let folders = folders
+                found.withUnsafeMutableBufferPointer { slots in
+                    nonisolated(unsafe) let slots = slots
+                    DispatchQueue.concurrentPerform(iterations: folders.count) { index in
+                        slots[index].visitDirectory(path: folders[index].path, relativePath: folders[index].relativePath,
+                                                    idPrefix: idPrefix, jobs: jobs)
+                    }
+                }
+            } else {
+                for index in folders.indices {
+                    found[index].visitDirectory(path: folders[index].path, relativePath: folders[index].relativePath,
+                                                idPrefix: idPrefix, jobs: jobs)
+                }
+            }
+            // Splice each folder's findings in at its place among this folder's files.
+            var mergedCandidates: [CandidateFile] = []
+            var mergedSkipped: [SkippedInput] = []
+            mergedCandidates.reserveCapacity(candidates.count + found.reduce(0) { $0 + $1.candidates.count })
+            var candidateStart = 0
+            var skippedStart = 0
+            for (index, folder) in folders.enumerated() {
+                let at = positions[folder.position]
+                mergedCandidates += candidates[candidateStart..<at.candidates]
+                mergedSkipped += skipped[skippedStart..<at.skipped]
+                mergedCandidates += found[index].candidates
+                mergedSkipped += found[index].skipped
+                candidateStart = at.candidates
+                skippedStart = at.skipped
+            }
+            mergedCandidates += candidates[candidateStart...]
+            mergedSkipped += skipped[skippedStart...]
+            candidates = mergedCandidates
+            skipped = mergedSkipped
         }
 
         static func join(_ folder: String, _ name: String) -> String {

@@ -50,11 +50,16 @@ public struct DocumentExtractor: Sendable {
     /// The fingerprint of `file`'s current bytes, or nil if it cannot be read or is larger
     /// than the limit (then a run would skip it).
     public func fingerprint(_ file: CandidateFile) -> FileFingerprint? {
+        var scratch: [UInt8] = []
+        return fingerprint(file, name: file.path, relativeTo: IngestFileSystem.currentFolder, scratch: &scratch)
+    }
+
+    /// The fingerprint of `file`, opened as `name` in the open folder `folder`, read into
+    /// `scratch`.
+    func fingerprint(_ file: CandidateFile, name: String, relativeTo folder: Int32, scratch: inout [UInt8]) -> FileFingerprint? {
         guard file.size <= options.maxFileSize else { return nil }
-        if case .contents(let bytes) = IngestFileSystem.readFile(atPath: file.path, sizeLimit: options.maxFileSize, expectedSize: file.size) {
-            return FileFingerprint(of: bytes)
-        }
-        return nil
+        return IngestFileSystem.fingerprint(atPath: name, relativeTo: folder, sizeLimit: options.maxFileSize, expectedSize: file.size,
+                                            scratch: &scratch)
     }
 
     /// Cuts contents already in memory into documents as if they had been read from `file`

@@ -16,6 +16,12 @@ public struct FileFingerprint: Equatable, Hashable, Sendable {
         (hash, hash2) = bytes.withUnsafeBytes { Self.hash($0) }
     }
 
+    /// The fingerprint of bytes in place.
+    init(of bytes: UnsafeRawBufferPointer) {
+        size = UInt64(bytes.count)
+        (hash, hash2) = Self.hash(bytes)
+    }
+
     init(size: UInt64, hash: UInt64, hash2: UInt64) {
         self.size = size
         self.hash = hash

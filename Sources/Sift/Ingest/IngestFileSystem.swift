@@ -42,6 +42,53 @@ enum IngestFileSystem {
         case failed(reason: String)
     }
 
+    /// The fingerprint of the file `path` (relative to the open folder `folder`), read into
+    /// `scratch` (grown as needed and reused across calls: hashing a whole corpus allocates
+    /// nothing per file); nil if it cannot be read or is larger than `sizeLimit`.
+    /// A read stopping short at exactly `expectedSize` (the walk's) is taken as the end.
+    static func fingerprint(atPath path: String, relativeTo folder: Int32, sizeLimit: Int, expectedSize: Int,
+                            scratch: inout [UInt8]) -> FileFingerprint? {
+        var descriptor: Int32
+        repeat {
+            descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC)
+        } while descriptor < 0 && errno == EINTR
+        guard descriptor >= 0 else { return nil }
+        defer { _ = close(descriptor) }
+        var filled = 0
+        while true {
+            if filled == scratch.count {
+                if filled > sizeLimit { return nil }
+                scratch.append(contentsOf: repeatElement(0, count: Swift.max(scratch.count, 1 << 16)))
+            }
+            let count = scratch.withUnsafeMutableBytes { raw in
+                read(descriptor, raw.baseAddress! + filled, raw.count - filled)
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if count == 0 { break }
+            let asked = scratch.count - filled
+            filled += count
+            if count < asked && filled == expectedSize { break }
+        }
+        if filled > sizeLimit { return nil }
+        return scratch.withUnsafeBytes { FileFingerprint(of: UnsafeRawBufferPointer(rebasing: $0[0..<filled])) }
+    }
+
+    /// Paths relative to the working folder, as `open` takes them.
+    static let currentFolder = AT_FDCWD
+
+    /// An open folder, to read the files in it by name (`readFile(relativeTo:)`); -1 if it
+    /// cannot be opened.
+    static func openFolder(_ path: String) -> Int32 {
+        open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    }
+
+    static func closeFolder(_ descriptor: Int32) {
+        if descriptor >= 0 { _ = close(descriptor) }
+    }
+
     /// The system's phrase for an `errno` value.
     static func describe(_ code: Int32) -> String {
         String(cString: strerror(code))
@@ -116,10 +163,12 @@ enum IngestFileSystem {
     /// - Parameter expectedSize: the size the walk saw, if known: it saves a `fstat`, and a
     ///   read that stops short at exactly that size is taken as the end of the file (the
     ///   file still grows the buffer if it turns out larger).
-    static func readFile(atPath path: String, sizeLimit: Int, expectedSize: Int? = nil) -> ReadOutcome {
+    /// - Parameter folder: a descriptor of an open folder `path` is relative to (the kernel
+    ///   then resolves one name, not the whole path), or `AT_FDCWD`.
+    static func readFile(atPath path: String, sizeLimit: Int, expectedSize: Int? = nil, relativeTo folder: Int32 = AT_FDCWD) -> ReadOutcome {
         var descriptor: Int32
         repeat {
-            descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC)
         } while descriptor < 0 && errno == EINTR
         guard descriptor >= 0 else { return .failed(reason: describe(errno)) }
         defer { _ = close(descriptor) }

@@ -66,7 +66,10 @@ enum LZCompression {
     }
 
     /// Decompresses a block that must expand to exactly `size` bytes.
-    static func decompress(_ input: UnsafeRawBufferPointer, size: Int) throws(ByteReaderError) -> [UInt8] {
+    /// - Parameter prefix: stop once this many bytes are out (a reader that needs one
+    ///   document near the start of a block need not expand the rest); the result may be
+    ///   longer than `prefix`, up to `size`, and is checked against `size` only when whole.
+    static func decompress(_ input: UnsafeRawBufferPointer, size: Int, prefix: Int = .max) throws(ByteReaderError) -> [UInt8] {
         var failure: ByteReaderError? = nil
         // Written in place through a pointer: literals and non-overlapping matches are block
         // copies, so a block costs little more than its size in memory traffic.
@@ -99,8 +102,9 @@ enum LZCompression {
                         for index in 0..<matchLength { target[index] = source[index] }
                     }
                     count += matchLength
+                    if count >= prefix { break }
                 }
-                guard count == size else { throw .malformed("block expands to \(count) bytes, not \(size)", at: reader.offset) }
+                guard count == size || (count >= prefix && !reader.isAtEnd) else { throw .malformed("block expands to \(count) bytes, not \(size)", at: reader.offset) }
             } catch {
                 failure = error
             }
