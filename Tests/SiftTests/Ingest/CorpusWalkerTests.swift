@@ -18,6 +18,32 @@ import Testing
         }
     }
 
+    @Test("walking sibling folders on several threads gives the same list, skips included, in the same order")
+    func parallelWalkIsTheSame() throws {
+        try IngestScratchFolder.with { folder in
+            var names: [String] = []
+            for top in ["a", "b", "c0", "c"] {
+                for sub in ["x", "y", "x.y"] {
+                    for file in ["1.txt", "2.md", "skip.bin", "0.html"] { names.append("\(top)/\(sub)/\(file)") }
+                }
+                names.append("\(top)/file.txt")
+                names.append("\(top).txt")
+            }
+            names += ["top.txt", "deep/1/2/3/4/leaf.txt", "deep/1/2/other.md"]
+            for name in names { try folder.write(name, name) }
+            try FileManager.default.createSymbolicLink(atPath: folder.path + "/b/link", withDestinationPath: folder.path + "/a")
+            let sequential = try CorpusWalker(roots: [folder.path], jobs: 1).walk()
+            #expect(sequential.candidates.count == names.filter { !$0.hasSuffix(".bin") }.count)
+            for jobs in [2, 3, 8] {
+                let parallel = try CorpusWalker(roots: [folder.path], jobs: jobs).walk()
+                #expect(parallel.candidates == sequential.candidates, "jobs \(jobs)")
+                #expect(parallel.skipped == sequential.skipped, "jobs \(jobs)")
+            }
+            let two = try CorpusWalker(roots: [folder.path + "/a", folder.path + "/deep"], jobs: 4).walk()
+            #expect(two.candidates == (try CorpusWalker(roots: [folder.path + "/a", folder.path + "/deep"]).walk().candidates))
+        }
+    }
+
     @Test func candidatesCarryPathKindAndSize() throws {
         try IngestScratchFolder.with { folder in
             try folder.write("docs/a.md", "# Hello\n")
