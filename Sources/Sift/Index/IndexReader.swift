@@ -125,11 +125,12 @@ public final class IndexReader: @unchecked Sendable {
         return deletedBits[document >> 6] & (1 << UInt64(document & 63)) != 0
     }
 
-    /// False for a deleted document; no range check, for the loops that collect hits.
+    /// False for a document `deleted` (the reader's `deletedBits`, read once outside the loop)
+    /// marks; no range check, for the loops that collect hits.
     @inline(__always)
-    func isLive(_ document: UInt32) -> Bool {
-        guard let deletedBits else { return true }
-        return deletedBits[Int(document >> 6)] & (1 << UInt64(document & 63)) == 0
+    static func isLive(_ document: UInt32, _ deleted: UnsafeMutablePointer<UInt64>?) -> Bool {
+        guard let deleted else { return true }
+        return deleted[Int(document >> 6)] & (1 << UInt64(document & 63)) == 0
     }
 
     /// The table of indexed files, if the index was built from folders.

@@ -147,6 +147,7 @@ struct MaxScoreSearch {
         let touched = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
         defer { touched.deallocate() }
         var touchedCount = 0
+        let deleted = reader.deletedBits
         var threshold = top.isFull ? Double(top.weakest!.score) : -Double.infinity
         var firstEssential = 0
         while firstEssential < count && prefix[firstEssential] <= threshold { firstEssential += 1 }
@@ -227,7 +228,7 @@ struct MaxScoreSearch {
                 }
                 for index in 0..<touchedCount { score += contributions[touched[index]] }
                 let scored = ScoredDocument(score: score, document: base + candidate)
-                if !reader.isLive(scored.document) {
+                if !IndexReader.isLive(scored.document, deleted) {
                     outcome.matched -= 1
                 } else if !top.isFull || scored.ranksBefore(top.weakest!) {
                     top.insert(scored)
@@ -254,6 +255,7 @@ struct MaxScoreSearch {
         let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
         let documents = buffers.documents
         let frequencies = buffers.frequencies
+        let deleted = reader.deletedBits
         outcome.work.blocks += list.blockCount
         outcome.work.postings += list.documentFrequency
         for block in 0..<list.blockCount {
@@ -271,7 +273,7 @@ struct MaxScoreSearch {
                 let zero: Float = 0
                 let score = zero + term.weight * frequency / (frequency + factors[Int(documents[slot])])
                 let scored = ScoredDocument(score: score, document: base + documents[slot])
-                if !reader.isLive(scored.document) {
+                if !IndexReader.isLive(scored.document, deleted) {
                     continue
                 }
                 outcome.matched += 1

@@ -218,9 +218,10 @@ public final class Searcher {
                 // the top k; exhaustive and counting runs never pass the hint.
                 let prune = !(options.exhaustive || options.countTotalHits)
                 if prune, top.isFull { scorer.setMinimumCompetitiveScore(top.weakest!.score) }
+                let deleted = reader.deletedBits
                 while scorer.document != PostingsCursor.exhausted {
                     let document = base + scorer.document
-                    if !reader.isLive(document) {
+                    if !IndexReader.isLive(document, deleted) {
                         try scorer.next()
                         continue
                     }
@@ -416,8 +417,9 @@ public final class Searcher {
             try accumulate(terms, into: scores)
         }
         var matched = touched.count
+        let deleted = reader.deletedBits
         for document in touched {
-            if reader.isLive(document) {
+            if IndexReader.isLive(document, deleted) {
                 top.insert(ScoredDocument(score: scores[Int(document)], document: document))
             } else {
                 matched -= 1
