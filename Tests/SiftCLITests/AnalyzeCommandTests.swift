@@ -2,32 +2,6 @@ import Foundation
 import Sift
 import Testing
 
-/// `../shared/data` beside the checkout (or `SIFT_SHARED_DATA`), like the library tests' SharedData.
-private enum CLISharedData {
-    static let root: URL? = {
-        let fm = FileManager.default
-        if let override = ProcessInfo.processInfo.environment["SIFT_SHARED_DATA"], !override.isEmpty {
-            return fm.fileExists(atPath: override) ? URL(fileURLWithPath: override) : nil
-        }
-        let candidate = SiftProcess.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-        return fm.fileExists(atPath: candidate.path) ? candidate : nil
-    }()
-
-    /// `root/relative` when it exists; otherwise prints why the caller skips and returns nil.
-    static func directory(_ relative: String, for test: String = #function) -> URL? {
-        guard let root else {
-            print("SKIP \(test): ../shared/data is absent (set SIFT_SHARED_DATA to run it)")
-            return nil
-        }
-        let url = root.appendingPathComponent(relative)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            print("SKIP \(test): \(url.path) is absent")
-            return nil
-        }
-        return url
-    }
-}
-
 private func sift(_ arguments: [String], input: String? = nil) throws -> SiftProcess.Result {
     try SiftProcess.run(arguments, input: input.map { Data($0.utf8) } ?? Data())
 }
@@ -163,7 +137,7 @@ private func expectUsageError(_ result: SiftProcess.Result, mentioning text: Str
 
     /// Feeds a published vocabulary to `sift stem` and compares with its output file, byte for byte.
     private func checkVocabulary(_ folder: String, arguments: [String], test: String = #function) throws {
-        guard let directory = CLISharedData.directory(folder, for: test) else { return }
+        guard let directory = IncrementalKit.sharedDirectory(folder, for: test) else { return }
         let words = try Data(contentsOf: directory.appendingPathComponent("voc.txt"))
         let expected = try Data(contentsOf: directory.appendingPathComponent("output.txt"))
         let result = try SiftProcess.run(["stem"] + arguments, input: words)

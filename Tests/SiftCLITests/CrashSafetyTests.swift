@@ -48,26 +48,6 @@ import Darwin
         return outputs
     }
 
-    /// Starts `sift index corpus --index index` with its output discarded.
-    static func startIndexing(_ corpus: String, _ index: String) throws -> Process {
-        let process = Process()
-        process.executableURL = SiftProcess.executable
-        process.arguments = ["index", corpus, "--index", index]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
-    }
-
-    /// Kills `process` with SIGKILL (if it still runs) and reaps it; true if the kill landed.
-    static func kill(_ process: Process) -> Bool {
-        let running = process.isRunning
-        if running { _ = Glibc.kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return running && process.terminationReason == .uncaughtSignal
-    }
-
     /// After an interrupted run: the index checks clean and answers as before, unless the run
     /// got as far as its commit, when it must be the complete new index (then the old one is
     /// put back for the next run). Returns true when the old index was intact.
@@ -108,9 +88,9 @@ import Darwin
             try Self.generate(count: 3000, size: 10_000, in: big, seed: 1)
             var intact = 0
             for delay in [0.05, 0.2, 0.4, 0.7, 1.0] {
-                let process = try Self.startIndexing(big.path, index)
+                let process = try IncrementalKit.start(["index", big.path, "--index", index])
                 Thread.sleep(forTimeInterval: delay)
-                let killed = Self.kill(process)
+                let killed = IncrementalKit.kill(process)
                 if !killed { print("note: sift index finished within \(delay) s, before the kill") }
                 if try Self.expectOldOrNew(index, small: small.path, remembered: remembered, newDocuments: 3000,
                                       context: "killed after \(delay) s") {
@@ -131,7 +111,7 @@ import Darwin
             ]
             for (point, reached) in triggers {
                 let before = Set((try? FileManager.default.contentsOfDirectory(atPath: index)) ?? [])
-                let process = try Self.startIndexing(medium.path, index)
+                let process = try IncrementalKit.start(["index", medium.path, "--index", index])
                 var created = Set<String>()
                 let deadline = Date().addingTimeInterval(30)
                 while process.isRunning && !reached(created) && Date() < deadline {
@@ -140,7 +120,7 @@ import Darwin
                     }
                     if !reached(created) { usleep(200) }
                 }
-                let killed = Self.kill(process)
+                let killed = IncrementalKit.kill(process)
                 let old = try Self.expectOldOrNew(index, small: small.path, remembered: remembered, newDocuments: 200,
                                                   context: "killed when \(point) (\(created.sorted()))")
                 print("crash safety: \(killed ? "killed" : "finished") when \(point): saw \(created.count) new files; index \(old ? "old" : "new")")

@@ -160,6 +160,20 @@ enum IndexFormat {
         }
     }
 
+    /// Runs a decoder whose reads throw `ByteReaderError` and whose checks throw `IndexError`,
+    /// so that either comes out as an `IndexError` naming `file`.
+    static func decoding<T>(_ file: String, _ body: () throws -> T) throws(IndexError) -> T {
+        do {
+            return try body()
+        } catch let error as IndexError {
+            throw error
+        } catch let error as ByteReaderError {
+            throw .corrupt(file: file, reason: error.message)
+        } catch {
+            throw .corrupt(file: file, reason: "\(error)")
+        }
+    }
+
     static func hex(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: 8 - digits.count) + digits

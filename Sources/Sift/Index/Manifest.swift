@@ -99,7 +99,7 @@ struct Manifest: Equatable, Sendable {
         try IndexFormat.verifyChecksum(bytes, file: file)
         let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - IndexFormat.trailerSize)])
         var reader = ByteReader(body, offset: IndexFormat.headerSize)
-        do {
+        return try IndexFormat.decoding(file) {
             let stemmerCode = Int(try reader.readUInt8())
             guard stemmerCode < stemmerCodes.count else {
                 throw IndexError.corrupt(file: file, reason: "unknown stemmer code \(stemmerCode)")
@@ -159,12 +159,6 @@ struct Manifest: Equatable, Sendable {
             }
             return Manifest(configuration: AnalyzerConfiguration(stemmer: stemmerCodes[stemmerCode], stopWords: stopWords),
                             generation: generation, segments: segments, sources: sources)
-        } catch let error as IndexError {
-            throw error
-        } catch let error as ByteReaderError {
-            throw .corrupt(file: file, reason: error.message)
-        } catch {
-            throw .corrupt(file: file, reason: "\(error)")
         }
     }
 

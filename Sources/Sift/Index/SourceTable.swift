@@ -60,7 +60,7 @@ struct SourceTable: Equatable, Sendable {
     static func decode(_ bytes: UnsafeRawBufferPointer, file: String, segments: [Manifest.Segment]) throws(IndexError) -> SourceTable {
         let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - IndexFormat.trailerSize)])
         var reader = ByteReader(body, offset: IndexFormat.headerSize)
-        do {
+        return try IndexFormat.decoding(file) {
             let unit = try reader.readString()
             let count = try reader.readLength(limit: reader.remaining)
             var files: [SourceFile] = []
@@ -86,12 +86,6 @@ struct SourceTable: Equatable, Sendable {
             }
             guard reader.isAtEnd else { throw IndexError.corrupt(file: file, reason: "\(reader.remaining) unexpected bytes after the file list") }
             return SourceTable(unit: unit, files: files)
-        } catch let error as IndexError {
-            throw error
-        } catch let error as ByteReaderError {
-            throw .corrupt(file: file, reason: error.message)
-        } catch {
-            throw .corrupt(file: file, reason: "\(error)")
         }
     }
 }

@@ -14,7 +14,7 @@ enum IncrementalKit {
 
     // MARK: - Shared data
 
-    /// `../shared/data` beside the checkout (or `SIFT_SHARED_DATA`), like AnalyzeCommandTests'.
+    /// `../shared/data` beside the checkout (or `SIFT_SHARED_DATA`), like the library tests' SharedData.
     static let sharedData: URL? = {
         let fm = FileManager.default
         if let override = ProcessInfo.processInfo.environment["SIFT_SHARED_DATA"], !override.isEmpty {
