@@ -356,7 +356,7 @@ public final class IndexWriter {
             let reader = try SegmentReader(directory: path, entry: segment.entry, verifyChecksums: false)
             segments.append(LiveSegment(entry: segment.entry, reader: reader))
         }
-        let freshKeys = Set(pendingSources.map(\.key)).sorted(by: SourceTable.precedes)
+        let freshKeys = pendingSources.map(\.key).sorted(by: SourceTable.precedes)
         for var file in pendingSources {
             // A file that gave no document (empty, or only bad JSON lines) is still recorded,
             // so that the next run finds it unchanged.
@@ -394,8 +394,8 @@ public final class IndexWriter {
 
         var manifest = Manifest(configuration: configuration, generation: generation, segments: segments.map(\.entry))
         if let sources, let sourceUnit {
-            sourceOrder = Self.mergeKeys(sourceOrder, freshKeys, keeping: sources)
-            let table = SourceTable(unit: sourceUnit, files: sourceOrder.map { sources[$0]! })
+            let table = SourceTable(unit: sourceUnit, files: Self.mergeTable(sourceOrder, freshKeys, from: sources))
+            sourceOrder = table.files.map(\.key)
             let bytes = table.encode()
             let name = try writeContentFile(bytes, kind: IndexFormat.sourcesExtension)
             manifest.sources = Manifest.NamedFile(name: name, info: Manifest.FileInfo(size: UInt64(bytes.count), checksum: Self.trailer(bytes)))
@@ -547,10 +547,11 @@ public final class IndexWriter {
         }
     }
 
-    /// `old` (ascending, possibly naming files since removed) and `fresh` (ascending) merged,
-    /// keeping each key once and only those `sources` still has.
-    private static func mergeKeys(_ old: [String], _ fresh: [String], keeping sources: [String: SourceFile]) -> [String] {
-        var merged: [String] = []
+    /// The entries of `sources` in key order, from `old` (ascending, possibly naming files
+    /// since removed) and `fresh` (ascending, possibly repeated) merged: one lookup per key,
+    /// no sort of the whole table.
+    private static func mergeTable(_ old: [String], _ fresh: [String], from sources: [String: SourceFile]) -> [SourceFile] {
+        var merged: [SourceFile] = []
         merged.reserveCapacity(sources.count)
         var i = 0
         var j = 0
@@ -563,8 +564,9 @@ public final class IndexWriter {
                 if i < old.count && old[i] == fresh[j] { i += 1 }
                 key = fresh[j]
                 j += 1
+                while j < fresh.count && fresh[j] == key { j += 1 }
             }
-            if sources[key] != nil { merged.append(key) }
+            if let file = sources[key] { merged.append(file) }
         }
         return merged
     }
