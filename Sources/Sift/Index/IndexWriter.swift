@@ -328,7 +328,8 @@ public final class IndexWriter {
     // MARK: - Commit
 
     /// Makes the added documents, the deletions and the chosen merges live atomically.
-    /// The lock is kept; call `close()` to free it.
+    /// The lock is kept; call `close()` to free it. If it throws, the index on disk is the
+    /// previous one, untouched, but the writer's view of it is not: close it and open another.
     @discardableResult
     public func commit() throws(IndexError) -> CommitSummary {
         // Without the lock another writer may be at work: never replace the index under it.
@@ -380,7 +381,6 @@ public final class IndexWriter {
         mergeEverything = false
 
         // Deletions files for the segments that keep deletions.
-        var newFiles: [(String, Int)] = []
         for index in segments.indices where !segments[index].pendingDeletions.isEmpty {
             try countDeletedTerms(index)
             let bytes = segments[index].deletions!.encode(segment: segments[index].entry.name)
@@ -389,7 +389,6 @@ public final class IndexWriter {
                 count: UInt32(segments[index].deletions!.count),
                 file: Manifest.NamedFile(name: name, info: Manifest.FileInfo(size: UInt64(bytes.count), checksum: Self.trailer(bytes))))
             segments[index].pendingDeletions = []
-            newFiles.append((name, bytes.count))
         }
 
         var manifest = Manifest(configuration: configuration, generation: generation, segments: segments.map(\.entry))
