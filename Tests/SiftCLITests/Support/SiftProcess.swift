@@ -27,6 +27,12 @@ enum SiftProcess {
         return url
     }()
 
+    /// SIGPIPE ignored for the test process, once: writing to a child that has exited gives
+    /// EPIPE instead of killing every test.
+    static let ignoreBrokenPipes: Void = {
+        _ = signal(SIGPIPE, SIG_IGN)
+    }()
+
     /// Runs `sift` with `arguments` in `directory`, feeding `input` on stdin.
     @discardableResult
     static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil) throws -> Result {
@@ -49,8 +55,11 @@ enum SiftProcess {
         DispatchQueue.global().async { outData = stdout.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.enter()
         DispatchQueue.global().async { errData = stderr.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if let input { stdin.fileHandleForWriting.write(input) }
-        try stdin.fileHandleForWriting.close()
+        // A command may exit without reading its input (a usage error): the write then fails
+        // with EPIPE, which must not kill the test runner with SIGPIPE.
+        ignoreBrokenPipes
+        if let input, !input.isEmpty { try? stdin.fileHandleForWriting.write(contentsOf: input) }
+        try? stdin.fileHandleForWriting.close()
         process.waitUntilExit()
         group.wait()
         return Result(status: process.terminationStatus,
