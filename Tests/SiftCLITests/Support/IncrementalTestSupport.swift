@@ -238,33 +238,7 @@ enum IncrementalKit {
     /// that a command that blocks on a lock fails the test instead of hanging it); nil when it
     /// had to be killed.
     static func runBounded(_ arguments: [String], limit: TimeInterval = 120) throws -> SiftProcess.Result? {
-        let process = Process()
-        process.executableURL = SiftProcess.executable
-        process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        try process.run()
-        let group = DispatchGroup()
-        nonisolated(unsafe) var outData = Data()
-        nonisolated(unsafe) var errData = Data()
-        group.enter()
-        DispatchQueue.global().async { outData = stdout.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        group.enter()
-        DispatchQueue.global().async { errData = stderr.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-        if finished.wait(timeout: .now() + limit) == .timedOut {
-            _ = kill(process)
-            group.wait()
-            return nil
-        }
-        process.waitUntilExit()
-        group.wait()
-        return SiftProcess.Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                                  stderr: String(decoding: errData, as: UTF8.self))
+        try SiftProcess.run(arguments, limit: limit)
     }
 
     /// The writer lock of `index`, held by this process with `flock` until `release()`.

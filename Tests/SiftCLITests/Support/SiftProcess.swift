@@ -36,6 +36,13 @@ enum SiftProcess {
     /// Runs `sift` with `arguments` in `directory`, feeding `input` on stdin.
     @discardableResult
     static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil) throws -> Result {
+        try run(arguments, in: directory, input: input, limit: nil)!
+    }
+
+    /// As `run`, but a command still running after `limit` seconds is killed (SIGKILL) and nil
+    /// returned — only a bound so that a command waiting on a lock fails a test instead of
+    /// hanging it.
+    static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil, limit: TimeInterval?) throws -> Result? {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -46,6 +53,8 @@ enum SiftProcess {
         process.standardOutput = stdout
         process.standardError = stderr
         process.standardInput = stdin
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
         try process.run()
         // Read both pipes concurrently with writing input, so a large output cannot deadlock.
         let group = DispatchGroup()
@@ -60,6 +69,12 @@ enum SiftProcess {
         ignoreBrokenPipes
         if let input, !input.isEmpty { try? stdin.fileHandleForWriting.write(contentsOf: input) }
         try? stdin.fileHandleForWriting.close()
+        if let limit, finished.wait(timeout: .now() + limit) == .timedOut {
+            if process.isRunning { _ = kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            group.wait()
+            return nil
+        }
         process.waitUntilExit()
         group.wait()
         return Result(status: process.terminationStatus,
