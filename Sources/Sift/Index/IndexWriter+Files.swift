@@ -58,7 +58,7 @@ extension IndexWriter {
         if hasUncommittedDocuments { try commit() }
         let replaceAll = hasUntrackedDocuments || (indexedUnit != nil && indexedUnit != extractor.options.unit.rawValue)
         let indexed = indexedFiles
-        var (summary, changed) = Self.plan(files, indexed: indexed, replaceAll: replaceAll, extractor: extractor, jobs: jobs)
+        var (summary, changed, toRead) = Self.plan(files, indexed: indexed, replaceAll: replaceAll, extractor: extractor, jobs: jobs)
         if replaceAll {
             // Documents no file accounts for go too.
             summary.deletedDocuments = committedDocumentCount
@@ -69,11 +69,6 @@ extension IndexWriter {
         trackFiles(unit: extractor.options.unit.rawValue)
         for key in summary.removedFiles { deleteFile(key) }
         for key in changed { deleteFile(key) }
-        // New and changed files, in walk order (the order a full build adds them in).
-        let toRead = files.filter { file in
-            let key = file.relativePath
-            return replaceAll || indexed[key] == nil || changed.contains(key)
-        }
         let before = documentCount
         summary.ingest = try addFiles(toRead, extractor: extractor, progress: progress)
         let added = documentCount - before
@@ -83,21 +78,26 @@ extension IndexWriter {
     }
 
     /// Sorts `files` into new, changed and unchanged against the `indexed` table (by key, then
-    /// by fingerprint of the current bytes), and finds the indexed files that are gone.
+    /// by fingerprint of the current bytes), and finds the indexed files that are gone. Also
+    /// gives the new and changed files in walk order: the order a full build adds them in.
     static func plan(_ files: [CandidateFile], indexed: [String: SourceFile], replaceAll: Bool, extractor: DocumentExtractor,
-                     jobs: Int) -> (summary: IndexUpdateSummary, changed: Set<String>) {
+                     jobs: Int) -> (summary: IndexUpdateSummary, changed: Set<String>, toRead: [CandidateFile]) {
         var summary = IndexUpdateSummary()
         // One lookup per file; a set of the keys found only when some indexed file is gone.
         var known: [CandidateFile] = []
+        var knownPositions: [Int] = []
         var old: [SourceFile] = []
+        var readPositions: [Int] = []
         known.reserveCapacity(min(files.count, indexed.count))
         old.reserveCapacity(min(files.count, indexed.count))
-        for file in files {
+        for (position, file) in files.enumerated() {
             if !replaceAll, let entry = indexed[file.relativePath] {
                 known.append(file)
+                knownPositions.append(position)
                 old.append(entry)
             } else {
                 summary.addedFiles.append(file)
+                readPositions.append(position)
             }
         }
         let fingerprints = fingerprints(known, extractor: extractor, jobs: jobs)
@@ -110,6 +110,7 @@ extension IndexWriter {
                 summary.changedFiles.append(known[index])
                 summary.deletedDocuments += old[index].documentCount
                 changed.insert(old[index].key)
+                readPositions.append(knownPositions[index])
             }
         }
         if known.count < indexed.count {
@@ -120,7 +121,8 @@ extension IndexWriter {
             }
         }
         summary.removedFiles.sort(by: SourceTable.precedes)
-        return (summary, changed)
+        readPositions.sort()
+        return (summary, changed, readPositions.map { files[$0] })
     }
 
     /// Reads and fingerprints `files` on `jobs` threads, each taking a contiguous share (so
