@@ -146,7 +146,9 @@ enum IndexCommand {
             if summary.mergedSegmentCount > 0 { Output.line("  merged:    \(summary.mergedSegmentCount) segments") }
             Output.line("  bytes:     \(summary.byteCount) in \(summary.files.count) files")
         }
-        Output.line("  time:      \(Format.fixed(seconds, decimals: 2)) s (\(update.ingest.bytesRead) bytes read, \(rate))")
+        let compared = update.unchangedFileCount + update.changedFiles.count
+        let read = update.addedFiles.count + update.changedFiles.count
+        Output.line("  time:      \(Format.fixed(seconds, decimals: 2)) s (\(compared) files compared by content, \(read) read for documents, \(update.ingest.bytesRead) bytes)")
     }
 
     /// `--dry-run`: what an update would add, replace and delete.
