@@ -121,8 +121,7 @@ public final class IndexReader: @unchecked Sendable {
     /// Whether global document `document` is deleted.
     public func isDeleted(_ document: Int) -> Bool {
         precondition(document >= 0 && document < maxDocument, "document \(document) out of range 0..<\(maxDocument)")
-        guard let deletedBits else { return false }
-        return deletedBits[document >> 6] & (1 << UInt64(document & 63)) != 0
+        return !Self.isLive(UInt32(document), deletedBits)
     }
 
     /// False for a document `deleted` (the reader's `deletedBits`, read once outside the loop)

@@ -253,7 +253,7 @@ public final class IndexWriter {
     /// `add` rather than from files), which an update from files replaces.
     var hasUntrackedDocuments: Bool {
         let tracked = (sources ?? [:]).values.reduce(0) { $0 + $1.documentCount }
-        return segments.reduce(0) { $0 + $1.liveCount } != tracked
+        return committedDocumentCount != tracked
     }
 
     /// The unit the committed files were cut with, if the index comes from files.
@@ -384,10 +384,9 @@ public final class IndexWriter {
         for index in segments.indices where !segments[index].pendingDeletions.isEmpty {
             try countDeletedTerms(index)
             let bytes = segments[index].deletions!.encode(segment: segments[index].entry.name)
-            let name = try writeContentFile(bytes, kind: IndexFormat.deletionsExtension)
             segments[index].entry.deletions = Manifest.Deletions(
                 count: UInt32(segments[index].deletions!.count),
-                file: Manifest.NamedFile(name: name, info: Manifest.FileInfo(size: UInt64(bytes.count), checksum: Self.trailer(bytes))))
+                file: try writeContentFile(bytes, kind: IndexFormat.deletionsExtension))
             segments[index].pendingDeletions = []
         }
 
@@ -395,11 +394,10 @@ public final class IndexWriter {
         if let sources, let sourceUnit {
             let table = SourceTable(unit: sourceUnit, files: Self.mergeTable(sourceOrder, freshKeys, from: sources))
             sourceOrder = table.files.map(\.key)
-            let bytes = table.encode()
-            let name = try writeContentFile(bytes, kind: IndexFormat.sourcesExtension)
-            manifest.sources = Manifest.NamedFile(name: name, info: Manifest.FileInfo(size: UInt64(bytes.count), checksum: Self.trailer(bytes)))
+            manifest.sources = try writeContentFile(table.encode(), kind: IndexFormat.sourcesExtension)
         }
         do {
+            // One sync of the folder makes the renames of every file above durable.
             try FileIO.syncDirectory(path)
             try FileIO.atomicReplace(path + "/" + IndexFormat.manifestName, with: manifest.encode())
         } catch {
@@ -424,7 +422,7 @@ public final class IndexWriter {
         if let sources = manifest.sources { live.insert(sources.name) }
         removeUnreferencedFiles(keeping: live)
 
-        summary.documentCount = segments.reduce(0) { $0 + $1.liveCount }
+        summary.documentCount = committedDocumentCount
         summary.deletedCount = segments.reduce(0) { $0 + ($1.deletions?.count ?? 0) }
         summary.tokenCount = segments.reduce(0) { $0 + $1.entry.tokenCount - ($1.deletions?.tokenCount ?? 0) }
         summary.segmentCount = segments.count
@@ -570,18 +568,17 @@ public final class IndexWriter {
         return merged
     }
 
-    private func writeContentFile(_ bytes: [UInt8], kind: String) throws(IndexError) -> String {
+    /// Writes a deletions or sources file under its content name, synced; the folder is
+    /// synced once for all of them before the manifest is replaced.
+    private func writeContentFile(_ bytes: [UInt8], kind: String) throws(IndexError) -> Manifest.NamedFile {
         let name = IndexFormat.contentName(bytes, kind: kind)
         do {
-            try FileIO.atomicReplace(path + "/" + name, with: bytes)
+            try FileIO.atomicReplace(path + "/" + name, with: bytes, syncingFolder: false)
         } catch {
             throw .io(error)
         }
-        return name
-    }
-
-    private static func trailer(_ bytes: [UInt8]) -> UInt32 {
-        bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self)) }
+        let trailer = bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: bytes.count - 4, as: UInt32.self)) }
+        return Manifest.NamedFile(name: name, info: Manifest.FileInfo(size: UInt64(bytes.count), checksum: trailer))
     }
 
     /// Releases the lock. The writer cannot be used afterwards.

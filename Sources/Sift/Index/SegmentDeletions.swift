@@ -222,7 +222,7 @@ struct DeletionsFile: @unchecked Sendable {
         var high = keyCount
         while low < high {
             let middle = (low + high) / 2
-            let order = SegmentReader.compare(self.key(at: middle), key)
+            let order = ByteOrder.compare(self.key(at: middle), key)
             if order == 0 { return frequency(at: middle) }
             if order < 0 { low = middle + 1 } else { high = middle }
         }

@@ -100,9 +100,6 @@ final class SegmentReader: @unchecked Sendable {
         try dictionary.terms(from: key)
     }
 
-    static func compare(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Int {
-        ByteOrder.compare(a, b)
-    }
 
     /// The postings of a term, checked to lie inside the postings file.
     func postings(_ entry: TermEntry) throws(IndexError) -> PostingsList {

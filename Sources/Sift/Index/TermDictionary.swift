@@ -75,7 +75,7 @@ struct TermDictionary: @unchecked Sendable {
         var high = blockCount
         while low < high {
             let middle = (low + high) / 2
-            if SegmentReader.compare(try firstTerm(ofBlock: middle), key) <= 0 { low = middle + 1 } else { high = middle }
+            if ByteOrder.compare(try firstTerm(ofBlock: middle), key) <= 0 { low = middle + 1 } else { high = middle }
         }
         return max(low - 1, 0)
     }

@@ -48,39 +48,62 @@ enum IngestFileSystem {
     /// A read stopping short at exactly `expectedSize` (the walk's) is taken as the end.
     static func fingerprint(atPath path: String, relativeTo folder: Int32, sizeLimit: Int, expectedSize: Int,
                             scratch: inout [UInt8]) -> FileFingerprint? {
+        let descriptor = openForReading(path, relativeTo: folder)
+        guard descriptor >= 0 else { return nil }
+        defer { _ = close(descriptor) }
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 1 << 16) }
+        guard case .contents(let filled) = fill(&scratch, from: descriptor, sizeLimit: sizeLimit, expectedSize: expectedSize) else {
+            return nil
+        }
+        return scratch.withUnsafeBytes { FileFingerprint(of: UnsafeRawBufferPointer(rebasing: $0[0..<filled])) }
+    }
+
+    private static func openForReading(_ path: String, relativeTo folder: Int32) -> Int32 {
         var descriptor: Int32
         repeat {
             descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC)
         } while descriptor < 0 && errno == EINTR
-        guard descriptor >= 0 else { return nil }
-        defer { _ = close(descriptor) }
+        return descriptor
+    }
+
+    /// Reads `descriptor` to its end into `buffer` from the start, growing it as needed; the
+    /// bytes read, or why not. A read stopping short at exactly `expectedSize` (the walk's) is
+    /// taken as the end: a regular file read short of what was asked is at its end, and a
+    /// file that changed size since the walk is read on to the end.
+    private static func fill(_ buffer: inout [UInt8], from descriptor: Int32, sizeLimit: Int,
+                             expectedSize: Int?) -> FillOutcome {
         var filled = 0
         while true {
-            if filled == scratch.count {
-                if filled > sizeLimit { return nil }
-                scratch.append(contentsOf: repeatElement(0, count: Swift.max(scratch.count, 1 << 16)))
+            if filled == buffer.count {
+                if filled > sizeLimit { return .tooLarge(size: filled) }
+                buffer.append(contentsOf: repeatElement(0, count: Swift.max(buffer.count, 4096)))
             }
-            let count = scratch.withUnsafeMutableBytes { raw in
+            let count = buffer.withUnsafeMutableBytes { raw in
                 read(descriptor, raw.baseAddress! + filled, raw.count - filled)
             }
             if count < 0 {
                 if errno == EINTR { continue }
-                return nil
+                return .failed(reason: describe(errno))
             }
             if count == 0 { break }
-            let asked = scratch.count - filled
+            let asked = buffer.count - filled
             filled += count
             if count < asked && filled == expectedSize { break }
         }
-        if filled > sizeLimit { return nil }
-        return scratch.withUnsafeBytes { FileFingerprint(of: UnsafeRawBufferPointer(rebasing: $0[0..<filled])) }
+        return filled > sizeLimit ? .tooLarge(size: filled) : .contents(filled)
+    }
+
+    private enum FillOutcome {
+        case contents(Int)
+        case tooLarge(size: Int)
+        case failed(reason: String)
     }
 
     /// Paths relative to the working folder, as `open` takes them.
     static let currentFolder = AT_FDCWD
 
-    /// An open folder, to read the files in it by name (`readFile(relativeTo:)`); -1 if it
-    /// cannot be opened.
+    /// An open folder, to read the files in it by name (`fingerprint(atPath:relativeTo:…)`);
+    /// -1 if it cannot be opened.
     static func openFolder(_ path: String) -> Int32 {
         open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
     }
@@ -163,13 +186,8 @@ enum IngestFileSystem {
     /// - Parameter expectedSize: the size the walk saw, if known: it saves a `fstat`, and a
     ///   read that stops short at exactly that size is taken as the end of the file (the
     ///   file still grows the buffer if it turns out larger).
-    /// - Parameter folder: a descriptor of an open folder `path` is relative to (the kernel
-    ///   then resolves one name, not the whole path), or `AT_FDCWD`.
-    static func readFile(atPath path: String, sizeLimit: Int, expectedSize: Int? = nil, relativeTo folder: Int32 = AT_FDCWD) -> ReadOutcome {
-        var descriptor: Int32
-        repeat {
-            descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC)
-        } while descriptor < 0 && errno == EINTR
+    static func readFile(atPath path: String, sizeLimit: Int, expectedSize: Int? = nil) -> ReadOutcome {
+        let descriptor = openForReading(path, relativeTo: currentFolder)
         guard descriptor >= 0 else { return .failed(reason: describe(errno)) }
         defer { _ = close(descriptor) }
 
@@ -185,29 +203,15 @@ enum IngestFileSystem {
 
         // One byte of room past the expected size, so that reaching end-of-file needs no growth.
         var buffer = [UInt8](repeating: 0, count: expected + 1)
-        var filled = 0
-        while true {
-            if filled == buffer.count {
-                if filled > sizeLimit { return .tooLarge(size: filled) }
-                buffer.append(contentsOf: repeatElement(0, count: Swift.max(buffer.count, 4096)))
-            }
-            let count = buffer.withUnsafeMutableBytes { raw in
-                read(descriptor, raw.baseAddress! + filled, raw.count - filled)
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failed(reason: describe(errno))
-            }
-            if count == 0 { break }
-            let asked = buffer.count - filled
-            filled += count
-            // A regular file read short of what was asked is at its end; a file that changed
-            // size since the walk is read on to the end.
-            if count < asked && filled == expected && expectedSize != nil { break }
+        switch fill(&buffer, from: descriptor, sizeLimit: sizeLimit, expectedSize: expectedSize) {
+        case .contents(let filled):
+            buffer.removeSubrange(filled...)
+            return .contents(buffer)
+        case .tooLarge(let size):
+            return .tooLarge(size: size)
+        case .failed(let reason):
+            return .failed(reason: reason)
         }
-        if filled > sizeLimit { return .tooLarge(size: filled) }
-        buffer.removeSubrange(filled...)
-        return .contents(buffer)
     }
 
     /// The last component of `path` after resolving `.`, `..` and links; nil if it cannot be

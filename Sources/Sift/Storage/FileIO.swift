@@ -41,7 +41,8 @@ enum FileIO {
 
     /// Replaces `path` with `bytes` atomically: write a temporary file beside it, sync it, rename
     /// it over the target, sync the folder. A crash at any instant leaves the old or the new file.
-    static func atomicReplace(_ path: String, with bytes: [UInt8]) throws(FileError) {
+    /// Without `syncingFolder` the caller syncs the folder itself (once for several files).
+    static func atomicReplace(_ path: String, with bytes: [UInt8], syncingFolder: Bool = true) throws(FileError) {
         let temporary = path + ".tmp"
         try writeAndSync(bytes, to: temporary)
         guard rename(temporary, path) == 0 else {
@@ -49,7 +50,7 @@ enum FileIO {
             _ = unlink(temporary)
             throw FileError(path: path, operation: "rename", code: code)
         }
-        try syncDirectory(parent(of: path))
+        if syncingFolder { try syncDirectory(parent(of: path)) }
     }
 
     /// The size of the file at `path`, or nil if it cannot be examined.
