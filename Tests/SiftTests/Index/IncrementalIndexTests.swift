@@ -1334,14 +1334,21 @@ extension IncrementalIndexTests {
         }
     }
 
+    /// An index of three documents added with `add` (no file accounts for them), and a folder
+    /// `docs` holding one new file, `a.txt`.
+    static func untrackedIndex(in folder: IndexTestFolder) throws -> (root: String, index: String) {
+        let root = folder.sub("docs")
+        let index = folder.sub("index")
+        try IndexTestKit.write([IndexTestDocument(id: "x", text: "old one"), IndexTestDocument(id: "y", text: "old two"),
+                                IndexTestDocument(id: "z", text: "old three")], at: index)
+        try IncrementalKit.write("new file\n", to: root + "/a.txt")
+        return (root, index)
+    }
+
     @Test("an update over an index built with add replaces its documents")
     func updateReplacesUntrackedDocuments() throws {
         try IndexTestFolder.with { folder in
-            let root = folder.sub("docs")
-            let index = folder.sub("index")
-            try IndexTestKit.write([IndexTestDocument(id: "x", text: "old one"), IndexTestDocument(id: "y", text: "old two"),
-                                    IndexTestDocument(id: "z", text: "old three")], at: index)
-            try IncrementalKit.write("new file\n", to: root + "/a.txt")
+            let (root, index) = try Self.untrackedIndex(in: folder)
             try IncrementalKit.write("another new file\n", to: root + "/b.txt")
             let candidates = try IncrementalKit.candidates(root, unit: .file)
             let plan = try IndexReader(path: index).planUpdate(with: candidates, extractor: IncrementalKit.extractor(.file))
@@ -1359,11 +1366,7 @@ extension IncrementalIndexTests {
     @Test("update(with:) counts the documents it deletes from an index built with add")
     func updateCountsUntrackedDeletions() throws {
         try IndexTestFolder.with { folder in
-            let root = folder.sub("docs")
-            let index = folder.sub("index")
-            try IndexTestKit.write([IndexTestDocument(id: "x", text: "old one"), IndexTestDocument(id: "y", text: "old two"),
-                                    IndexTestDocument(id: "z", text: "old three")], at: index)
-            try IncrementalKit.write("new file\n", to: root + "/a.txt")
+            let (root, index) = try Self.untrackedIndex(in: folder)
             let run = try IncrementalKit.update(root: root, index: index, unit: .file)
             #expect(run.summary.deletedDocuments == 3)
         }
