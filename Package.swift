@@ -1,5 +1,13 @@
 // swift-tools-version:6.0
 // Sift depends on the Swift toolchain only: no `.package(...)` entries, ever.
+//
+// The library is layered; a target may import only the targets below it, so an upward
+// dependency is a compile error (docs/ARCHITECTURE.md):
+//
+//   SiftStorage ← SiftAnalysis ← SiftIngest ← SiftIndex ← SiftSearch ← Sift (umbrella)
+//                                                          SiftEvaluation ↗
+//
+// `import Sift` re-exports the public API of every layer.
 import PackageDescription
 
 let package = Package(
@@ -10,10 +18,28 @@ let package = Package(
         .executable(name: "sift-bench", targets: ["SiftBenchmarks"]),
     ],
     targets: [
-        .target(name: "Sift", path: "Sources/Sift"),
-        .executableTarget(name: "SiftCLI", dependencies: ["Sift"], path: "Sources/SiftCLI"),
+        // Library layers, lowest first.
+        .target(name: "SiftStorage"),
+        .target(name: "SiftAnalysis", dependencies: ["SiftStorage"]),
+        .target(name: "SiftIngest", dependencies: ["SiftStorage"]),
+        .target(name: "SiftIndex", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIngest"]),
+        .target(name: "SiftSearch", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIndex"]),
+        .target(name: "SiftEvaluation"),
+        .target(name: "Sift", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIngest", "SiftIndex", "SiftSearch", "SiftEvaluation"]),
+
+        // Tools.
+        .executableTarget(name: "SiftCLI", dependencies: ["Sift"]),
         .executableTarget(name: "SiftBenchmarks", dependencies: ["Sift"], path: "Benchmarks/SiftBenchmarks"),
-        .testTarget(name: "SiftTests", dependencies: ["Sift"], path: "Tests/SiftTests"),
-        .testTarget(name: "SiftCLITests", dependencies: ["Sift", "SiftCLI"], path: "Tests/SiftCLITests"),
+
+        // Tests mirror the layers; SiftTestSupport holds what several of them share.
+        .target(name: "SiftTestSupport", dependencies: ["Sift"], path: "Tests/SiftTestSupport"),
+        .testTarget(name: "SiftStorageTests", dependencies: ["SiftStorage", "SiftTestSupport"]),
+        .testTarget(name: "SiftAnalysisTests", dependencies: ["SiftAnalysis", "SiftTestSupport"]),
+        .testTarget(name: "SiftIngestTests", dependencies: ["SiftIngest", "SiftTestSupport"]),
+        // Index tests check what was written by searching it, so they may use SiftSearch too.
+        .testTarget(name: "SiftIndexTests", dependencies: ["SiftIndex", "SiftSearch", "SiftTestSupport"]),
+        .testTarget(name: "SiftSearchTests", dependencies: ["SiftSearch", "SiftEvaluation", "SiftTestSupport"]),
+        .testTarget(name: "SiftEvaluationTests", dependencies: ["SiftEvaluation", "SiftTestSupport"]),
+        .testTarget(name: "SiftCLITests", dependencies: ["Sift", "SiftCLI", "SiftTestSupport"]),
     ]
 )

@@ -1,0 +1,210 @@
+@_spi(SiftInternal) import SiftStorage
+/// What `check()` verified, for the report of `sift check`.
+public struct CheckReport: Sendable {
+    /// Segments verified.
+    public var segmentCount = 0
+    /// Documents whose stored fields decoded.
+    public var documentCount = 0
+    /// Terms verified in order.
+    public var termCount = 0
+    /// Postings decoded.
+    public var postingCount: UInt64 = 0
+    /// Positions decoded.
+    public var positionCount: UInt64 = 0
+    /// Bytes whose checksums were verified.
+    public var byteCount = 0
+    /// Deleted documents, their bitmaps and statistics checked.
+    public var deletedCount = 0
+    /// Indexed files whose document ranges were checked.
+    public var sourceFileCount = 0
+    /// Whether postings, positions and stored documents were decoded (`deep`).
+    public var deep = false
+}
+
+extension IndexReader {
+    /// Verifies every checksum and the invariants that tie the files together: lengths that add
+    /// up to the manifest's token counts, deletion bitmaps and the deleted documents' token
+    /// counts, the table of indexed files (ranges inside their segments, never overlapping,
+    /// naming live documents only). With `deep`, also decodes every posting list (terms
+    /// strictly ascending, documents ascending, block metadata true to its blocks, positions
+    /// ascending and as many as the frequencies say), every stored document, and recounts each
+    /// term's deleted documents against the deletions file. Throws the first problem found,
+    /// naming the file.
+    /// - Complexity: O(size of the index).
+    public func check(deep: Bool = true) throws(IndexError) -> CheckReport {
+        var report = CheckReport()
+        report.deep = deep
+        for segment in segments {
+            for file in segment.files + (segment.deletions.map { [$0.file] } ?? []) {
+                try IndexFormat.verifyChecksum(file.bytes, file: file.path)
+                report.byteCount += file.bytes.count
+            }
+            try checkLengths(segment)
+            if deep { try check(segment, into: &report) }
+            report.segmentCount += 1
+            report.deletedCount += segment.deletedCount
+        }
+        if let table = try sourceTable() {
+            try checkSources(table, into: &report)
+        }
+        return report
+    }
+
+    /// Field lengths against the manifest's token counts, and the deleted documents' lengths
+    /// against the deletions file.
+    private func checkLengths(_ segment: SegmentReader) throws(IndexError) {
+        let documentsPath = segment.files[3].path
+        for field in IndexField.allCases {
+            var lengthSum: UInt64 = 0
+            var deletedSum: UInt64 = 0
+            for document in 0..<segment.documentCount {
+                let length = UInt64(segment.length(of: document, field: field))
+                lengthSum += length
+                if segment.deletions?.isDeleted(document) == true { deletedSum += length }
+            }
+            guard lengthSum == segment.tokenCount(of: field) else {
+                throw .corrupt(file: documentsPath, reason: "\(field) lengths add up to \(lengthSum), the manifest says \(segment.tokenCount(of: field)) tokens")
+            }
+            if let deletions = segment.deletions {
+                let recorded = field == .text ? deletions.tokenCount : deletions.titleTokenCount
+                guard deletedSum == recorded else {
+                    throw .corrupt(file: deletions.path, reason: "deleted documents hold \(deletedSum) \(field) tokens, the file says \(recorded)")
+                }
+            }
+        }
+    }
+
+    /// Each indexed file's documents lie in one segment, are live, and belong to no other file.
+    /// (Documents added with `IndexWriter.add` belong to no file.)
+    private func checkSources(_ table: SourceTable, into report: inout CheckReport) throws(IndexError) {
+        let path = self.path + "/" + (manifest.sources?.name ?? "")
+        var owned = segments.map { [Bool](repeating: false, count: $0.documentCount) }
+        var tracked = 0
+        for file in table.files where file.documentCount > 0 {
+            let segment = segments[file.segment]
+            for local in file.firstDocument..<(file.firstDocument + file.documentCount) {
+                guard !owned[file.segment][local] else {
+                    throw .corrupt(file: path, reason: "document \(local) of segment \(segment.name) belongs to two files ('\(file.key)' and another)")
+                }
+                guard segment.deletions?.isDeleted(local) != true else {
+                    throw .corrupt(file: path, reason: "file '\(file.key)' names document \(local) of segment \(segment.name), which is deleted")
+                }
+                owned[file.segment][local] = true
+            }
+            tracked += file.documentCount
+            report.sourceFileCount += 1
+        }
+        guard tracked <= documentCount else {
+            throw .corrupt(file: path, reason: "the files account for \(tracked) documents, the index has \(documentCount) live")
+        }
+    }
+
+    private func check(_ segment: SegmentReader, into report: inout CheckReport) throws(IndexError) {
+        let termsPath = segment.files[0].path
+        let postingsPath = segment.files[1].path
+        let positionsPath = segment.files[2].path
+
+        var stored = StoredFieldsReader(segment.storedFields)
+        for document in 0..<segment.documentCount {
+            _ = try stored.document(document)
+            report.documentCount += 1
+        }
+
+        var positions: [UInt32] = []
+        var documents = [UInt32](repeating: 0, count: IndexFormat.blockSize)
+        var frequencies = [UInt32](repeating: 0, count: IndexFormat.blockSize)
+        var expectedPostingsOffset = IndexFormat.headerSize
+        var expectedPositionsOffset = IndexFormat.headerSize
+        var occurrenceSum: [IndexField: UInt64] = [.text: 0, .title: 0]
+        var previousTerm: [UInt8]? = nil
+        var deletedTerms = 0
+        var terms = try segment.terms()
+        var index = -1
+        while let (term, entry) = try terms.next() {
+            index += 1
+            if let previousTerm, !previousTerm.lexicographicallyPrecedes(term) {
+                throw .corrupt(file: termsPath, reason: "term \(index) is not after term \(index - 1) in byte order")
+            }
+            guard !term.isEmpty else { throw .corrupt(file: termsPath, reason: "term \(index) is empty") }
+            previousTerm = term
+            let field = IndexFormat.field(ofKey: term)
+            guard field == .text || term.count > 1 else { throw .corrupt(file: termsPath, reason: "term \(index) is an empty title term") }
+            guard Int(entry.postingsOffset) == expectedPostingsOffset else {
+                throw .corrupt(file: termsPath, reason: "term \(index) postings start at \(entry.postingsOffset), expected \(expectedPostingsOffset)")
+            }
+            guard Int(entry.positionsOffset) == expectedPositionsOffset else {
+                throw .corrupt(file: termsPath, reason: "term \(index) positions start at \(entry.positionsOffset), expected \(expectedPositionsOffset)")
+            }
+            let list = try segment.postings(entry)
+            var totalFrequency: UInt64 = 0
+            var deletedHolding: UInt32 = 0
+            var positionReader = ByteReader(UnsafeRawBufferPointer(rebasing: list.positions[0..<list.positionsEnd]), offset: list.positionsStart)
+            for block in 0..<list.blockCount {
+                let meta = list.metadata(block)
+                guard Int(meta.positionsStart) == positionReader.offset - list.positionsStart else {
+                    throw .corrupt(file: postingsPath, reason: "term \(index) block \(block) positions start at \(meta.positionsStart), expected \(positionReader.offset - list.positionsStart)")
+                }
+                let count = try documents.withUnsafeMutableBufferPointer { documents throws(IndexError) -> Int in
+                    try frequencies.withUnsafeMutableBufferPointer { frequencies throws(IndexError) -> Int in
+                        try list.decode(block: block, documents: documents.baseAddress!, frequencies: frequencies.baseAddress!)
+                    }
+                }
+                for slot in 0..<count where segment.deletions?.isDeleted(Int(documents[slot])) == true { deletedHolding += 1 }
+                var blockMax: UInt32 = 0
+                var blockMinLength = UInt32.max
+                for slot in 0..<count {
+                    let frequency = frequencies[slot]
+                    blockMax = max(blockMax, frequency)
+                    blockMinLength = min(blockMinLength, segment.length(of: Int(documents[slot]), field: field))
+                    totalFrequency += UInt64(frequency)
+                    positions.removeAll(keepingCapacity: true)
+                    do throws(ByteReaderError) {
+                        try PostingsList.readPositions(&positionReader, count: frequency, into: &positions)
+                    } catch {
+                        throw .corrupt(file: positionsPath, reason: "term \(index) document \(documents[slot]): \(error.message)")
+                    }
+                    report.positionCount += UInt64(frequency)
+                }
+                guard blockMax == meta.maxTermFrequency, blockMinLength == meta.minDocumentLength else {
+                    throw .corrupt(file: postingsPath, reason: "term \(index) block \(block) metadata bounds (\(meta.maxTermFrequency), \(meta.minDocumentLength)) differ from its postings (\(blockMax), \(blockMinLength))")
+                }
+                report.postingCount += UInt64(count)
+            }
+            guard totalFrequency == entry.totalTermFrequency else {
+                throw .corrupt(file: termsPath, reason: "term \(index) frequencies in the dictionary differ from its postings")
+            }
+            guard list.dataStart + Int(list.metadata(list.blockCount - 1).dataEnd) == list.listEnd else {
+                throw .corrupt(file: postingsPath, reason: "term \(index) postings do not fill the \(entry.postingsLength) bytes the dictionary gives them")
+            }
+            guard positionReader.offset == list.positionsEnd else {
+                throw .corrupt(file: positionsPath, reason: "term \(index) positions do not fill the \(entry.positionsLength) bytes the dictionary gives them")
+            }
+            if let deletions = segment.deletions {
+                let recorded = term.withUnsafeBytes { deletions.deletedFrequency(of: $0) }
+                guard recorded == deletedHolding else {
+                    throw .corrupt(file: deletions.path, reason: "term \(index) is held by \(deletedHolding) deleted documents, the file says \(recorded)")
+                }
+                if recorded > 0 { deletedTerms += 1 }
+            }
+            occurrenceSum[field, default: 0] += totalFrequency
+            expectedPostingsOffset = list.listEnd
+            expectedPositionsOffset = positionReader.offset
+            report.termCount += 1
+        }
+        if let deletions = segment.deletions, deletions.keyCount != deletedTerms {
+            throw .corrupt(file: deletions.path, reason: "lists \(deletions.keyCount) terms of deleted documents, the postings hold \(deletedTerms)")
+        }
+        guard index + 1 == segment.termCount else {
+            throw .corrupt(file: termsPath, reason: "holds \(index + 1) terms, its header says \(segment.termCount)")
+        }
+        guard expectedPostingsOffset == segment.postingsBytes.count - IndexFormat.trailerSize else {
+            throw .corrupt(file: postingsPath, reason: "\(segment.postingsBytes.count - IndexFormat.trailerSize - expectedPostingsOffset) bytes after the last posting list")
+        }
+        guard expectedPositionsOffset == segment.positionsBytes.count - IndexFormat.trailerSize else {
+            throw .corrupt(file: positionsPath, reason: "\(segment.positionsBytes.count - IndexFormat.trailerSize - expectedPositionsOffset) bytes after the last positions")
+        }
+        for field in IndexField.allCases where occurrenceSum[field] != segment.tokenCount(of: field) {
+            throw .corrupt(file: termsPath, reason: "\(field) term frequencies add up to \(occurrenceSum[field] ?? 0), the documents hold \(segment.tokenCount(of: field)) tokens")
+        }
+    }
+}

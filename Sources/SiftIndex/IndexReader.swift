@@ -1,0 +1,257 @@
+import SiftAnalysis
+@_spi(SiftInternal) import SiftStorage
+/// A read-only view of a committed index: the segments its manifest named when it was opened.
+///
+/// Readers never take the writer's lock and never block; a reader keeps the files of its
+/// generation mapped even if a later commit removes them (a mapping outlives the unlinked
+/// file), so an open reader always answers from one complete index. Document ids are global:
+/// segment by segment, in manifest order, deleted documents included (`maxDocument`); a
+/// search never returns a deleted document, and every statistic counts live documents only.
+public final class IndexReader: @unchecked Sendable {
+    /// The index folder.
+    public let path: String
+    /// The analyzer settings the index was built with; queries must use them.
+    public let configuration: AnalyzerConfiguration
+    let manifest: Manifest
+    /// Bytes of the manifest file read at open.
+    let manifestSize: Int
+    package let segments: [SegmentReader]
+    /// Global id of each segment's first document.
+    package let segmentBases: [Int]
+    /// The table of indexed files, if the index comes from files.
+    let sourcesFile: MappedFile?
+
+    /// Live documents in the index (`N` of BM25).
+    public let documentCount: Int
+    /// Document ids run `0..<maxDocument`: live and deleted documents.
+    public let maxDocument: Int
+    /// Indexed text tokens over the live documents.
+    public let tokenCount: UInt64
+    /// Indexed title tokens over the live documents.
+    public let titleTokenCount: UInt64
+    /// Deleted documents (kept in their segments until a merge drops them).
+    public var deletedCount: Int { maxDocument - documentCount }
+    /// One bit per document id, set for deleted documents; nil when none is deleted.
+    package let deletedBits: UnsafeMutablePointer<UInt64>?
+
+    /// Opens the index at `path`: O(segments), the files are mapped, not read. Sizes, headers
+    /// and checksum trailers are checked against the manifest (so truncated or swapped files
+    /// are caught), and every later read is bounds-checked. With `verifyChecksums`, every byte
+    /// of every file is also checked against its CRC-32C first (O(index size)), so a flipped
+    /// bit anywhere is reported before it can change an answer.
+    public init(path: String, verifyChecksums: Bool = false) throws(IndexError) {
+        self.path = path
+        let manifestPath = path + "/" + IndexFormat.manifestName
+        // A writer may replace the manifest and delete old segments between our reading the
+        // manifest and mapping the segments: then read the new manifest and try again.
+        var attempt = 0
+        while true {
+            attempt += 1
+            let manifestFile: MappedFile
+            do {
+                manifestFile = try MappedFile(path: manifestPath)
+            } catch {
+                if error.code == ENOENT || error.code == ENOTDIR { throw .missingIndex(path) }
+                throw .io(error)
+            }
+            let manifest = try Manifest.decode(manifestFile.bytes, file: manifestPath)
+            do {
+                var segments: [SegmentReader] = []
+                for entry in manifest.segments {
+                    segments.append(try SegmentReader(directory: path, entry: entry, verifyChecksums: verifyChecksums))
+                }
+                // The source table is only decoded by writers and checks, but its size, header
+                // and trailer are checked now, and the reader holds it like its segments.
+                sourcesFile = try manifest.sources.map { named throws(IndexError) in
+                    try SegmentReader.openFile(path + "/" + named.name, kind: .sources, expected: named.info, verifyChecksums: verifyChecksums)
+                }
+                self.manifest = manifest
+                manifestSize = manifestFile.bytes.count
+                self.segments = segments
+                break
+            } catch {
+                if case .corrupt(_, let reason) = error, reason.hasPrefix("file is missing"), attempt < 5 { continue }
+                throw error
+            }
+        }
+        configuration = manifest.configuration
+        var bases: [Int] = []
+        var total = 0
+        var live = 0
+        var tokens: UInt64 = 0
+        var titleTokens: UInt64 = 0
+        for segment in segments {
+            bases.append(total)
+            total += segment.documentCount
+            if let deletions = segment.deletions, deletions.tokenCount > segment.tokenCount || deletions.titleTokenCount > segment.titleTokenCount {
+                throw .corrupt(file: deletions.path, reason: "deleted documents hold more tokens than their segment")
+            }
+            live += segment.documentCount - segment.deletedCount
+            tokens += segment.tokenCount - (segment.deletions?.tokenCount ?? 0)
+            titleTokens += segment.titleTokenCount - (segment.deletions?.titleTokenCount ?? 0)
+        }
+        segmentBases = bases
+        maxDocument = total
+        documentCount = live
+        tokenCount = tokens
+        titleTokenCount = titleTokens
+        if live < total {
+            let words = (total + 63) / 64
+            let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
+            bits.initialize(repeating: 0, count: words)
+            for (index, segment) in segments.enumerated() {
+                guard let deletions = segment.deletions else { continue }
+                for word in 0..<((segment.documentCount + 63) / 64) {
+                    var value = deletions.word(word)
+                    while value != 0 {
+                        let document = bases[index] + word * 64 + value.trailingZeroBitCount
+                        bits[document >> 6] |= 1 << UInt64(document & 63)
+                        value &= value - 1
+                    }
+                }
+            }
+            deletedBits = bits
+        } else {
+            deletedBits = nil
+        }
+    }
+
+    deinit {
+        deletedBits?.deallocate()
+    }
+
+    /// Whether global document `document` is deleted.
+    public func isDeleted(_ document: Int) -> Bool {
+        precondition(document >= 0 && document < maxDocument, "document \(document) out of range 0..<\(maxDocument)")
+        return !Self.isLive(UInt32(document), deletedBits)
+    }
+
+    /// False for a document `deleted` (the reader's `deletedBits`, read once outside the loop)
+    /// marks; no range check, for the loops that collect hits.
+    @inlinable @inline(__always)
+    @_spi(SiftInternal) public static func isLive(_ document: UInt32, _ deleted: UnsafeMutablePointer<UInt64>?) -> Bool {
+        guard let deleted else { return true }
+        return deleted[Int(document >> 6)] & (1 << UInt64(document & 63)) == 0
+    }
+
+    /// Segments of the index.
+    public var segmentCount: Int { segments.count }
+
+    /// The commit the reader sees: 1 for a fresh build, one more for each later commit.
+    public var generation: UInt64 { manifest.generation }
+
+    /// Mean indexed tokens per document (`avgLen` of BM25); 0 for an empty index.
+    public var averageDocumentLength: Double {
+        documentCount == 0 ? 0 : Double(tokenCount) / Double(documentCount)
+    }
+
+    /// The stored fields of global document `document` (deleted documents keep theirs until
+    /// a merge drops them).
+    public func document(_ document: Int) throws(IndexError) -> StoredDocument {
+        guard document >= 0, document < maxDocument else { throw .documentOutOfRange(document, count: maxDocument) }
+        let (segment, local) = locate(document)
+        return try segments[segment].storedDocument(local)
+    }
+
+    /// The id and title of global document `document`, without copying its text.
+    package func documentHeader(_ document: Int) throws(IndexError) -> (id: String, title: String) {
+        let (segment, local) = locate(document)
+        let stored = try segments[segment].storedDocument(local, includeText: false)
+        return (stored.id, stored.title)
+    }
+
+    /// `len(d)` of global document `document`.
+    public func length(of document: Int) -> Int {
+        precondition(document >= 0 && document < maxDocument, "document \(document) out of range 0..<\(maxDocument)")
+        let (segment, local) = locate(document)
+        return Int(segments[segment].length(of: local))
+    }
+
+    /// Live documents containing `term` (an already analyzed term of the text field), over all segments.
+    public func documentFrequency(of term: String) throws(IndexError) -> Int {
+        try lookUp(Array(term.utf8)).frequency
+    }
+
+    /// A dictionary key's entry in each segment, and the live documents containing it over all.
+    package func lookUp(_ key: [UInt8]) throws(IndexError) -> (frequency: Int, entries: [TermEntry?]) {
+        var total = 0
+        var entries: [TermEntry?] = []
+        entries.reserveCapacity(segments.count)
+        for segment in segments {
+            let entry = try segment.lookup(key)
+            if let entry { total += try segment.liveFrequency(key, entry) }
+            entries.append(entry)
+        }
+        return (total, entries)
+    }
+
+    package func locate(_ document: Int) -> (segment: Int, local: Int) {
+        var segment = segments.count - 1
+        while segment > 0 && segmentBases[segment] > document { segment -= 1 }
+        return (segment, document - segmentBases[segment])
+    }
+
+    /// Counts and sizes for `sift stats`.
+    /// - Complexity: O(terms) — it reads the dictionary, not the postings.
+    public func statistics() throws(IndexError) -> IndexStatistics {
+        var postings: UInt64 = 0
+        var files: [(String, Int)] = [(IndexFormat.manifestName, manifestSize)]
+        var distinct: [IndexField: ByteInterner] = [.text: ByteInterner(capacity: 1 << 12), .title: ByteInterner(capacity: 1 << 10)]
+        var counts: [IndexField: Int] = [.text: 0, .title: 0]
+        for segment in segments {
+            var terms = try segment.terms()
+            while let (key, entry) = try terms.next() {
+                let field = IndexFormat.field(ofKey: key)
+                if field == .text { postings += UInt64(entry.documentFrequency) }
+                if segments.count == 1 {
+                    counts[field, default: 0] += 1
+                } else {
+                    _ = distinct[field]!.intern(key)
+                }
+            }
+            for file in segment.files + (segment.deletions.map { [$0.file] } ?? []) {
+                files.append((String(file.path.split(separator: "/").last ?? ""), file.bytes.count))
+            }
+        }
+        if let sources = manifest.sources { files.append((sources.name, Int(sources.info.size))) }
+        if segments.count > 1 {
+            counts = [.text: distinct[.text]!.count, .title: distinct[.title]!.count]
+        }
+        return IndexStatistics(documentCount: documentCount, termCount: counts[.text]!, titleTermCount: counts[.title]!,
+                               postingCount: postings, tokenCount: tokenCount, titleTokenCount: titleTokenCount,
+                               averageDocumentLength: averageDocumentLength, deletedCount: deletedCount,
+                               generation: manifest.generation,
+                               segmentCount: segments.count, files: files, configuration: configuration)
+    }
+}
+
+/// What `sift stats` shows.
+public struct IndexStatistics: Sendable {
+    /// Live documents.
+    public var documentCount: Int
+    /// Distinct terms of the text field.
+    public var termCount: Int
+    /// Distinct terms of the title field.
+    public var titleTermCount: Int
+    /// Term–document pairs of the text field (deleted documents' included until merged away).
+    public var postingCount: UInt64
+    /// Indexed tokens of the text field.
+    public var tokenCount: UInt64
+    /// Indexed tokens of the title field.
+    public var titleTokenCount: UInt64
+    public var averageDocumentLength: Double
+    /// Deleted documents still held by their segments.
+    public var deletedCount: Int
+    /// Commits since the index was created.
+    public var generation: UInt64
+    public var segmentCount: Int
+    /// Each file's name and size in bytes.
+    public var files: [(String, Int)]
+    public var configuration: AnalyzerConfiguration
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

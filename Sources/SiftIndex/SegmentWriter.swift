@@ -1,0 +1,459 @@
+@_spi(SiftInternal) import SiftStorage
+/// The documents and postings of one segment, accumulated in memory before they are written.
+///
+/// Postings are kept flat, one entry per (term, document) in arrival order, and sorted by term
+/// only when the segment is written: no per-term arrays, no per-posting allocation.
+struct SegmentBuffer {
+    /// Indexed tokens of each document's text (after stop words), the `len(d)` of BM25.
+    var lengths: [UInt32] = []
+    /// Indexed tokens of each document's title, `len(d)` for `title:` queries.
+    var titleLengths: [UInt32] = []
+    /// Stored fields: per document `id`, `title`, `text` as length-prefixed byte strings.
+    var stored = ByteWriter()
+    var storedOffsets: [UInt64] = [0]
+
+    var postingTerm: [Int32] = []
+    var postingDocument: [UInt32] = []
+    var postingFrequency: [UInt32] = []
+    /// Positions of every posting, back to back, in posting order.
+    var positions: [UInt32] = []
+
+    var documentCount: Int { lengths.count }
+    var tokenCount: UInt64 = 0
+    var titleTokenCount: UInt64 = 0
+
+    /// Adds a document whose postings are already grouped: one entry per distinct key, with
+    /// its positions back to back (what the analysis workers produce). Its number is the next
+    /// ordinal; text and title keys are distinct dictionary keys.
+    mutating func add<Record: Collection>(storedRecord: Record, length: UInt32, titleLength: UInt32,
+                                          keys: ArraySlice<Int32>, frequencies: ArraySlice<UInt32>,
+                                          positions: ArraySlice<UInt32>) where Record.Element == UInt8 {
+        let document = UInt32(lengths.count)
+        lengths.append(length)
+        titleLengths.append(titleLength)
+        tokenCount += UInt64(length)
+        titleTokenCount += UInt64(titleLength)
+        stored.write(bytes: storedRecord)
+        storedOffsets.append(UInt64(stored.count))
+        postingTerm.append(contentsOf: keys)
+        postingDocument.append(contentsOf: repeatElement(document, count: keys.count))
+        postingFrequency.append(contentsOf: frequencies)
+        self.positions.append(contentsOf: positions)
+    }
+
+    /// Bytes this buffer has allocated (arrays grow by doubling, so capacity, not count), and
+    /// the scratch writing it will need (8 bytes a posting), for the memory budget.
+    var estimatedBytes: Int {
+        (postingTerm.capacity + postingDocument.capacity + postingFrequency.capacity) * 4 + postingTerm.count * 8
+            + positions.capacity * 4 + stored.capacity + (lengths.capacity + titleLengths.capacity) * 4
+            + storedOffsets.capacity * 8
+    }
+}
+
+/// A finished segment: its manifest entry and what it holds, its files already in place.
+struct WrittenSegment {
+    var entry: Manifest.Segment
+    /// Distinct terms of the text field.
+    var termCount: Int
+    /// Term–document pairs of the text field.
+    var postingCount: Int
+    /// File names and sizes, in `IndexFormat.FileKind.segmentKinds` order.
+    var files: [(String, Int)]
+}
+
+/// Writes a `SegmentBuffer` as a segment (docs/FORMAT.md).
+enum SegmentWriter {
+    /// Encodes the buffer into segment files in `directory`. `terms` gives the dictionary key
+    /// of each term id in the buffer.
+    static func write(_ buffer: SegmentBuffer, terms: ByteInterner, directory: String, prefix: String = "seg-",
+                      avoiding taken: Set<String> = []) throws(IndexError) -> WrittenSegment {
+        let termCount = terms.count
+        // Counting sort of postings by term id; stable, so documents stay ascending.
+        var start = [UInt32](repeating: 0, count: termCount + 1)
+        for term in buffer.postingTerm { start[Int(term) + 1] += 1 }
+        for term in 0..<termCount { start[term + 1] += start[term] }
+        var cursor = start
+        var sorted = [UInt32](repeating: 0, count: buffer.postingTerm.count)
+        // Where each posting's positions begin in `buffer.positions`.
+        var positionStart = [UInt32](repeating: 0, count: buffer.postingTerm.count)
+        var runningPosition: UInt32 = 0
+        for (index, term) in buffer.postingTerm.enumerated() {
+            sorted[Int(cursor[Int(term)])] = UInt32(index)
+            cursor[Int(term)] += 1
+            positionStart[index] = runningPosition
+            runningPosition += buffer.postingFrequency[index]
+        }
+        cursor = []
+
+        // Terms in byte order, so the dictionary can be binary-searched and output is deterministic.
+        var termOrder = (0..<termCount).filter { start[$0 + 1] > start[$0] }.map { Int32($0) }
+        termOrder.sort { ByteOrder.precedes(terms.bytes($0), terms.bytes($1)) }
+
+        var encoder = try SegmentEncoder(directory: directory, lengths: buffer.lengths, titleLengths: buffer.titleLengths,
+                                         tokenCount: buffer.tokenCount, titleTokenCount: buffer.titleTokenCount)
+        var postings = PostingsBuilder()
+        for term in termOrder {
+            postings.removeAll()
+            for posting in sorted[Int(start[Int(term)])..<Int(start[Int(term) + 1])] {
+                let index = Int(posting)
+                let frequency = buffer.postingFrequency[index]
+                let first = Int(positionStart[index])
+                postings.append(document: buffer.postingDocument[index], positions: buffer.positions[first..<(first + Int(frequency))])
+            }
+            try encoder.addTerm(terms.bytes(term), postings: postings)
+        }
+        for document in 0..<buffer.documentCount {
+            let range = Int(buffer.storedOffsets[document])..<Int(buffer.storedOffsets[document + 1])
+            try encoder.addStoredRecord(buffer.stored.bytes[range])
+        }
+        return try encoder.finish(prefix: prefix, avoiding: taken)
+    }
+}
+
+/// One term's postings gathered for encoding: documents ascending, positions back to back.
+struct PostingsBuilder {
+    var documents: [UInt32] = []
+    var frequencies: [UInt32] = []
+    var positions: [UInt32] = []
+
+    mutating func removeAll() {
+        documents.removeAll(keepingCapacity: true)
+        frequencies.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+    }
+
+    mutating func append<C: Collection>(document: UInt32, positions newPositions: C) where C.Element == UInt32 {
+        documents.append(document)
+        frequencies.append(UInt32(newPositions.count))
+        positions.append(contentsOf: newPositions)
+    }
+
+    var count: Int { documents.count }
+}
+
+/// Streams a segment's files to disk: terms in byte order with their postings, then the
+/// stored records in document order. Every file is written under a temporary name with a
+/// running CRC-32C, and renamed to the segment's content-derived name by `finish()` — so a
+/// segment far larger than memory can be written (merges) and no live file is ever touched.
+struct SegmentEncoder {
+    private let directory: String
+    private let temporaryStem: String
+    private let lengths: [UInt32]
+    private let titleLengths: [UInt32]
+    private let tokenCount: UInt64
+    private let titleTokenCount: UInt64
+
+    private var postingsFile: FileSink
+    private var positionsFile: FileSink
+    /// Records (id, title, where the text is) and compressed text blocks, until `finish`.
+    private var recordsFile: FileSink
+    private var recordOffsets: [UInt64] = [0]
+    private var textFile: FileSink
+    /// Compressed end offset and uncompressed size of each finished text block.
+    private var blockEnds: [UInt64] = [0]
+    private var blockSizes: [UInt32] = []
+    private var block: [UInt8] = []
+    private var compressed = ByteWriter()
+    private var record = ByteWriter()
+    private var documentsAdded = 0
+
+    private var dictionary = TermDictionaryWriter()
+    private var textTermCount = 0
+    private var textPostingCount = 0
+
+    // Scratch for one term.
+    private var gaps = [UInt32](repeating: 0, count: IndexFormat.blockSize)
+    private var frequencies = [UInt32](repeating: 0, count: IndexFormat.blockSize)
+    private var blockData = ByteWriter()
+    private var metadata = ByteWriter()
+    private var positionBytes = ByteWriter()
+
+
+    init(directory: String, lengths: [UInt32], titleLengths: [UInt32], tokenCount: UInt64, titleTokenCount: UInt64) throws(IndexError) {
+        self.directory = directory
+        self.lengths = lengths
+        self.titleLengths = titleLengths
+        self.tokenCount = tokenCount
+        self.titleTokenCount = titleTokenCount
+        // Unique among this process's writers without shared state (the folder's lock keeps
+        // other processes out); the final names come from the contents, not from this.
+        temporaryStem = directory + "/building-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        do {
+            postingsFile = try FileSink(path: temporaryStem + ".postings.tmp", header: IndexFormat.header(.postings))
+            positionsFile = try FileSink(path: temporaryStem + ".positions.tmp", header: IndexFormat.header(.positions))
+            recordsFile = try FileSink(path: temporaryStem + ".records.tmp")
+            textFile = try FileSink(path: temporaryStem + ".text.tmp")
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    /// Adds a term (its dictionary key) and its postings; keys must come in ascending byte order.
+    mutating func addTerm<C: Collection>(_ key: C, postings: PostingsBuilder) throws(IndexError) where C.Element == UInt8 {
+        let field = IndexFormat.field(ofKey: key)
+        if field == .text {
+            textTermCount += 1
+            textPostingCount += postings.count
+        }
+        let fieldLengths = field == .title ? titleLengths : lengths
+        let count = postings.count
+        let blockCount = (count + IndexFormat.blockSize - 1) / IndexFormat.blockSize
+        let postingsOffset = UInt64(postingsFile.count)
+        let positionsOffset = UInt64(positionsFile.count)
+        var totalTermFrequency: UInt64 = 0
+        var maxTermFrequency: UInt32 = 0
+        var previousDocument: UInt32 = 0
+        blockData.removeAll()
+        metadata.removeAll()
+        positionBytes.removeAll()
+        var positionIndex = 0
+        var blockStart = 0
+        while blockStart < count {
+            let blockEnd = min(blockStart + IndexFormat.blockSize, count)
+            let blockPositionsStart = UInt32(positionBytes.count)
+            var blockMaxFrequency: UInt32 = 0
+            var blockMinLength = UInt32.max
+            for posting in blockStart..<blockEnd {
+                let slot = posting - blockStart
+                let document = postings.documents[posting]
+                let termFrequency = postings.frequencies[posting]
+                gaps[slot] = document &- previousDocument
+                frequencies[slot] = termFrequency
+                previousDocument = document
+                blockMaxFrequency = max(blockMaxFrequency, termFrequency)
+                blockMinLength = min(blockMinLength, fieldLengths[Int(document)])
+                totalTermFrequency += UInt64(termFrequency)
+                // Positions: deltas within the document, the first from 0.
+                var previousPosition: UInt32 = 0
+                for _ in 0..<Int(termFrequency) {
+                    let position = postings.positions[positionIndex]
+                    positionBytes.writeVarint(UInt64(position &- previousPosition))
+                    previousPosition = position
+                    positionIndex += 1
+                }
+            }
+            let blockCount = blockEnd - blockStart
+            if blockCount == IndexFormat.blockSize {
+                // Full block: bit-packed gaps and (frequency − 1), one width each.
+                var gapWidth = 0
+                var frequencyWidth = 0
+                for slot in 0..<blockCount {
+                    frequencies[slot] -= 1
+                    gapWidth = max(gapWidth, BitPacking.width(of: gaps[slot]))
+                    frequencyWidth = max(frequencyWidth, BitPacking.width(of: frequencies[slot]))
+                }
+                blockData.write(UInt8(gapWidth))
+                blockData.write(UInt8(frequencyWidth))
+                gaps.withUnsafeBufferPointer { BitPacking.pack($0, width: gapWidth, into: &blockData) }
+                frequencies.withUnsafeBufferPointer { BitPacking.pack($0, width: frequencyWidth, into: &blockData) }
+            } else {
+                // The last, partial block: varint pairs.
+                for slot in 0..<blockCount {
+                    blockData.writeVarint(UInt64(gaps[slot]))
+                    blockData.writeVarint(UInt64(frequencies[slot]))
+                }
+            }
+            maxTermFrequency = max(maxTermFrequency, blockMaxFrequency)
+            metadata.write(previousDocument)
+            metadata.write(UInt32(blockData.count))
+            metadata.write(blockPositionsStart)
+            metadata.write(blockMaxFrequency)
+            metadata.write(blockMinLength)
+            blockStart = blockEnd
+        }
+        var postingsLength = blockData.count
+        do {
+            if blockCount == 1 {
+                // One block: its metadata is three varints, the rest is implied.
+                var header = ByteWriter()
+                header.writeVarint(UInt64(previousDocument))
+                header.writeVarint(UInt64(maxTermFrequency))
+                header.writeVarint(UInt64(fieldLengths.isEmpty ? 0 : minimumLength(postings, fieldLengths)))
+                try postingsFile.write(header.bytes)
+                postingsLength += header.count
+            } else {
+                try postingsFile.write(metadata.bytes)
+                postingsLength += metadata.count
+            }
+            try postingsFile.write(blockData.bytes)
+            try positionsFile.write(positionBytes.bytes)
+        } catch {
+            throw .io(error)
+        }
+        dictionary.add(key, entry: TermEntry(documentFrequency: UInt32(count), totalTermFrequency: totalTermFrequency,
+                                             postingsOffset: Int(postingsOffset), postingsLength: postingsLength,
+                                             positionsOffset: Int(positionsOffset), positionsLength: positionBytes.count))
+    }
+
+    private func minimumLength(_ postings: PostingsBuilder, _ lengths: [UInt32]) -> UInt32 {
+        var minimum = UInt32.max
+        for document in postings.documents { minimum = min(minimum, lengths[Int(document)]) }
+        return minimum
+    }
+
+    /// Text is compressed in blocks of up to this many bytes (a longer document is a block of its
+    /// own): large enough for matches across documents, small enough that showing one hit
+    /// decompresses little.
+    static let textBlockSize = 64 << 10
+
+    /// Adds the next document's stored fields, given as a record: id, title and text, each a
+    /// varint length and its bytes.
+    mutating func addStoredRecord(_ record: ArraySlice<UInt8>) throws(IndexError) {
+        let result = record.withUnsafeBytes { input -> Result<Void, IndexError> in
+            var reader = ByteReader(input)
+            let id, title, text: UnsafeRawBufferPointer
+            do throws(ByteReaderError) {
+                id = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+                title = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+                text = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+            } catch {
+                preconditionFailure("a stored record made by the writer is malformed: \(error.message)")
+            }
+            do throws(IndexError) {
+                try addStoredDocument(id: id, title: title, text: text)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    /// Adds the next document's stored fields.
+    mutating func addStoredDocument(id: UnsafeRawBufferPointer, title: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer) throws(IndexError) {
+        if !block.isEmpty && block.count + text.count > Self.textBlockSize { try finishBlock() }
+        record.removeAll()
+        record.writeVarint(UInt64(id.count)); record.write(bytes: id)
+        record.writeVarint(UInt64(title.count)); record.write(bytes: title)
+        record.writeVarint(UInt64(blockSizes.count))
+        record.writeVarint(UInt64(block.count))
+        record.writeVarint(UInt64(text.count))
+        block.append(contentsOf: text)
+        do {
+            try recordsFile.write(record.bytes)
+        } catch {
+            throw .io(error)
+        }
+        recordOffsets.append(recordOffsets.last! + UInt64(record.count))
+        documentsAdded += 1
+    }
+
+    private mutating func finishBlock() throws(IndexError) {
+        guard !block.isEmpty else { return }
+        compressed.removeAll()
+        block.withUnsafeBytes { LZCompression.compress($0, into: &compressed) }
+        do {
+            try textFile.write(compressed.bytes)
+        } catch {
+            throw .io(error)
+        }
+        blockEnds.append(blockEnds.last! + UInt64(compressed.count))
+        blockSizes.append(UInt32(block.count))
+        block.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes the terms and documents files, closes everything, and renames the files to the
+    /// segment's name. Returns its manifest entry.
+    /// `prefix` is `seg-` for segments a manifest will name, `flush-` for the partial segments
+    /// of a memory-bounded build (never confused with live files, removed after the merge).
+    /// `taken`: names of live segments; a segment with the same content as one of them (the
+    /// same documents added again) gets a different name, so a manifest never names one twice.
+    mutating func finish(prefix: String = "seg-", avoiding taken: Set<String> = []) throws(IndexError) -> WrittenSegment {
+        let documentCount = lengths.count
+        guard documentsAdded == documentCount else {
+            preconditionFailure("a segment needs stored fields for each of its \(documentCount) documents")
+        }
+        try finishBlock()
+        let termsBytes = dictionary.finish()
+
+        do throws(FileError) {
+            // Documents file: counts, text and title lengths, record offsets, records, the text
+            // block index and the compressed blocks (records and blocks copied from scratch files).
+            var header = IndexFormat.beginFile(.documents, capacity: documentCount * 16 + 48)
+            header.write(UInt32(documentCount))
+            header.write(UInt32(blockSizes.count))
+            let patch = header.count
+            header.write(UInt64(0))  // records start, patched below
+            header.write(UInt64(0))  // block index start, patched below
+            for length in lengths { header.write(length) }
+            for length in titleLengths { header.write(length) }
+            header.pad(to: 8)
+            for offset in recordOffsets { header.write(offset) }
+            let recordsStart = header.count
+            header.patch(UInt64(recordsStart), at: patch)
+            header.patch(UInt64(recordsStart) + recordOffsets.last!, at: patch + 8)
+            var documentsFile = try FileSink(path: temporaryStem + ".docs.tmp")
+            try documentsFile.write(header.bytes)
+            try recordsFile.closeForReading()
+            try recordsFile.copy(into: &documentsFile)
+            recordsFile.remove()
+            var index = ByteWriter(capacity: blockEnds.count * 12)
+            for end in blockEnds { index.write(end) }
+            for size in blockSizes { index.write(size) }
+            try documentsFile.write(index.bytes)
+            try textFile.closeForReading()
+            try textFile.copy(into: &documentsFile)
+            textFile.remove()
+            let documentsInfo = Manifest.FileInfo(try documentsFile.finish())
+            let postingsInfo = Manifest.FileInfo(try postingsFile.finish())
+            let positionsInfo = Manifest.FileInfo(try positionsFile.finish())
+            let termsPath = temporaryStem + ".terms.tmp"
+            try FileIO.writeAndSync(termsBytes, to: termsPath)
+            let termsInfo = Manifest.FileInfo(size: UInt64(termsBytes.count), checksum: CRC32C.checksum(Array(termsBytes.dropLast(4))))
+
+            let infos = [termsInfo, postingsInfo, positionsInfo, documentsInfo]
+            var salt: UInt64 = 0
+            var name = SegmentWriter.segmentName(infos, prefix: prefix)
+            while taken.contains(name) {
+                salt += 1
+                name = SegmentWriter.segmentName(infos, prefix: prefix, salt: salt)
+            }
+            let temporaries = [termsPath, postingsFile.path, positionsFile.path, documentsFile.path]
+            var files: [(String, Int)] = []
+            for (kind, (temporary, info)) in zip(IndexFormat.FileKind.segmentKinds, zip(temporaries, infos)) {
+                let fileName = name + "." + kind.fileExtension
+                guard rename(temporary, directory + "/" + fileName) == 0 else {
+                    throw FileError(path: directory + "/" + fileName, operation: "rename", code: errno)
+                }
+                files.append((fileName, Int(info.size)))
+            }
+            try FileIO.syncDirectory(directory)
+            return WrittenSegment(
+                entry: Manifest.Segment(name: name, documentCount: UInt32(documentCount), tokenCount: tokenCount,
+                                        titleTokenCount: titleTokenCount, files: infos),
+                termCount: textTermCount, postingCount: textPostingCount, files: files)
+        } catch {
+            throw .io(error)
+        }
+    }
+
+    /// Removes the temporary files (after a failure).
+    func abandon() {
+        for suffix in [".postings.tmp", ".positions.tmp", ".records.tmp", ".text.tmp", ".docs.tmp", ".terms.tmp"] {
+            FileIO.remove(temporaryStem + suffix)
+        }
+    }
+}
+
+extension SegmentWriter {
+    /// A name derived from the files' contents: the same documents give the same name (so a
+    /// rebuild of unchanged input rewrites nothing), different ones a different name (so a
+    /// commit never overwrites a file the live manifest uses).
+    static func segmentName(_ infos: [Manifest.FileInfo], prefix: String = "seg-", salt: UInt64 = 0) -> String {
+        var key = ByteWriter()
+        if salt > 0 { key.write(salt) }
+        for info in infos {
+            key.write(info.size)
+            key.write(info.checksum)
+        }
+        let hash = key.bytes.withUnsafeBufferPointer { ByteInterner.hash($0) }
+        let digits = String(hash, radix: 16)
+        return prefix + String(repeating: "0", count: 16 - digits.count) + digits
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

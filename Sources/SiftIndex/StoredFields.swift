@@ -1,0 +1,122 @@
+@_spi(SiftInternal) import SiftStorage
+/// The documents file: field lengths, and each document's id, title and text — the text
+/// LZ-compressed in blocks of whole documents (docs/FORMAT.md).
+struct StoredFields: @unchecked Sendable {
+    static let lengthsStart = 40
+
+    let bytes: UnsafeRawBufferPointer
+    let path: String
+    let documentCount: Int
+    let blockCount: Int
+    let recordOffsetsStart: Int
+    let recordsStart: Int
+    let blockIndexStart: Int
+    let blocksStart: Int
+
+    init(bytes file: UnsafeRawBufferPointer, path: String, documentCount: Int) throws(IndexError) {
+        let end = file.count - IndexFormat.trailerSize
+        guard end >= Self.lengthsStart else { throw .corrupt(file: path, reason: "too short for the document header") }
+        let stored = Int(UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
+        guard stored == documentCount else {
+            throw .corrupt(file: path, reason: "holds \(stored) documents, the manifest says \(documentCount)")
+        }
+        let blocks = Int(UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 20, as: UInt32.self)))
+        let records = Int(clamping: UInt64(littleEndian: file.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
+        let blockIndex = Int(clamping: UInt64(littleEndian: file.loadUnaligned(fromByteOffset: 32, as: UInt64.self)))
+        let offsets = (Self.lengthsStart + documentCount * 8 + 7) / 8 * 8
+        let blocksStart = blockIndex &+ (blocks + 1) * 8 &+ blocks * 4
+        guard blocks <= end, offsets + (documentCount + 1) * 8 == records, records <= blockIndex,
+              blockIndex <= end, blocksStart >= blockIndex, blocksStart <= end
+        else {
+            throw .corrupt(file: path, reason: "document table layout does not add up")
+        }
+        bytes = UnsafeRawBufferPointer(rebasing: file[0..<end])
+        self.path = path
+        self.documentCount = documentCount
+        blockCount = blocks
+        recordOffsetsStart = offsets
+        recordsStart = records
+        blockIndexStart = blockIndex
+        self.blocksStart = blocksStart
+    }
+
+    /// The record of `document`: id, title, and its text's block, offset and length.
+    func record(_ document: Int) throws(IndexError) -> (id: String, title: String, block: Int, offset: Int, length: Int) {
+        guard document >= 0, document < documentCount else {
+            throw .corrupt(file: path, reason: "document \(document) out of range")
+        }
+        let start = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: recordOffsetsStart + document * 8, as: UInt64.self)))
+        let end = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: recordOffsetsStart + document * 8 + 8, as: UInt64.self)))
+        guard start <= end, end <= blockIndexStart - recordsStart else {
+            throw .corrupt(file: path, reason: "stored document \(document) spans \(start)..<\(end), outside the records")
+        }
+        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[(recordsStart + start)..<(recordsStart + end)]))
+        do throws(ByteReaderError) {
+            let id = try reader.readString()
+            let title = try reader.readString()
+            let block = try reader.readLength(limit: max(blockCount - 1, 0))
+            let offset = try reader.readLength(limit: Int(UInt32.max))
+            let length = try reader.readLength(limit: Int(UInt32.max))
+            guard reader.isAtEnd else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
+            return (id, title, block, offset, length)
+        } catch {
+            throw .corrupt(file: path, reason: "stored document \(document): \(error.message)")
+        }
+    }
+
+    /// The file offset where the compressed block holding `document`'s text starts (pages
+    /// before it are no longer needed when reading in document order).
+    func blockStart(of document: Int) throws(IndexError) -> Int {
+        let block = try record(document).block
+        return blocksStart + Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: blockIndexStart + block * 8, as: UInt64.self)))
+    }
+
+    /// Text block `block`, decompressed (at least its first `prefix` bytes).
+    func block(_ block: Int, prefix: Int = .max) throws(IndexError) -> [UInt8] {
+        guard block >= 0, block < blockCount else { throw .corrupt(file: path, reason: "text block \(block) out of range") }
+        let start = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: blockIndexStart + block * 8, as: UInt64.self)))
+        let end = Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: blockIndexStart + block * 8 + 8, as: UInt64.self)))
+        let size = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: blockIndexStart + (blockCount + 1) * 8 + block * 4, as: UInt32.self)))
+        guard start <= end, end <= bytes.count - blocksStart else {
+            throw .corrupt(file: path, reason: "text block \(block) spans \(start)..<\(end), outside the file")
+        }
+        do throws(ByteReaderError) {
+            return try LZCompression.decompress(UnsafeRawBufferPointer(rebasing: bytes[(blocksStart + start)..<(blocksStart + end)]), size: size,
+                                                prefix: prefix)
+        } catch {
+            throw .corrupt(file: path, reason: "text block \(block): \(error.message)")
+        }
+    }
+}
+
+/// Reads stored documents, keeping the last decompressed text block, so reading documents in
+/// order (merging, checking) decompresses each block about once. A block is first expanded
+/// only as far as the document asked for (random reads: snippets, deleted documents); a later
+/// document past that point expands it whole.
+struct StoredFieldsReader {
+    let fields: StoredFields
+    private var cachedBlock = -1
+    private var cached: [UInt8] = []
+    private var cachedWhole = false
+
+    init(_ fields: StoredFields) {
+        self.fields = fields
+    }
+
+    mutating func document(_ document: Int, includeText: Bool = true) throws(IndexError) -> StoredDocument {
+        let record = try fields.record(document)
+        guard includeText else { return StoredDocument(id: record.id, title: record.title, text: []) }
+        if record.length == 0 { return StoredDocument(id: record.id, title: record.title, text: []) }
+        let end = record.offset &+ record.length
+        if cachedBlock != record.block || (!cachedWhole && cached.count < end) {
+            let first = cachedBlock != record.block
+            cached = try fields.block(record.block, prefix: first ? end : .max)
+            cachedBlock = record.block
+            cachedWhole = !first || cached.count < end
+        }
+        guard record.offset <= cached.count, record.length <= cached.count - record.offset else {
+            throw .corrupt(file: fields.path, reason: "stored document \(document) text lies outside its block")
+        }
+        return StoredDocument(id: record.id, title: record.title, text: Array(cached[record.offset..<(record.offset + record.length)]))
+    }
+}

@@ -1,0 +1,301 @@
+@_spi(SiftInternal) import SiftIndex
+/// Top-k of an OR of terms with MaxScore dynamic pruning (Turtle & Flood 1995), with
+/// per-term score bounds from the block metadata.
+///
+/// Terms are ordered by their largest possible contribution. Once the heap is full, the terms
+/// whose bounds together cannot lift a document past the k-th score are "non-essential":
+/// only documents of the other terms are candidates, and a candidate's non-essential terms
+/// are looked up (skipping blocks by metadata) only while the bound still allows it to enter.
+/// A document's final score is the sum of its contributions in clause order — the same Float
+/// additions exhaustive scoring makes — so pruning never changes a score, a document or an order.
+struct MaxScoreSearch {
+    /// Bounds are inflated by this relative margin so that float rounding in the scores can
+    /// never make a true contribution exceed its bound.
+    static let boundMargin = 1.0 + 1e-5
+
+    let reader: IndexReader
+    let parameters: BM25Parameters
+    let averageLength: [IndexField: Double]
+    let lengthFactors: [IndexField: UnsafeMutableBufferPointer<Float>]
+
+    /// Documents scored (a lower bound of the matches), and whether that count is exact.
+    struct Outcome {
+        var matched = 0
+        var exact = true
+        var work = SearchWork()
+    }
+
+    /// Scratch one search reuses across segments and queries.
+    final class Scratch {
+        var buffers: [BlockBuffers] = []
+        var contributions: [Float] = []
+
+        func buffers(_ count: Int) -> ArraySlice<BlockBuffers> {
+            while buffers.count < count { buffers.append(.allocate()) }
+            return buffers[0..<count]
+        }
+
+        deinit { for buffer in buffers { buffer.deallocate() } }
+    }
+
+    private struct TermState {
+        var cursor: PostingsCursor
+        var clause: Int
+        var weight: Float
+        var factors: UnsafePointer<Float>
+        var upperBound: Double
+        var bounds: BlockBounds
+        /// The bound of the block `boundBlock`, cached.
+        var boundBlock = -1
+        var blockBound = 0.0
+
+        /// The largest contribution in the cursor's current block.
+        mutating func currentBlockBound() -> Double {
+            let block = cursor.block
+            if block != boundBlock {
+                blockBound = bounds.bound(cursor.list.metadata(block))
+                boundBlock = block
+            }
+            return blockBound
+        }
+
+        /// The current document's contribution: `weight · tf / (tf + lengthFactor[d])`.
+        @inline(__always)
+        mutating func contribution() -> Float {
+            let frequency = Float(cursor.frequency)
+            return weight * frequency / (frequency + factors[Int(cursor.document)])
+        }
+    }
+
+    /// Bounds a term's contribution in a block from its metadata: the formula at the block's
+    /// largest tf and smallest length (tf raises a score, length lowers it), with the margin.
+    struct BlockBounds {
+        let weight: Double
+        /// k1 · (1 − b) and k1 · b / avgLen of the term's field: the length factor is base + slope · len.
+        let lengthBase: Double
+        let lengthSlope: Double
+
+        @inline(__always)
+        func bound(_ meta: BlockMetadata) -> Double {
+            let frequency = Double(meta.maxTermFrequency)
+            return weight * frequency / (frequency + lengthBase + lengthSlope * Double(meta.minDocumentLength)) * MaxScoreSearch.boundMargin
+        }
+    }
+
+    func blockBounds(weight: Float, field: IndexField) -> BlockBounds {
+        let average = averageLength[field] ?? 0
+        guard average > 0 else { return BlockBounds(weight: Double(weight), lengthBase: parameters.k1, lengthSlope: 0) }
+        return BlockBounds(weight: Double(weight), lengthBase: parameters.k1 * (1 - parameters.b),
+                           lengthSlope: parameters.k1 * parameters.b / average)
+    }
+
+    func run(_ terms: [TermWeight], into top: inout TopK, scratch: Scratch) throws(IndexError) -> Outcome {
+        var outcome = Outcome()
+        if scratch.contributions.count < terms.count {
+            scratch.contributions = [Float](repeating: 0, count: terms.count)
+        }
+        for (segmentIndex, segment) in reader.segments.enumerated() {
+            let base = UInt32(reader.segmentBases[segmentIndex])
+            let present = terms.indices.filter { terms[$0].entries[segmentIndex] != nil }
+            if present.count == 1 {
+                // One list: whole blocks whose bound cannot reach the top k are skipped undecoded.
+                let term = terms[present[0]]
+                try searchSingle(try segment.postings(term.entries[segmentIndex]!), term: term, base: base,
+                                 top: &top, buffers: scratch.buffers(1).first!, outcome: &outcome)
+                continue
+            }
+            var states: [TermState] = []
+            let buffers = scratch.buffers(terms.count)
+            for (clause, term) in terms.enumerated() {
+                guard let found = term.entries[segmentIndex] else { continue }
+                let list = try segment.postings(found)
+                let cursor = try PostingsCursor(list, buffers: buffers[buffers.startIndex + states.count])
+                let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
+                let bounds = blockBounds(weight: term.weight, field: term.field)
+                states.append(TermState(cursor: cursor, clause: clause, weight: term.weight, factors: factors,
+                                        upperBound: upperBound(list, bounds: bounds), bounds: bounds))
+            }
+            guard !states.isEmpty else { continue }
+            states.sort { $0.upperBound != $1.upperBound ? $0.upperBound < $1.upperBound : $0.clause < $1.clause }
+            // prefix[i]: the most terms 0...i together can add.
+            var prefix = [Double](repeating: 0, count: states.count)
+            var running = 0.0
+            for index in states.indices {
+                running += states[index].upperBound
+                prefix[index] = running * Self.boundMargin
+            }
+            try scratch.contributions.withUnsafeMutableBufferPointer { contributions throws(IndexError) in
+                try states.withUnsafeMutableBufferPointer { states throws(IndexError) in
+                    try search(states, prefix: prefix, base: base, top: &top, contributions: contributions,
+                               clauseCount: terms.count, outcome: &outcome)
+                }
+            }
+            for state in states {
+                outcome.work.blocks += state.cursor.list.blockCount
+                outcome.work.postings += state.cursor.list.documentFrequency
+                outcome.work.blocksDecoded += state.cursor.blocksDecoded
+                outcome.work.postingsDecoded += state.cursor.postingsDecoded
+            }
+        }
+        return outcome
+    }
+
+    private func search(_ states: UnsafeMutableBufferPointer<TermState>, prefix: [Double], base: UInt32, top: inout TopK,
+                        contributions: UnsafeMutableBufferPointer<Float>, clauseCount: Int, outcome: inout Outcome) throws(IndexError) {
+        let count = states.count
+        // The clauses the current candidate matched, in a plain buffer: no array bookkeeping
+        // per candidate.
+        let touched = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
+        defer { touched.deallocate() }
+        var touchedCount = 0
+        let deleted = reader.deletedBits
+        var threshold = top.isFull ? Double(top.weakest!.score) : -Double.infinity
+        var firstEssential = 0
+        while firstEssential < count && prefix[firstEssential] <= threshold { firstEssential += 1 }
+        if firstEssential > 0 { outcome.exact = false }
+        while firstEssential < count {
+            var candidate = PostingsCursor.exhausted
+            for index in firstEssential..<count where states[index].cursor.document < candidate {
+                candidate = states[index].cursor.document
+            }
+            if candidate == PostingsCursor.exhausted { break }
+
+            // Block-max check: the essential terms' bounds over the blocks holding the
+            // candidate, plus all non-essential terms, may already fall short of the top k —
+            // then every document up to the nearest block end (or next posting) can be skipped.
+            if threshold > -Double.infinity {
+                var bound = firstEssential > 0 ? prefix[firstEssential - 1] : 0
+                var upTo = PostingsCursor.exhausted - 1
+                for index in firstEssential..<count {
+                    let document = states[index].cursor.document
+                    if document == candidate {
+                        bound += states[index].currentBlockBound()
+                        upTo = min(upTo, states[index].cursor.list.metadata(states[index].cursor.block).lastDocument)
+                    } else {
+                        upTo = min(upTo, document - 1)
+                    }
+                }
+                if bound <= threshold {
+                    outcome.exact = false
+                    for index in firstEssential..<count where states[index].cursor.document <= upTo {
+                        try states[index].cursor.advance(to: upTo + 1)
+                    }
+                    continue
+                }
+            }
+
+            var partial = 0.0
+            for index in firstEssential..<count where states[index].cursor.document == candidate {
+                let contribution = states[index].contribution()
+                contributions[states[index].clause] = contribution
+                touched[touchedCount] = states[index].clause
+                touchedCount += 1
+                partial += Double(contribution)
+                try states[index].cursor.next()
+            }
+            var pruned = false
+            var index = firstEssential - 1
+            while index >= 0 {
+                if partial * Self.boundMargin + prefix[index] <= threshold {
+                    pruned = true
+                    break
+                }
+                try states[index].cursor.advance(to: candidate)
+                if states[index].cursor.document == candidate {
+                    let contribution = states[index].contribution()
+                    contributions[states[index].clause] = contribution
+                    touched[touchedCount] = states[index].clause
+                    touchedCount += 1
+                    partial += Double(contribution)
+                }
+                index -= 1
+            }
+            if pruned {
+                outcome.exact = false
+            } else {
+                outcome.matched += 1
+                // The exact score: contributions added in clause order, as exhaustive scoring does.
+                var score: Float = 0
+                // (Only matched clauses: adding the others' zeros would not change the sum.)
+                // Clause order (insertion sort: a handful of clauses).
+                for index in 1..<max(touchedCount, 1) {
+                    let clause = touched[index]
+                    var slot = index
+                    while slot > 0 && touched[slot - 1] > clause {
+                        touched[slot] = touched[slot - 1]
+                        slot -= 1
+                    }
+                    touched[slot] = clause
+                }
+                for index in 0..<touchedCount { score += contributions[touched[index]] }
+                let scored = ScoredDocument(score: score, document: base + candidate)
+                if !IndexReader.isLive(scored.document, deleted) {
+                    outcome.matched -= 1
+                } else if !top.isFull || scored.ranksBefore(top.weakest!) {
+                    top.insert(scored)
+                }
+                if top.isFull && Double(top.weakest!.score) > threshold {
+                    threshold = Double(top.weakest!.score)
+                    while firstEssential < count && prefix[firstEssential] <= threshold {
+                        firstEssential += 1
+                        outcome.exact = false
+                    }
+                }
+            }
+            for index in 0..<touchedCount { contributions[touched[index]] = 0 }
+            touchedCount = 0
+        }
+    }
+
+    /// Top-k over a single term's list, a block at a time: a block is decoded only when its
+    /// bound (largest tf, smallest length) can still beat the k-th score. Scores are the
+    /// exhaustive path's exactly: one contribution added to 0.
+    private func searchSingle(_ list: PostingsList, term: TermWeight, base: UInt32, top: inout TopK,
+                              buffers: BlockBuffers, outcome: inout Outcome) throws(IndexError) {
+        let bounds = blockBounds(weight: term.weight, field: term.field)
+        let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
+        let documents = buffers.documents
+        let frequencies = buffers.frequencies
+        let deleted = reader.deletedBits
+        outcome.work.blocks += list.blockCount
+        outcome.work.postings += list.documentFrequency
+        for block in 0..<list.blockCount {
+            if top.isFull {
+                if bounds.bound(list.metadata(block)) <= Double(top.weakest!.score) {
+                    outcome.exact = false
+                    continue
+                }
+            }
+            let count = try list.decode(block: block, documents: documents, frequencies: frequencies)
+            outcome.work.blocksDecoded += 1
+            outcome.work.postingsDecoded += count
+            for slot in 0..<count {
+                let frequency = Float(frequencies[slot])
+                let zero: Float = 0
+                let score = zero + term.weight * frequency / (frequency + factors[Int(documents[slot])])
+                let scored = ScoredDocument(score: score, document: base + documents[slot])
+                if !IndexReader.isLive(scored.document, deleted) {
+                    continue
+                }
+                outcome.matched += 1
+                if !top.isFull || scored.ranksBefore(top.weakest!) { top.insert(scored) }
+            }
+        }
+    }
+
+    /// The largest contribution any document of the list can get: the largest block bound.
+    private func upperBound(_ list: PostingsList, bounds: BlockBounds) -> Double {
+        var best = 0.0
+        var lastMaxFrequency: UInt32 = 0
+        var lastMinLength = UInt32.max
+        for block in 0..<list.blockCount {
+            let meta = list.metadata(block)
+            // Skip blocks dominated by the previous one (common in long lists).
+            if meta.maxTermFrequency <= lastMaxFrequency && meta.minDocumentLength >= lastMinLength { continue }
+            lastMaxFrequency = meta.maxTermFrequency
+            lastMinLength = meta.minDocumentLength
+            best = max(best, bounds.bound(meta))
+        }
+        return best
+    }
+}

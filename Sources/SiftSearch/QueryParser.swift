@@ -1,0 +1,276 @@
+@_spi(SiftInternal) import SiftIndex
+/// A query that cannot be parsed: what is wrong and where (1-based column, in characters).
+public struct QuerySyntaxError: Error, Equatable, CustomStringConvertible {
+    /// What is wrong, e.g. "unclosed quote".
+    public var message: String
+    /// The 1-based column (in characters) where the problem starts.
+    public var column: Int
+
+    public var description: String { "\(message) at column \(column)" }
+}
+
+/// Parses the query language.
+///
+/// ```
+/// kabul taliban                  words, combined with the default operator (OR: ranked)
+/// +required -excluded            required / excluded clauses
+/// a AND b, a OR b, NOT a, ( )    operators (upper case); precedence NOT > AND > OR > juxtaposition
+/// "exact phrase"  "a phrase"~3   phrases, with slop
+/// tajik*                         prefix
+/// title:kabul  title:"a b"       field-scoped (fields: text, title)
+/// term^2  "a phrase"^0.5         boosts
+/// ```
+/// A backslash makes the next character literal (`\"`, `\(`, `\*`).
+public struct QueryParser: Sendable {
+    /// How bare words combine.
+    public var defaultOperator: DefaultOperator
+
+    public init(defaultOperator: DefaultOperator = .or) {
+        self.defaultOperator = defaultOperator
+    }
+
+    /// Every word a bare term, no operators: for natural-language queries (test collections),
+    /// where `-dash` or an unmatched `(` is text, not syntax.
+    public func parsePlain(_ text: String) -> Query {
+        let words = text.split(whereSeparator: { $0.isWhitespace }).map { Query.term(String($0)) }
+        if words.count == 1 { return words[0] }
+        return .boolean(words.map { BooleanClause(defaultOperator == .and ? .must : .should, $0) })
+    }
+
+    /// Parses `text` into a query.
+    public func parse(_ text: String) throws(QuerySyntaxError) -> Query {
+        var state = State(characters: Array(text), defaultOperator: defaultOperator)
+        let query = try state.parseSequence(field: .text, closing: nil)
+        state.skipSpaces()
+        if state.index < state.characters.count {
+            throw QuerySyntaxError(message: "unexpected '\(state.characters[state.index])'", column: state.index + 1)
+        }
+        return query
+    }
+
+    private struct State {
+        let characters: [Character]
+        let defaultOperator: DefaultOperator
+        var index = 0
+
+        init(characters: [Character], defaultOperator: DefaultOperator) {
+            self.characters = characters
+            self.defaultOperator = defaultOperator
+        }
+
+        /// A clause and the modifier in front of it (+, -, NOT), if any.
+        typealias Item = (occur: Occur?, query: Query)
+
+        mutating func skipSpaces() {
+            while index < characters.count && characters[index].isWhitespace { index += 1 }
+        }
+
+        /// The upper-case operator word at the cursor (AND, OR, NOT), if it stands alone.
+        func operatorWord() -> String? {
+            for word in ["AND", "OR", "NOT"] {
+                let end = index + word.count
+                guard end <= characters.count, String(characters[index..<end]) == word else { continue }
+                if end == characters.count || characters[end].isWhitespace || characters[end] == "(" || characters[end] == ")"
+                    || (word == "NOT" && (characters[end] == "\"" || characters[end] == "+" || characters[end] == "-"))
+                {
+                    return word
+                }
+            }
+            return nil
+        }
+
+        /// Juxtaposed items up to `closing` (a parenthesis) or the end; each takes its own
+        /// modifier or the default operator.
+        mutating func parseSequence(field: IndexField, closing: Int?) throws(QuerySyntaxError) -> Query {
+            var items: [Item] = []
+            while true {
+                skipSpaces()
+                if index >= characters.count {
+                    if let closing { throw QuerySyntaxError(message: "unclosed parenthesis", column: closing + 1) }
+                    break
+                }
+                if characters[index] == ")" {
+                    if closing == nil { throw QuerySyntaxError(message: "unexpected ')'", column: index + 1) }
+                    break
+                }
+                if let word = operatorWord(), word != "NOT" {
+                    throw QuerySyntaxError(message: "\(word) needs a clause before it", column: index + 1)
+                }
+                items.append(try parseOr(field: field))
+            }
+            if items.isEmpty, let closing {
+                throw QuerySyntaxError(message: "empty parentheses", column: closing + 1)
+            }
+            let fallback: Occur = defaultOperator == .and ? .must : .should
+            if items.count == 1, items[0].occur == nil || items[0].occur == .should { return items[0].query }
+            return .boolean(items.map { BooleanClause($0.occur ?? fallback, $0.query) })
+        }
+
+        mutating func parseOr(field: IndexField) throws(QuerySyntaxError) -> Item {
+            var items = [try parseAnd(field: field)]
+            while true {
+                let save = index
+                skipSpaces()
+                guard operatorWord() == "OR" else { index = save; break }
+                let column = index + 1
+                index += 2
+                skipSpaces()
+                guard index < characters.count, characters[index] != ")", operatorWord() != "AND", operatorWord() != "OR" else {
+                    throw QuerySyntaxError(message: "OR needs a clause after it", column: column)
+                }
+                items.append(try parseAnd(field: field))
+            }
+            if items.count == 1 { return items[0] }
+            return (nil, .boolean(items.map { BooleanClause($0.occur ?? .should, $0.query) }))
+        }
+
+        mutating func parseAnd(field: IndexField) throws(QuerySyntaxError) -> Item {
+            var items = [try parseUnary(field: field)]
+            while true {
+                let save = index
+                skipSpaces()
+                guard operatorWord() == "AND" else { index = save; break }
+                let column = index + 1
+                index += 3
+                skipSpaces()
+                guard index < characters.count, characters[index] != ")", operatorWord() != "AND", operatorWord() != "OR" else {
+                    throw QuerySyntaxError(message: "AND needs a clause after it", column: column)
+                }
+                items.append(try parseUnary(field: field))
+            }
+            if items.count == 1 { return items[0] }
+            return (nil, .boolean(items.map { BooleanClause($0.occur == .mustNot ? .mustNot : .must, $0.query) }))
+        }
+
+        mutating func parseUnary(field: IndexField) throws(QuerySyntaxError) -> Item {
+            skipSpaces()
+            guard index < characters.count else {
+                throw QuerySyntaxError(message: "missing clause", column: index + 1)
+            }
+            if operatorWord() == "NOT" {
+                let column = index + 1
+                index += 3
+                skipSpaces()
+                guard index < characters.count, characters[index] != ")", operatorWord() == nil || operatorWord() == "NOT" else {
+                    throw QuerySyntaxError(message: "NOT needs a clause after it", column: column)
+                }
+                let inner = try parseUnary(field: field)
+                return (.mustNot, inner.query)
+            }
+            let character = characters[index]
+            if character == "+" || character == "-" {
+                let column = index + 1
+                index += 1
+                guard index < characters.count, !characters[index].isWhitespace, characters[index] != ")" else {
+                    throw QuerySyntaxError(message: "'\(character)' needs a clause right after it", column: column)
+                }
+                return (character == "+" ? .must : .mustNot, try parsePrimary(field: field))
+            }
+            return (nil, try parsePrimary(field: field))
+        }
+
+        mutating func parsePrimary(field: IndexField) throws(QuerySyntaxError) -> Query {
+            let character = characters[index]
+            var query: Query
+            if character == "(" {
+                let open = index
+                index += 1
+                query = try parseSequence(field: field, closing: open)
+                index += 1  // the ')'
+            } else if character == "\"" {
+                query = try parsePhrase(field: field)
+            } else if character == ")" {
+                throw QuerySyntaxError(message: "unexpected ')'", column: index + 1)
+            } else {
+                let start = index
+                var word = ""
+                var isPrefix = false
+                while index < characters.count {
+                    let next = characters[index]
+                    if next.isWhitespace || next == "(" || next == ")" || next == "\"" || next == "^" { break }
+                    if next == "\\" && index + 1 < characters.count {
+                        word.append(characters[index + 1])
+                        index += 2
+                        continue
+                    }
+                    if next == "~" {
+                        throw QuerySyntaxError(message: "'~' (fuzzy matching) is only supported after a phrase", column: index + 1)
+                    }
+                    if next == ":", let scoped = IndexField(rawValue: word), index + 1 < characters.count,
+                       !characters[index + 1].isWhitespace
+                    {
+                        index += 1
+                        return try applyBoost(to: parsePrimary(field: scoped))
+                    }
+                    if next == "*" && (index + 1 == characters.count || characters[index + 1].isWhitespace
+                        || characters[index + 1] == ")" || characters[index + 1] == "^")
+                    {
+                        isPrefix = true
+                        index += 1
+                        break
+                    }
+                    word.append(next)
+                    index += 1
+                }
+                if word.isEmpty {
+                    throw QuerySyntaxError(message: isPrefix ? "a prefix needs at least one character before '*'" : "missing clause", column: start + 1)
+                }
+                query = isPrefix ? .prefix(word, field: field) : .term(word, field: field)
+            }
+            return try applyBoost(to: query)
+        }
+
+        mutating func parsePhrase(field: IndexField) throws(QuerySyntaxError) -> Query {
+            let open = index
+            index += 1
+            var text = ""
+            while true {
+                guard index < characters.count else {
+                    throw QuerySyntaxError(message: "unclosed quote", column: open + 1)
+                }
+                let next = characters[index]
+                if next == "\\" && index + 1 < characters.count {
+                    text.append(characters[index + 1])
+                    index += 2
+                    continue
+                }
+                index += 1
+                if next == "\"" { break }
+                text.append(next)
+            }
+            var slop = 0
+            if index < characters.count && characters[index] == "~" {
+                let column = index + 1
+                index += 1
+                let digits = readNumber()
+                guard !digits.isEmpty, let value = Int(digits), value >= 0, value <= 1_000_000 else {
+                    throw QuerySyntaxError(message: "'~' needs a whole number of moves", column: column)
+                }
+                slop = value
+            }
+            return .phrase(text, field: field, slop: slop)
+        }
+
+        mutating func applyBoost(to query: Query) throws(QuerySyntaxError) -> Query {
+            guard index < characters.count, characters[index] == "^" else { return query }
+            let column = index + 1
+            index += 1
+            let digits = readNumber()
+            // The number must end the clause: `a^1e5` is not a boost of 1 followed by `e5`.
+            let ended = index == characters.count || characters[index].isWhitespace || characters[index] == ")"
+            guard ended, let value = Double(digits), value.isFinite, value > 0 else {
+                throw QuerySyntaxError(message: "'^' needs a positive number", column: column)
+            }
+            return query.boosted(by: value)
+        }
+
+        mutating func readNumber() -> String {
+            var digits = ""
+            while index < characters.count, characters[index].isASCII, characters[index].isNumber || characters[index] == "." {
+                digits.append(characters[index])
+                index += 1
+            }
+            return digits
+        }
+    }
+}

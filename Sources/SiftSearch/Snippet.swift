@@ -1,0 +1,197 @@
+import SiftAnalysis
+/// A short passage of a hit's text around its best matches, for display.
+public struct Snippet: Sendable, Equatable {
+    /// The passage on one line (white space runs collapsed), with `…` where it was cut.
+    public var text: String
+    /// Byte ranges of the matched words within `text`'s UTF-8.
+    public var highlights: [Range<Int>]
+
+    public init(text: String, highlights: [Range<Int>]) {
+        self.text = text
+        self.highlights = highlights
+    }
+
+    /// The text with each highlight wrapped in `open` and `close` (`[`/`]`, or terminal bold).
+    public func marked(open: String, close: String) -> String {
+        var bytes = Array(text.utf8)
+        for range in highlights.reversed() {
+            bytes.insert(contentsOf: close.utf8, at: range.upperBound)
+            bytes.insert(contentsOf: open.utf8, at: range.lowerBound)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// Chooses and cuts snippet windows.
+enum SnippetBuilder {
+    /// The window of at most `maxLength` bytes holding the most matched tokens (the earliest
+    /// such window on ties), widened with context and cut at word boundaries.
+    static func build(text: [UInt8], tokens: [AnalyzedToken], matched: [Bool], maxLength: Int) -> Snippet {
+        guard !text.isEmpty else { return Snippet(text: "", highlights: []) }
+        let matches = tokens.indices.filter { matched[$0] }.map { tokens[$0] }
+        var windowStart = 0
+        var firstMatchEnd = 0
+        if !matches.isEmpty {
+            var best = 0
+            var bestLast = 0
+            var bestCount = 0
+            var last = 0
+            for first in matches.indices {
+                if last < first { last = first }
+                while last + 1 < matches.count && Int(matches[last + 1].end) - Int(matches[first].start) <= maxLength { last += 1 }
+                let count = last - first + 1
+                if count > bestCount {
+                    bestCount = count
+                    best = first
+                    bestLast = last
+                }
+            }
+            // Lead in with up to a quarter of the window of context, starting at a word — but
+            // never so much that the cluster's last match no longer fits.
+            let anchor = Int(matches[best].start)
+            firstMatchEnd = Int(matches[bestLast].end)
+            let leadIn = max(anchor - maxLength / 4, firstMatchEnd - maxLength)
+            windowStart = anchor
+            for token in tokens where Int(token.start) >= leadIn && Int(token.start) < anchor {
+                windowStart = Int(token.start)
+                break
+            }
+        } else if let first = tokens.first {
+            windowStart = Int(first.start)
+        }
+        // Extend to the last token that fits (at least through the anchor match).
+        var windowEnd = max(firstMatchEnd, windowStart)
+        for token in tokens where Int(token.start) >= windowStart {
+            if Int(token.end) - windowStart > maxLength { break }
+            windowEnd = max(windowEnd, Int(token.end))
+        }
+        if windowEnd <= windowStart { windowEnd = min(text.count, windowStart + maxLength) }
+        let moreAfter = tokens.contains { Int($0.start) >= windowEnd }
+        if !moreAfter {
+            // The window reaches the end: spend any room left on context before it.
+            let earliest = text.count - maxLength
+            if let token = tokens.first(where: { Int($0.start) >= earliest }), Int(token.start) < windowStart {
+                windowStart = Int(token.start)
+            }
+        }
+        // No word is cut off before or after: show the text's edges (leading quotes, the final
+        // full stop) instead of an ellipsis.
+        if let first = tokens.first, windowStart <= Int(first.start) { windowStart = 0 }
+        if !moreAfter {
+            windowEnd = text.count
+        } else {
+            // Keep closing punctuation that sticks to the last word (`said.`, `Kabul,`, `safe”`),
+            // never a hyphen or anything else that would leave half a word.
+            var extra = 0
+            while windowEnd < text.count, extra < 4 {
+                let length = closingPunctuationLength(text, at: windowEnd)
+                guard length > 0 else { break }
+                windowEnd += length
+                extra += length
+            }
+        }
+
+        // Copy the window on one line: white space runs become one space, invalid bytes U+FFFD.
+        var output: [UInt8] = []
+        var highlights: [Range<Int>] = []
+        if windowStart > 0 { output.append(contentsOf: "… ".utf8) }
+        var matchIndex = matches.firstIndex { Int($0.start) >= windowStart } ?? matches.count
+        var openStart: Int? = nil
+        var lastWasSpace = true  // no leading white space
+        text.withUnsafeBufferPointer { bytes in
+            var position = windowStart
+            while position < windowEnd {
+                if openStart == nil, matchIndex < matches.count, Int(matches[matchIndex].start) == position {
+                    openStart = output.count
+                }
+                let byte = bytes[position]
+                var length = 1
+                if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                    if !lastWasSpace { output.append(0x20) }
+                    lastWasSpace = true
+                } else if let (_, scalarLength) = UTF8Decoding.decode(bytes, at: position) {
+                    length = scalarLength
+                    output.append(contentsOf: bytes[position..<min(position + length, bytes.count)])
+                    lastWasSpace = false
+                } else {
+                    output.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    lastWasSpace = false
+                }
+                position += length
+                if let start = openStart, matchIndex < matches.count, position >= Int(matches[matchIndex].end) {
+                    highlights.append(start..<output.count)
+                    openStart = nil
+                    matchIndex += 1
+                }
+            }
+        }
+        while output.last == 0x20 { output.removeLast() }
+        if moreAfter { output.append(contentsOf: " …".utf8) }
+        return Snippet(text: String(decoding: output, as: UTF8.self), highlights: highlights)
+    }
+}
+
+/// The byte length of a closing punctuation mark at `position` (0 if there is none).
+private func closingPunctuationLength(_ text: [UInt8], at position: Int) -> Int {
+    switch text[position] {
+    case UInt8(ascii: "."), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: "!"),
+         UInt8(ascii: "?"), UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "\""),
+         UInt8(ascii: "'"):
+        return 1
+    case 0xE2 where position + 2 < text.count && text[position + 1] == 0x80 && (text[position + 2] == 0x9D || text[position + 2] == 0x99):
+        return 3  // ” ’
+    case 0xC2 where position + 1 < text.count && text[position + 1] == 0xBB:
+        return 2  // »
+    default:
+        return 0
+    }
+}
+
+/// Which tokens of a text a query matched: its terms anywhere, its phrases where they occur.
+enum Highlighter {
+    static func matches(tokens: [AnalyzedToken], leaves: [CompiledQuery], analyzer: Analyzer) -> [Bool] {
+        var matched = [Bool](repeating: false, count: tokens.count)
+        var termIDs = Set<Int32>()
+        for leaf in leaves {
+            switch leaf {
+            case .term(let weight) where weight.field == .text:
+                if let id = analyzer.termID(of: weight.term) { termIDs.insert(id) }
+            case .phrase(let weight) where weight.field == .text:
+                markPhrase(weight, tokens: tokens, analyzer: analyzer, matched: &matched)
+            default:
+                break
+            }
+        }
+        for (index, token) in tokens.enumerated() where termIDs.contains(token.termID) { matched[index] = true }
+        return matched
+    }
+
+    private static func markPhrase(_ phrase: PhraseWeight, tokens: [AnalyzedToken], analyzer: Analyzer, matched: inout [Bool]) {
+        var ids: [Int32] = []
+        for term in phrase.terms {
+            guard let id = analyzer.termID(of: term) else { return }
+            ids.append(id)
+        }
+        var positions = [[UInt32]](repeating: [], count: ids.count)
+        for token in tokens {
+            for (index, id) in ids.enumerated() where token.termID == id { positions[index].append(token.position) }
+        }
+        let anchors = PhraseMatcher.anchors(positions: positions, offsets: phrase.offsets, slop: phrase.slop)
+        guard !anchors.isEmpty else { return }
+        let wanted = Set(ids)
+        let span = (phrase.offsets.max() ?? 0) + phrase.slop
+        for anchor in anchors {
+            let low = Int(anchor) - phrase.offsets[0] - phrase.slop
+            let high = Int(anchor) - phrase.offsets[0] + span
+            for (index, token) in tokens.enumerated()
+            where Int(token.position) >= low && Int(token.position) <= high && wanted.contains(token.termID) {
+                if phrase.slop == 0 {
+                    // Exact phrase: only the tokens at the phrase's own slots.
+                    let slot = Int(token.position) - (Int(anchor) - phrase.offsets[0])
+                    guard let term = phrase.offsets.firstIndex(of: slot), ids[term] == token.termID else { continue }
+                }
+                matched[index] = true
+            }
+        }
+    }
+}
