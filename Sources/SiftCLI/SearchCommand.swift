@@ -78,8 +78,7 @@ enum SearchCommand {
                 }
             }
             let micros = Int((seconds(since: started, clock: clock) * 1e6).rounded())
-            if let note = results.note { Output.error("note: \(batch ? "query \(query.id): " : "")\(note)") }
-            for note in results.notes { Output.error("note: \(batch ? "query \(query.id): " : "")\(note)") }
+            for note in results.notes { Output.error("note: \(batch ? "query \(query.id): " : "")\(noteText(note))") }
             switch settings.format {
             case "trec":
                 for hit in results.hits { Output.line("\(query.id) Q0 \(hit.trecDocumentID) \(hit.rank) \(hit.score) \(settings.runTag)") }
@@ -199,8 +198,16 @@ enum SearchCommand {
         pairs += [("query", JSON.string(query.text)), ("totalHits", "\(results.totalHits)"),
                   ("totalHitsExact", results.totalHitsIsExact ? "true" : "false"),
                   ("tookMicroseconds", "\(micros)"), ("hits", JSON.array(items))]
-        if !results.notes.isEmpty { pairs.append(("notes", JSON.array(results.notes.map { JSON.string($0.message) }))) }
+        if !results.notes.isEmpty { pairs.append(("notes", JSON.array(results.notes.map { JSON.string(noteText($0)) }))) }
         return JSON.object(pairs)
+    }
+
+    /// A note as the CLI says it: the library's message, with the flag that changes it.
+    static func noteText(_ note: SearchNote) -> String {
+        switch note.kind {
+        case .expansionsLimited: note.message + " (raise --max-expansions for more)"
+        case .noWords, .onlyStopWords: note.message
+        }
     }
 
     /// Runs a library call, mapping its error to an exit status.

@@ -70,7 +70,7 @@ import SiftTestSupport
             ])
             #expect(results.totalHits == 2)
             #expect(results.terms == ["apple"])
-            #expect(results.note == nil)
+            #expect(results.notes.isEmpty)
             #expect(results.hits.map(\.id) == ["a.txt", "c.txt"])
             #expect(results.hits.map(\.title) == ["First", "Third"])
             #expect(results.hits.map(\.rank) == [1, 2])
@@ -262,10 +262,10 @@ import SiftTestSupport
             let stop = try searcher.search("the of and")
             #expect(stop.hits.isEmpty)
             #expect(stop.totalHits == 0)
-            #expect(stop.note?.contains("stop words") == true)
+            #expect(stop.notes.first?.message.contains("stop words") == true)
             let nothing = try searcher.search("  !!  ")
             #expect(nothing.hits.isEmpty)
-            #expect(nothing.note != nil)
+            #expect(!nothing.notes.isEmpty)
         }
     }
 

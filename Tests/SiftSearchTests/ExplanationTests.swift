@@ -25,9 +25,8 @@ import SiftTestSupport
 
     /// BM25 of one leaf from the statistics it reports.
     static func formula(_ leaf: Explanation) -> Double {
-        let tf = Double(leaf.termFrequency)
-        let norm = leaf.k1 * (1 - leaf.b + leaf.b * Double(leaf.documentLength) / leaf.averageLength)
-        return leaf.boost * leaf.idf * tf * (leaf.k1 + 1) / (tf + norm)
+        leaf.boost * BM25Parameters(k1: leaf.k1, b: leaf.b).score(frequency: Double(leaf.termFrequency), idf: leaf.idf,
+                                                                   length: leaf.documentLength, averageLength: leaf.averageLength)
     }
 
     @Test("hand case: two terms, one boosted; every leaf field from the corpus")

@@ -132,8 +132,7 @@ import SiftTestSupport
         let averageLength = Double(documents.reduce(0) { $0 + $1.count }) / n
         var idf: [String: Double] = [:]
         for word in vocabulary {
-            let df = Double(documents.filter { $0.contains(word) }.count)
-            idf[word] = log(1 + (n - df + 0.5) / (df + 0.5))
+            idf[word] = BM25Parameters.idf(documentCount: documents.count, documentFrequency: documents.filter { $0.contains(word) }.count)
         }
         try IndexTestFolder.with { folder throws in
             try IndexTestKit.write(corpus, at: folder.path, configuration: AnalyzerConfiguration(stemmer: .none, stopWords: .none))
@@ -151,9 +150,8 @@ import SiftTestSupport
                     let frequency = Self.bruteForceAnchors(positions: Self.positions(of: phrase, in: words), offsets: offsets, slop: slop).count
                     guard frequency > 0 else { continue }
                     if frequency > 1 { sawFrequencyAboveOne = true }
-                    let tf = Double(frequency)
-                    let norm = k1 * (1 - b + b * Double(words.count) / averageLength)
-                    expected[number] = phraseIDF * tf * (k1 + 1) / (tf + norm)
+                    expected[number] = BM25Parameters(k1: k1, b: b).score(frequency: Double(frequency), idf: phraseIDF,
+                                                                           length: words.count, averageLength: averageLength)
                 }
                 let results = try searcher.search(.phrase(phrase.joined(separator: " "), slop: slop),
                                                   options: SearchOptions(limit: 1000, bm25: BM25Parameters(k1: k1, b: b)))

@@ -112,10 +112,10 @@ enum QueryTestKit {
     func unknownWordsNote() throws {
         try QueryTestKit.withSearcher(Self.news) { searcher throws in
             // One unknown word: no note (correct today).
-            #expect(try searcher.search("xyzzy").note == nil)
+            #expect(try searcher.search("xyzzy").notes.isEmpty)
             // Expected: no note (or one about unknown words); actual: the stop-word note.
-            #expect(try searcher.search("xyzzy plugh").note == nil)
-            #expect(try searcher.search("NOT xyzzy").note == nil)
+            #expect(try searcher.search("xyzzy plugh").notes.isEmpty)
+            #expect(try searcher.search("NOT xyzzy").notes.isEmpty)
         }
     }
 
@@ -141,7 +141,8 @@ enum QueryTestKit {
             #expect(try searcher.search("kabul the", options: SearchOptions(defaultOperator: .and)).hits == kabul)
             let only = try searcher.search("+the AND of")
             #expect(only.hits.isEmpty)
-            #expect(only.note == "the query has only stop words, which are not indexed")
+            #expect(only.notes.map(\.message) == ["the query has only stop words, which are not indexed"])
+            #expect(only.notes.first?.kind == .onlyStopWords)
         }
     }
 

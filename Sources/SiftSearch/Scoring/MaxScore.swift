@@ -9,14 +9,8 @@
 /// A document's final score is the sum of its contributions in clause order — the same Float
 /// additions exhaustive scoring makes — so pruning never changes a score, a document or an order.
 struct MaxScoreSearch {
-    /// Bounds are inflated by this relative margin so that float rounding in the scores can
-    /// never make a true contribution exceed its bound.
-    static let boundMargin = 1.0 + 1e-5
-
     let reader: IndexReader
-    let parameters: BM25Parameters
-    let averageLength: [IndexField: Double]
-    let lengthFactors: [IndexField: UnsafeMutableBufferPointer<Float>]
+    let lengthFactors: LengthFactors
 
     /// Documents scored (a lower bound of the matches), and whether that count is exact.
     struct Outcome {
@@ -41,10 +35,9 @@ struct MaxScoreSearch {
     private struct TermState {
         var cursor: PostingsCursor
         var clause: Int
-        var weight: Float
+        var bm25: BM25Weight
         var factors: UnsafePointer<Float>
         var upperBound: Double
-        var bounds: BlockBounds
         /// The bound of the block `boundBlock`, cached.
         var boundBlock = -1
         var blockBound = 0.0
@@ -53,40 +46,18 @@ struct MaxScoreSearch {
         mutating func currentBlockBound() -> Double {
             let block = cursor.block
             if block != boundBlock {
-                blockBound = bounds.bound(cursor.list.metadata(block))
+                let meta = cursor.list.metadata(block)
+                blockBound = bm25.bound(maxFrequency: meta.maxTermFrequency, minLength: meta.minDocumentLength)
                 boundBlock = block
             }
             return blockBound
         }
 
-        /// The current document's contribution: `weight · tf / (tf + lengthFactor[d])`.
+        /// The current document's contribution.
         @inline(__always)
         mutating func contribution() -> Float {
-            let frequency = Float(cursor.frequency)
-            return weight * frequency / (frequency + factors[Int(cursor.document)])
+            bm25.score(frequency: Float(cursor.frequency), lengthFactor: factors[Int(cursor.document)])
         }
-    }
-
-    /// Bounds a term's contribution in a block from its metadata: the formula at the block's
-    /// largest tf and smallest length (tf raises a score, length lowers it), with the margin.
-    struct BlockBounds {
-        let weight: Double
-        /// k1 · (1 − b) and k1 · b / avgLen of the term's field: the length factor is base + slope · len.
-        let lengthBase: Double
-        let lengthSlope: Double
-
-        @inline(__always)
-        func bound(_ meta: BlockMetadata) -> Double {
-            let frequency = Double(meta.maxTermFrequency)
-            return weight * frequency / (frequency + lengthBase + lengthSlope * Double(meta.minDocumentLength)) * MaxScoreSearch.boundMargin
-        }
-    }
-
-    func blockBounds(weight: Float, field: IndexField) -> BlockBounds {
-        let average = averageLength[field] ?? 0
-        guard average > 0 else { return BlockBounds(weight: Double(weight), lengthBase: parameters.k1, lengthSlope: 0) }
-        return BlockBounds(weight: Double(weight), lengthBase: parameters.k1 * (1 - parameters.b),
-                           lengthSlope: parameters.k1 * parameters.b / average)
     }
 
     func run(_ terms: [TermWeight], into top: inout TopK, scratch: Scratch) throws(IndexError) -> Outcome {
@@ -110,10 +81,9 @@ struct MaxScoreSearch {
                 guard let found = term.entries[segmentIndex] else { continue }
                 let list = try segment.postings(found)
                 let cursor = try PostingsCursor(list, buffers: buffers[buffers.startIndex + states.count])
-                let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
-                let bounds = blockBounds(weight: term.weight, field: term.field)
-                states.append(TermState(cursor: cursor, clause: clause, weight: term.weight, factors: factors,
-                                        upperBound: upperBound(list, bounds: bounds), bounds: bounds))
+                states.append(TermState(cursor: cursor, clause: clause, bm25: term.bm25,
+                                        factors: lengthFactors.factors(term.field, from: Int(base)),
+                                        upperBound: upperBound(list, bm25: term.bm25)))
             }
             guard !states.isEmpty else { continue }
             states.sort { $0.upperBound != $1.upperBound ? $0.upperBound < $1.upperBound : $0.clause < $1.clause }
@@ -122,7 +92,7 @@ struct MaxScoreSearch {
             var running = 0.0
             for index in states.indices {
                 running += states[index].upperBound
-                prefix[index] = running * Self.boundMargin
+                prefix[index] = running * BM25Weight.boundMargin
             }
             try scratch.contributions.withUnsafeMutableBufferPointer { contributions throws(IndexError) in
                 try states.withUnsafeMutableBufferPointer { states throws(IndexError) in
@@ -196,7 +166,7 @@ struct MaxScoreSearch {
             var pruned = false
             var index = firstEssential - 1
             while index >= 0 {
-                if partial * Self.boundMargin + prefix[index] <= threshold {
+                if partial * BM25Weight.boundMargin + prefix[index] <= threshold {
                     pruned = true
                     break
                 }
@@ -252,8 +222,7 @@ struct MaxScoreSearch {
     /// exhaustive path's exactly: one contribution added to 0.
     private func searchSingle(_ list: PostingsList, term: TermWeight, base: UInt32, top: inout TopK,
                               buffers: BlockBuffers, outcome: inout Outcome) throws(IndexError) {
-        let bounds = blockBounds(weight: term.weight, field: term.field)
-        let factors = UnsafePointer(lengthFactors[term.field]!.baseAddress! + Int(base))
+        let factors = lengthFactors.factors(term.field, from: Int(base))
         let documents = buffers.documents
         let frequencies = buffers.frequencies
         let deleted = reader.deletedBits
@@ -261,7 +230,8 @@ struct MaxScoreSearch {
         outcome.work.postings += list.documentFrequency
         for block in 0..<list.blockCount {
             if top.isFull {
-                if bounds.bound(list.metadata(block)) <= Double(top.weakest!.score) {
+                let meta = list.metadata(block)
+                if term.bm25.bound(maxFrequency: meta.maxTermFrequency, minLength: meta.minDocumentLength) <= Double(top.weakest!.score) {
                     outcome.exact = false
                     continue
                 }
@@ -270,9 +240,9 @@ struct MaxScoreSearch {
             outcome.work.blocksDecoded += 1
             outcome.work.postingsDecoded += count
             for slot in 0..<count {
-                let frequency = Float(frequencies[slot])
+                // 0 + contribution: the sum exhaustive scoring makes for a document of one term.
                 let zero: Float = 0
-                let score = zero + term.weight * frequency / (frequency + factors[Int(documents[slot])])
+                let score = zero + term.bm25.score(frequency: Float(frequencies[slot]), lengthFactor: factors[Int(documents[slot])])
                 let scored = ScoredDocument(score: score, document: base + documents[slot])
                 if !IndexReader.isLive(scored.document, deleted) {
                     continue
@@ -284,7 +254,7 @@ struct MaxScoreSearch {
     }
 
     /// The largest contribution any document of the list can get: the largest block bound.
-    private func upperBound(_ list: PostingsList, bounds: BlockBounds) -> Double {
+    private func upperBound(_ list: PostingsList, bm25: BM25Weight) -> Double {
         var best = 0.0
         var lastMaxFrequency: UInt32 = 0
         var lastMinLength = UInt32.max
@@ -294,7 +264,7 @@ struct MaxScoreSearch {
             if meta.maxTermFrequency <= lastMaxFrequency && meta.minDocumentLength >= lastMinLength { continue }
             lastMaxFrequency = meta.maxTermFrequency
             lastMinLength = meta.minDocumentLength
-            best = max(best, bounds.bound(meta))
+            best = max(best, bm25.bound(maxFrequency: meta.maxTermFrequency, minLength: meta.minDocumentLength))
         }
         return best
     }

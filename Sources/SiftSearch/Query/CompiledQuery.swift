@@ -1,7 +1,8 @@
 @_spi(SiftInternal) import SiftIndex
+
 /// A query resolved against one index: words analyzed, dictionary keys made, statistics and
 /// BM25 weights computed once for all segments.
-indirect enum CompiledQuery {
+indirect enum CompiledQuery: Sendable {
     case term(TermWeight)
     case phrase(PhraseWeight)
     case boolean([CompiledClause])
@@ -18,30 +19,40 @@ indirect enum CompiledQuery {
         case .nothing, .dropped: []
         }
     }
+
+    /// The analyzed terms that can add to a score, in query order.
+    var scoringTerms: [String] {
+        positiveLeaves.flatMap { leaf -> [String] in
+            switch leaf {
+            case .term(let weight): [weight.term]
+            case .phrase(let weight): weight.terms
+            default: []
+            }
+        }
+    }
 }
 
-struct CompiledClause {
+struct CompiledClause: Sendable {
     var occur: Occur
     var query: CompiledQuery
 }
 
-/// One term of one field, with BM25's idf and the query-side weight `boost · idf · (k1 + 1)`.
-struct TermWeight {
+/// One term of one field: its statistics, its BM25 weight and where its postings are.
+struct TermWeight: Sendable {
     /// The analyzed term, for display.
     var term: String
     /// The dictionary key (field prefix + term bytes).
     var key: [UInt8]
     var field: IndexField
+    /// Live documents holding the term over the whole index.
     var documentFrequency: Int
-    var idf: Double
-    var boost: Double
-    var weight: Float
+    var bm25: BM25Weight
     /// The term's dictionary entry in each segment (nil where it does not occur), looked up once.
     var entries: [TermEntry?]
 }
 
 /// A phrase: its terms' keys and their offsets within the phrase (stop words keep their slot).
-struct PhraseWeight {
+struct PhraseWeight: Sendable {
     var text: String
     var terms: [String]
     var keys: [[UInt8]]
@@ -50,14 +61,6 @@ struct PhraseWeight {
     var offsets: [Int]
     var field: IndexField
     var slop: Int
-    /// The sum of the terms' idf: a phrase is as informative as its words together.
-    var idf: Double
-    var boost: Double
-    var weight: Float
-}
-
-/// What a query expansion or analysis decided that the user should be told.
-public struct SearchNote: Sendable, Equatable, CustomStringConvertible {
-    public var message: String
-    public var description: String { message }
+    /// Its idf is the sum of the terms' idf: a phrase is as informative as its words together.
+    var bm25: BM25Weight
 }

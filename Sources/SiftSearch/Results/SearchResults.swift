@@ -1,0 +1,55 @@
+/// The answer to one query.
+public struct SearchResults: Sendable {
+    /// The hits, best first, after `offset`.
+    public var hits: [SearchHit]
+    /// Documents matching the query: exact when `totalHitsIsExact`, else a lower bound.
+    public var totalHits: Int
+    /// Whether `totalHits` counts every match (pruned search skips documents that cannot
+    /// enter the top k without counting them; ask `countTotalHits` for an exact count).
+    public var totalHitsIsExact: Bool
+    /// The analyzed terms that can add to a score, in query order.
+    public var terms: [String]
+    /// What the user should know about how the query was read: it had only stop words, a
+    /// prefix was cut at `maxExpansions`, …
+    public var notes: [SearchNote]
+    /// What ranking read of the postings (OR-of-terms queries; zero otherwise).
+    public var work: SearchWork
+    let compiled: CompiledQuery
+    let options: SearchOptions
+}
+
+/// How much of the postings a search read: the measure of what pruning saved.
+public struct SearchWork: Sendable, Equatable {
+    /// Blocks and postings in the query terms' lists.
+    public var blocks = 0
+    public var postings = 0
+    /// Blocks and postings actually decoded.
+    public var blocksDecoded = 0
+    public var postingsDecoded = 0
+
+    public init() {}
+}
+
+/// Something about how a query was read that the user should be told.
+public struct SearchNote: Sendable, Equatable, CustomStringConvertible {
+    /// What kind of note it is, for programs that act on notes.
+    public enum Kind: String, Sendable, Equatable {
+        /// The query has no words at all (only punctuation or operators).
+        case noWords
+        /// Every word of the query is a stop word, which is not indexed.
+        case onlyStopWords
+        /// A prefix matched more terms than `maxExpansions`; the most frequent were kept.
+        case expansionsLimited
+    }
+
+    public var kind: Kind
+    /// The note for people.
+    public var message: String
+
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,42 @@
+/// How a search runs.
+public struct SearchOptions: Sendable, Equatable {
+    /// Hits to return.
+    public var limit: Int
+    /// Hits to skip first (for paging).
+    public var offset: Int
+    /// BM25's k1 and b.
+    public var bm25: BM25Parameters
+    /// How bare words combine: OR (ranked, the default) or AND (`--mode all`).
+    public var defaultOperator: DefaultOperator
+    /// The most terms a prefix query expands to (the most frequent ones are kept).
+    public var maxExpansions: Int
+    /// How query text is read: the query language, or plain words.
+    public var syntax: QuerySyntax
+    /// Score every matching document instead of pruning (for verification: the answer is
+    /// the same, only slower).
+    public var exhaustive: Bool
+    /// Count every matching document, so `totalHits` is exact (pruned search otherwise
+    /// reports a lower bound).
+    public var countTotalHits: Bool
+
+    public init(limit: Int = 10, offset: Int = 0, bm25: BM25Parameters = BM25Parameters(),
+                defaultOperator: DefaultOperator = .or, maxExpansions: Int = 128, syntax: QuerySyntax = .query,
+                exhaustive: Bool = false, countTotalHits: Bool = false) {
+        self.limit = limit
+        self.offset = offset
+        self.bm25 = bm25
+        self.defaultOperator = defaultOperator
+        self.maxExpansions = maxExpansions
+        self.syntax = syntax
+        self.exhaustive = exhaustive
+        self.countTotalHits = countTotalHits
+    }
+}
+
+/// How query text is read.
+public enum QuerySyntax: String, Sendable, Equatable, CaseIterable {
+    /// The query language (`QueryParser`): operators, phrases, prefixes, fields, boosts.
+    case query
+    /// Every word a bare term; punctuation is just text (natural-language test queries).
+    case plain
+}
