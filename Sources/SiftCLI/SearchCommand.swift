@@ -5,7 +5,7 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search",
         overview: "Search the index with the query language, ranked by BM25.",
-        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--queries FILE.tsv] [--run-tag TAG] [--max-expansions N] [--syntax query|plain] [QUERY...]",
+        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--verify] [--queries FILE.tsv] [--run-tag TAG] [--max-expansions N] [--syntax query|plain] [QUERY...]",
         arguments: [("QUERY", "The query (words joined with spaces): terms, +required, -excluded, AND/OR/NOT, ( ), \"phrases\"~N, prefix*, title:…, term^boost.")],
         options: [
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
@@ -21,6 +21,7 @@ enum SearchCommand {
             OptionSpec(names: ["--max-expansions"], valueName: "N", help: "Most terms a prefix expands to (default: 128; the most frequent are kept)."),
             OptionSpec(names: ["--count"], valueName: nil, help: "Count every match, so the total is exact (by default ranking skips documents that cannot make the top k, and the total is a lower bound)."),
             OptionSpec(names: ["--exhaustive"], valueName: nil, help: "Score every matching document (no pruning), to verify that pruning changes nothing."),
+            OptionSpec(names: ["--verify"], valueName: nil, help: "Check every byte of the index against its checksums before searching (as sift check does)."),
             OptionSpec(names: ["--syntax"], valueName: "query|plain", help: "Read queries in the query language (default for QUERY) or as plain words (default for --queries)."),
             OptionSpec(names: ["--snippet-length"], valueName: "N", help: "Longest snippet in bytes (default: 200)."),
         ])
@@ -60,7 +61,7 @@ enum SearchCommand {
                 }
             }
         }
-        let searcher = try openSearcher(indexPath)
+        let searcher = try openSearcher(indexPath, verify: parsed.flag("--verify"))
         var jsonResults: [String] = []
         for query in queries {
             let clock = ContinuousClock()
@@ -114,11 +115,12 @@ enum SearchCommand {
         return Settings(options: options, format: format, explain: parsed.flag("--explain"), runTag: runTag, snippetLength: snippetLength)
     }
 
-    static func openSearcher(_ indexPath: String) throws(CLIError) -> Searcher {
+    static func openSearcher(_ indexPath: String, verify: Bool = false) throws(CLIError) -> Searcher {
         do {
-            // One process per query: checking every checksum first costs little here and turns
-            // any damage into a clear error instead of a wrong answer.
-            return Searcher(reader: try IndexReader(path: indexPath, verifyChecksums: true))
+            // Opening checks sizes, headers and trailers, and every read is bounds-checked, so
+            // damage gives a clear error, never a trap; reading every byte for its checksum
+            // (O(index size)) is left to `sift check` and `--verify`.
+            return Searcher(reader: try IndexReader(path: indexPath, verifyChecksums: verify))
         } catch {
             throw mapIndexError(error)
         }

@@ -33,6 +33,8 @@ public final class IndexReader: @unchecked Sendable {
     public var deletedCount: Int { maxDocument - documentCount }
     /// One bit per document id, set for deleted documents; nil when none is deleted.
     package let deletedBits: UnsafeMutablePointer<UInt64>?
+    /// What searchers derive from this index once and share (length factors per k1 and b).
+    package let cache = ReaderCache()
 
     /// Opens the index at `path`: O(segments), the files are mapped, not read. Sizes, headers
     /// and checksum trailers are checked against the manifest (so truncated or swapped files

@@ -122,6 +122,14 @@ package final class SegmentReader: @unchecked Sendable {
         return UInt32(littleEndian: documentsBytes.loadUnaligned(fromByteOffset: start + document * 4, as: UInt32.self))
     }
 
+    /// Every document's `len(d)` of one field, in document order: `documentCount` little-endian
+    /// `UInt32`s (checked to lie inside the file when the segment was opened), for loops that
+    /// read them all.
+    package func lengths(_ field: IndexField) -> UnsafeRawBufferPointer {
+        let start = field == .title ? lengthsStart + documentCount * 4 : lengthsStart
+        return UnsafeRawBufferPointer(rebasing: documentsBytes[start..<(start + documentCount * 4)])
+    }
+
     /// Indexed tokens of a field over the segment.
     func tokenCount(of field: IndexField) -> UInt64 {
         field == .title ? titleTokenCount : tokenCount

@@ -60,14 +60,15 @@ struct TermDictionary: @unchecked Sendable {
     /// Block `block`'s first term (stored whole: its shared-prefix length is 0).
     func firstTerm(ofBlock block: Int) throws(IndexError) -> UnsafeRawBufferPointer {
         let range = try self.block(block).data
-        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[range]))
-        do throws(ByteReaderError) {
-            guard try reader.readVarint() == 0 else { throw ByteReaderError.malformed("first term shares a prefix", at: 0) }
-            let length = try reader.readLength(limit: reader.remaining)
-            return try reader.readBytes(length)
-        } catch {
-            throw .corrupt(file: path, reason: "term block \(block): \(error.message)")
+        let data = UnsafeRawBufferPointer(rebasing: bytes[range])
+        var offset = 0
+        guard let shared = Self.varint(data, &offset), shared == 0 else {
+            throw .corrupt(file: path, reason: "term block \(block): first term shares a prefix")
         }
+        guard let length = Self.varint(data, &offset), length <= UInt64(data.count - offset) else {
+            throw malformed(block, at: 0)
+        }
+        return UnsafeRawBufferPointer(rebasing: data[offset..<(offset + Int(length))])
     }
 
     /// The block that holds `key` if any block does: the last whose first term is ≤ key.
@@ -111,39 +112,82 @@ struct TermDictionary: @unchecked Sendable {
     /// Scans one block without rebuilding its front-coded terms: it tracks how many leading
     /// bytes of `key` the current term matches, and a term that shares more with its
     /// predecessor than that is still below the key, one that shares less is already past it.
+    /// Records are read with an inlined varint decoder that checks every byte against the
+    /// block's end (the per-query cost of a lookup is mostly this scan); the entry found is
+    /// checked as `readRecord` checks it.
     func lookup(_ key: UnsafeRawBufferPointer) throws(IndexError) -> TermEntry? {
         guard blockCount > 0 else { return nil }
         let block = try blockFor(key)
         let info = try self.block(block)
-        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[info.data]))
+        let data = UnsafeRawBufferPointer(rebasing: bytes[info.data])
+        var offset = 0
         var postingsOffset = info.postings
         var positionsOffset = info.positions
         var matched = 0
         var previousLength = 0
         let termsInBlock = min(Self.blockSize, termCount - block * Self.blockSize)
-        do throws(ByteReaderError) {
-            for _ in 0..<termsInBlock {
-                let record = try Self.readRecord(&reader, sharedLimit: previousLength, postingsOffset: &postingsOffset,
-                                                 positionsOffset: &positionsOffset)
-                let shared = record.shared
-                let suffix = record.suffix
-                let suffixLength = suffix.count
-                previousLength = shared + suffixLength
-                if shared < matched { return nil }  // past the key
-                if shared == matched {
-                    // Compare the suffix with the rest of the key.
-                    var index = 0
-                    while index < suffixLength && matched + index < key.count && suffix[index] == key[matched + index] { index += 1 }
-                    if index == suffixLength && matched + index == key.count { return record.entry }
-                    if index < suffixLength && (matched + index == key.count || suffix[index] > key[matched + index]) {
-                        return nil  // this term sorts after the key
-                    }
-                    matched += index
+        let lengthLimit = UInt64(Int32.max) * 64
+        for _ in 0..<termsInBlock {
+            let recordStart = offset
+            guard let shared = Self.varint(data, &offset), shared <= UInt64(previousLength),
+                  let suffixLength = Self.varint(data, &offset), suffixLength <= UInt64(data.count - offset)
+            else { throw malformed(block, at: recordStart) }
+            let suffix = UnsafeRawBufferPointer(rebasing: data[offset..<(offset + Int(suffixLength))])
+            offset += Int(suffixLength)
+            guard let documentFrequency = Self.varint(data, &offset), let extraOccurrences = Self.varint(data, &offset),
+                  let postingsLength = Self.varint(data, &offset), postingsLength <= lengthLimit,
+                  let positionsLength = Self.varint(data, &offset), positionsLength <= lengthLimit
+            else { throw malformed(block, at: recordStart) }
+            let here = (postings: postingsOffset, positions: positionsOffset)
+            let (nextPostings, postingsOverflow) = postingsOffset.addingReportingOverflow(Int(postingsLength))
+            let (nextPositions, positionsOverflow) = positionsOffset.addingReportingOverflow(Int(positionsLength))
+            guard !postingsOverflow, !positionsOverflow else { throw malformed(block, at: recordStart) }
+            postingsOffset = nextPostings
+            positionsOffset = nextPositions
+            let sharedLength = Int(shared)
+            let count = suffix.count
+            previousLength = sharedLength + count
+            if sharedLength < matched { return nil }  // past the key
+            guard sharedLength == matched else { continue }  // still sorts before the key
+            // Compare the suffix with the rest of the key.
+            var index = 0
+            while index < count && matched + index < key.count && suffix[index] == key[matched + index] { index += 1 }
+            if index == count && matched + index == key.count {
+                guard documentFrequency > 0, documentFrequency <= UInt64(UInt32.max), extraOccurrences < UInt64(Int64.max) / 2 else {
+                    throw .corrupt(file: path, reason: "term block \(block): impossible document frequency \(documentFrequency) at byte \(offset)")
                 }
-                // shared > matched: this term still sorts before the key.
+                return TermEntry(documentFrequency: UInt32(documentFrequency),
+                                 totalTermFrequency: documentFrequency + extraOccurrences,
+                                 postingsOffset: here.postings, postingsLength: Int(postingsLength),
+                                 positionsOffset: here.positions, positionsLength: Int(positionsLength))
             }
-        } catch {
-            throw .corrupt(file: path, reason: "term block \(block): \(error.message)")
+            if index < count && (matched + index == key.count || suffix[index] > key[matched + index]) {
+                return nil  // this term sorts after the key
+            }
+            matched += index
+        }
+        return nil
+    }
+
+    @inline(never)
+    private func malformed(_ block: Int, at offset: Int) -> IndexError {
+        .corrupt(file: path, reason: "term block \(block): malformed term record at byte \(offset)")
+    }
+
+    /// LEB128 from `data` at `offset` (advanced past it); nil when it runs past the data or
+    /// past 64 bits. The scan's own decoder, so that it inlines.
+    @inline(__always)
+    static func varint(_ data: UnsafeRawBufferPointer, _ offset: inout Int) -> UInt64? {
+        var value: UInt64 = 0
+        var shift: UInt64 = 0
+        while offset < data.count {
+            let byte = data[offset]
+            offset += 1
+            if shift == 63 && byte > 1 { return nil }
+            value |= UInt64(byte & 0x7F) << shift
+            if byte < 0x80 { return value }
+            shift += 7
+            if shift > 63 { return nil }
         }
         return nil
     }

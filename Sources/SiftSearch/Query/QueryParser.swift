@@ -67,9 +67,12 @@ public struct QueryParser: Sendable {
 
         /// The upper-case operator word at the cursor (AND, OR, NOT), if it stands alone.
         func operatorWord() -> String? {
+            // Upper-case A, O or N first: most words are not operators, and comparing
+            // characters in place makes no string.
+            guard index < characters.count, characters[index] == "A" || characters[index] == "O" || characters[index] == "N" else { return nil }
             for word in ["AND", "OR", "NOT"] {
                 let end = index + word.count
-                guard end <= characters.count, String(characters[index..<end]) == word else { continue }
+                guard end <= characters.count, characters[index..<end].elementsEqual(word) else { continue }
                 if end == characters.count || characters[end].isWhitespace || characters[end] == "(" || characters[end] == ")"
                     || (word == "NOT" && (characters[end] == "\"" || characters[end] == "+" || characters[end] == "-"))
                 {
