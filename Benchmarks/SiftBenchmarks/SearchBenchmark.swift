@@ -13,43 +13,83 @@ enum SearchBenchmark {
         let syntaxName = options.string("--syntax") ?? "plain"
         guard let syntax = QuerySyntax(rawValue: syntaxName) else { throw BenchError.usage("--syntax must be plain or query") }
 
+        let threads = max(try options.integer("--threads", default: 1), 1)
+
         let queries = try loadQueries(queriesPath)
         guard !queries.isEmpty else { throw BenchError.failed("no queries in \(queriesPath)") }
         let reader = try IndexReader(path: indexPath)
-        let searcher = Searcher(reader: reader)
         let searchOptions = SearchOptions(limit: k, syntax: syntax, exhaustive: options.flag("--exhaustive"))
-        var checksum: UInt64 = 0
+        // One searcher per thread, all sharing the reader (and its length factors).
+        let searchers = (0..<threads).map { _ in Searcher(reader: reader) }
         var work = SearchWork()
         for query in queries {  // warm-up, and what the queries read
-            let results = try searcher.search(query.text, options: searchOptions)
-            work.blocks += results.work.blocks
-            work.postings += results.work.postings
-            work.blocksDecoded += results.work.blocksDecoded
-            work.postingsDecoded += results.work.postingsDecoded
+            let results = try searchers[0].search(query.text, options: searchOptions)
+            work.add(results.work)
         }
         let skipped = work.blocks == 0 ? 0 : 1 - Double(work.blocksDecoded) / Double(work.blocks)
-        var samples: [Double] = []
-        samples.reserveCapacity(queries.count * repeats)
+
+        // Thread t runs runs t, t + threads, … of the whole set repeated `repeats` times.
+        let runs = queries.count * repeats
+        let perThread = searchers.map { ThreadResult(searcher: $0) }
         let start = ContinuousClock.now
-        for _ in 0..<repeats {
-            for query in queries {
-                let queryStart = ContinuousClock.now
-                let results = try searcher.search(query.text, options: searchOptions)
-                samples.append(elapsedSeconds(since: queryStart))
-                for hit in results.hits { checksum = checksum &* 31 &+ UInt64(hit.document) &+ UInt64(hit.score.bitPattern) }
+        if threads == 1 {
+            try perThread[0].run(queries: queries, options: searchOptions, runs: stride(from: 0, to: runs, by: 1))
+        } else {
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                do {
+                    try perThread[thread].run(queries: queries, options: searchOptions,
+                                              runs: stride(from: thread, to: runs, by: threads))
+                } catch {
+                    perThread[thread].error = error
+                }
             }
         }
         let total = elapsedSeconds(since: start)
+        if let failure = perThread.compactMap(\.error).first { throw failure }
+        let samples = perThread.flatMap(\.samples)
+        var checksum: UInt64 = 0
+        var timedWork = SearchWork()
+        for result in perThread {
+            checksum = checksum &+ result.checksum
+            timedWork.add(result.work)
+        }
         let stats = SampleStatistics(samples.map { $0 * 1e6 })
         let qps = Double(samples.count) / total
+        // Postings decoded (for exhaustive search: scored) per second of query time on one thread.
+        let busy = samples.reduce(0, +)
+        let postingsPerSecond = busy > 0 ? Double(timedWork.postingsDecoded) / busy : 0
+        let mode = options.flag("--exhaustive") ? ", exhaustive" : ""
         if json {
-            print("{\"benchmark\":\"search\",\"index\":\"\(indexPath)\",\"queries\":\(queries.count),\"repeat\":\(repeats),\"k\":\(k),\"documents\":\(reader.documentCount),\"p50_us\":\(stats.median),\"p90_us\":\(stats.percentile(90)),\"p99_us\":\(stats.percentile(99)),\"mean_us\":\(stats.mean),\"qps\":\(qps),\"postings_decoded_per_query\":\(work.postingsDecoded / queries.count),\"blocks_skipped_share\":\(skipped),\"checksum\":\(checksum)}")
+            print("{\"benchmark\":\"search\",\"index\":\"\(indexPath)\",\"queries\":\(queries.count),\"repeat\":\(repeats),\"k\":\(k),\"threads\":\(threads),\"documents\":\(reader.documentCount),\"p50_us\":\(stats.median),\"p90_us\":\(stats.percentile(90)),\"p99_us\":\(stats.percentile(99)),\"mean_us\":\(stats.mean),\"qps\":\(qps),\"postings_per_second_per_thread\":\(postingsPerSecond),\"postings_decoded_per_query\":\(work.postingsDecoded / queries.count),\"blocks_skipped_share\":\(skipped),\"checksum\":\(checksum)}")
         } else {
-            print("search: \(indexPath) (\(reader.documentCount) documents), \(queries.count) queries × \(repeats), top \(k), one thread\(options.flag("--exhaustive") ? ", exhaustive" : "")")
+            print("search: \(indexPath) (\(reader.documentCount) documents), \(queries.count) queries × \(repeats), top \(k), \(threads == 1 ? "one thread" : "\(threads) threads")\(mode)")
             print("  latency  p50 \(fixed(stats.median, 1)) µs   p90 \(fixed(stats.percentile(90), 1)) µs   p99 \(fixed(stats.percentile(99), 1)) µs   mean \(fixed(stats.mean, 1)) µs")
-            print("  rate     \(fixed(qps, 0)) queries/s")
+            print("  rate     \(fixed(qps, 0)) queries/s; \(fixed(postingsPerSecond / 1e6, 1)) M postings decoded/s per thread")
             print("  work     \(work.postingsDecoded / queries.count) postings decoded a query (of \(work.postings / queries.count) in the lists); \(fixed(skipped * 100, 1))% of blocks skipped")
             print("  checksum \(checksum)")
+        }
+    }
+
+    /// One thread's searcher and what it measured (each is used by its thread alone).
+    final class ThreadResult: @unchecked Sendable {
+        let searcher: Searcher
+        var samples: [Double] = []
+        var checksum: UInt64 = 0
+        var work = SearchWork()
+        var error: (any Error)?
+
+        init(searcher: Searcher) { self.searcher = searcher }
+
+        func run(queries: [Query], options: SearchOptions, runs: StrideTo<Int>) throws {
+            samples.reserveCapacity(runs.underestimatedCount)
+            for run in runs {
+                let query = queries[run % queries.count]
+                let queryStart = ContinuousClock.now
+                let results = try searcher.search(query.text, options: options)
+                samples.append(elapsedSeconds(since: queryStart))
+                work.add(results.work)
+                for hit in results.hits { checksum = checksum &* 31 &+ UInt64(hit.document) &+ UInt64(hit.score.bitPattern) }
+            }
         }
     }
 
@@ -82,3 +122,13 @@ enum SearchBenchmark {
 #if canImport(Glibc)
 import Glibc
 #endif
+import Dispatch
+
+extension SearchWork {
+    mutating func add(_ other: SearchWork) {
+        blocks += other.blocks
+        postings += other.postings
+        blocksDecoded += other.blocksDecoded
+        postingsDecoded += other.postingsDecoded
+    }
+}

@@ -17,7 +17,7 @@ let usage = """
       reindex   Incremental re-indexing against a full build: a copy of the corpus is indexed in full, then each
                 round changes a share of its files (60% edited, 20% removed, 20% added) and updates the index.
                 --corpus DIR [--change 0.01] [--rounds N] [--full-runs N] [--jobs N] [--seed S] [--json]
-      search    Query latency, one thread, in-process, after warm-up: p50/p90/p99 µs and queries/s.
+      search    Query latency, in-process, after warm-up: p50/p90/p99 µs, queries/s (--threads N), postings/s.
                 --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--format text|json]
                 Queries are plain words by default (subject lines are prose, not query syntax).
       open      Time to open an index (map files, read the manifest): p50/p90/p99 µs.

@@ -107,6 +107,16 @@
             minDocumentLength: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: base + 16, as: UInt32.self)))
     }
 
+    /// The first block from `start` on whose last document is ≥ `target`, or `blockCount`
+    /// when none is: where a cursor would find `target`, read from the metadata alone (a
+    /// shallow advance, for block bounds ahead of the cursor).
+    @inlinable @inline(__always)
+    public func block(from start: Int, reaching target: UInt32) -> Int {
+        var block = max(start, 0)
+        while block < blockCount && metadata(block).lastDocument < target { block += 1 }
+        return block
+    }
+
     /// Postings in block `block` (128 except in the last).
     @inlinable @inline(__always)
     public func count(ofBlock block: Int) -> Int {
@@ -138,7 +148,7 @@
             throw .corrupt(file: path, reason: "block \(block) data \(begin)..<\(end) lies outside the file")
         }
         let data = UnsafeRawBufferPointer(rebasing: bytes[(dataStart + begin)..<(dataStart + end)])
-        let frequenciesDecoded: Bool
+        let previous: UInt32 = block == 0 ? 0 : metadata(block - 1).lastDocument
         if count == IndexFormat.blockSize {
             guard data.count >= 2 else { throw .corrupt(file: path, reason: "block \(block) is empty") }
             let gapWidth = Int(data[0])
@@ -148,41 +158,37 @@
             else {
                 throw .corrupt(file: path, reason: "block \(block) has widths \(gapWidth)/\(frequencyWidth) that do not fit its \(data.count) bytes")
             }
-            BitPacking.unpack(data.baseAddress! + 2, count: count, width: gapWidth, into: documents)
-            frequenciesDecoded = false
-        } else {
-            var reader = ByteReader(data)
-            var valid = true
-            do throws(ByteReaderError) {
-                for slot in 0..<count {
-                    documents[slot] = UInt32(truncatingIfNeeded: try reader.readVarint())
-                    frequencies[slot] = UInt32(truncatingIfNeeded: try reader.readVarint())
-                    valid = valid && frequencies[slot] != 0
-                }
-            } catch {
-                throw .corrupt(file: path, reason: "block \(block): \(error.message)")
+            // Gaps to documents in the unpacking pass. Strictly ascending (no zero gap; only a
+            // list's very first document may be 0) and ending exactly at the metadata's last
+            // document, summed in 64 bits so that wrap-around cannot pass for ascent.
+            let sums = BitPacking.unpackRunningSum(data.baseAddress! + 2, count: count, width: gapWidth, previous: previous, into: documents)
+            guard sums.smallestGap > 0, sums.firstGap > 0 || block == 0, sums.last == UInt64(meta.lastDocument),
+                  Int(meta.lastDocument) < segmentDocumentCount
+            else {
+                throw .corrupt(file: path, reason: "block \(block) decodes to documents that do not ascend to \(meta.lastDocument)")
             }
-            guard valid else { throw .corrupt(file: path, reason: "block \(block) has a zero term frequency") }
-            frequenciesDecoded = true
+            return (count, false)
         }
-        // Gaps to documents. Strictly ascending catches zero gaps and wrap-around alike; only
-        // a list's very first document may be 0.
-        var previous: UInt32 = block == 0 ? 0 : metadata(block - 1).lastDocument
-        var first = documents[0]
-        first = previous &+ first
-        var valid = first >= previous && (block == 0 || first > previous)
-        documents[0] = first
-        previous = first
-        for slot in 1..<max(count, 1) {
-            let document = previous &+ documents[slot]
-            valid = valid && document > previous
-            documents[slot] = document
-            previous = document
+        var reader = ByteReader(data)
+        var valid = true
+        var last = UInt64(previous)
+        do throws(ByteReaderError) {
+            for slot in 0..<count {
+                let gap = try reader.readVarint()
+                valid = valid && gap <= UInt64(UInt32.max) && (gap > 0 || (slot == 0 && block == 0))
+                last &+= gap
+                documents[slot] = UInt32(truncatingIfNeeded: last)
+                frequencies[slot] = UInt32(truncatingIfNeeded: try reader.readVarint())
+                valid = valid && frequencies[slot] != 0
+            }
+        } catch {
+            throw .corrupt(file: path, reason: "block \(block): \(error.message)")
         }
-        guard valid, previous == meta.lastDocument, Int(previous) < segmentDocumentCount else {
+        guard valid else { throw .corrupt(file: path, reason: "block \(block) has a zero term frequency or gap") }
+        guard count > 0, last == UInt64(meta.lastDocument), Int(meta.lastDocument) < segmentDocumentCount else {
             throw .corrupt(file: path, reason: "block \(block) decodes to documents that do not ascend to \(meta.lastDocument)")
         }
-        return (count, frequenciesDecoded)
+        return (count, true)
     }
 
     /// Decodes a full block's frequencies, after `decodeDocuments` checked its layout. Only
@@ -193,8 +199,7 @@
         let gapWidth = Int(bytes[begin])
         let frequencyWidth = Int(bytes[begin + 1])
         BitPacking.unpack(bytes.baseAddress! + begin + 2 + BitPacking.byteCount(count: IndexFormat.blockSize, width: gapWidth),
-                          count: IndexFormat.blockSize, width: frequencyWidth, into: frequencies)
-        for slot in 0..<IndexFormat.blockSize { frequencies[slot] &+= 1 }
+                          count: IndexFormat.blockSize, width: frequencyWidth, into: frequencies, adding: 1)
     }
 }
 
@@ -312,11 +317,14 @@
         document = documents[0]
     }
 
-    /// The current document's positions, ascending, into `output` (cleared first). Positions
-    /// are read lazily: only phrase queries call this, and only for documents that contain
-    /// every phrase term. Reading forward within a block continues where the last read ended.
-    public mutating func readPositions(into output: inout [UInt32]) throws(IndexError) {
-        output.removeAll(keepingCapacity: true)
+    /// The current document's positions, ascending, into `output` (replacing what it held).
+    /// Positions are read lazily: only phrase queries call this, and only for documents that
+    /// contain every phrase term. Reading forward within a block continues where the last
+    /// read ended; the positions of documents passed over are skipped by counting the bytes
+    /// that end a varint, not decoded. Damage (a truncated list, positions that do not
+    /// ascend or pass 2^32) throws.
+    public mutating func readPositions(into output: inout PositionBuffer) throws(IndexError) {
+        output.count = 0
         guard document != Self.exhausted else { return }
         if !frequenciesReady { loadFrequencies() }
         if positionBlock != block || positionSlot > slot {
@@ -324,23 +332,89 @@
             positionSlot = 0
             positionOffset = list.positionsStart + Int(list.metadata(block).positionsStart)
         }
-        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: list.positions[0..<list.positionsEnd]), offset: 0)
-        do throws(ByteReaderError) {
-            try reader.seek(to: positionOffset)
-            while positionSlot < slot {
-                for _ in 0..<frequencies[positionSlot] { _ = try reader.readVarint() }
-                positionSlot += 1
-            }
-            try PostingsList.readPositions(&reader, count: frequencies[slot], into: &output)
-        } catch {
-            throw .corrupt(file: list.positionsPath, reason: "positions: \(error.message)")
+        let bytes = list.positions
+        let end = list.positionsEnd
+        var offset = positionOffset
+        guard offset <= end else { throw positionsDamage("block \(block) positions start past the term's", at: offset) }
+        var skipped: UInt64 = 0
+        for passed in positionSlot..<slot { skipped += UInt64(frequencies[passed]) }
+        // Eight bytes at a time while a whole word holds no more varint ends than remain to
+        // skip (each byte below 0x80 ends one), then byte by byte.
+        while skipped >= 8 && end - offset >= 8 {
+            let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            let ends = UInt64((~word & 0x8080_8080_8080_8080).nonzeroBitCount)
+            guard ends <= skipped else { break }
+            skipped -= ends
+            offset += 8
         }
+        while skipped > 0 {
+            guard offset < end else { throw positionsDamage("truncated", at: offset) }
+            if bytes[offset] < 0x80 { skipped -= 1 }
+            offset += 1
+        }
+        let count = Int(frequencies[slot])
+        // Each position takes at least a byte: a larger count is damage, not an allocation.
+        guard count <= end - offset else { throw positionsDamage("truncated", at: offset) }
+        output.reserve(count)
+        var position: UInt64 = 0
+        for occurrence in 0..<count {
+            guard offset < end else { throw positionsDamage("truncated", at: offset) }
+            var value = UInt64(bytes[offset])
+            offset += 1
+            var shift: UInt64 = 7
+            if value >= 0x80 {
+                value &= 0x7F
+                while true {
+                    guard offset < end else { throw positionsDamage("truncated", at: offset) }
+                    let byte = bytes[offset]
+                    offset += 1
+                    guard shift < 63 || byte <= 1 else { throw positionsDamage("varint overflows 64 bits", at: offset - 1) }
+                    value |= UInt64(byte & 0x7F) << shift
+                    if byte < 0x80 { break }
+                    shift += 7
+                }
+            }
+            guard occurrence == 0 || value > 0 else { throw positionsDamage("positions do not ascend", at: offset) }
+            guard value <= UInt64(UInt32.max) - position else { throw positionsDamage("position past 2^32", at: offset) }
+            position += value
+            output.base[occurrence] = UInt32(position)
+        }
+        output.count = count
         positionSlot = slot + 1
-        positionOffset = reader.offset
+        positionOffset = offset
     }
 
+    @inline(never)
+    func positionsDamage(_ what: String, at offset: Int) -> IndexError {
+        .corrupt(file: list.positionsPath, reason: "positions: \(what) at byte \(offset)")
+    }
 }
 
+/// One document's positions of one term: a buffer its owner allocates once, grows when a
+/// document needs more room, and deallocates when done.
+@_spi(SiftInternal) public struct PositionBuffer {
+    public private(set) var base: UnsafeMutablePointer<UInt32>
+    public private(set) var capacity: Int
+    /// Positions held, from `base`.
+    public var count = 0
+
+    public init(capacity: Int = 64) {
+        self.capacity = max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    /// Room for `needed` positions (what was held is dropped).
+    public mutating func reserve(_ needed: Int) {
+        guard needed > capacity else { return }
+        base.deallocate()
+        capacity = max(needed, capacity * 2)
+        base = .allocate(capacity: capacity)
+    }
+
+    public var positions: UnsafeBufferPointer<UInt32> { UnsafeBufferPointer(start: base, count: count) }
+
+    public func deallocate() { base.deallocate() }
+}
 
 /// Decoding buffers for one cursor: 128 documents and 128 frequencies. The owner (a scorer or
 /// a searcher's pool) frees them when no cursor uses them any more.

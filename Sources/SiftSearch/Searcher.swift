@@ -6,7 +6,8 @@ import SiftAnalysis
 /// A query goes parse (`QueryParser`) → compile (`QueryCompiler`: analysis with the index's own
 /// analyzer, dictionary lookups, idf) → score → top k → hits. A flat OR of terms (the common
 /// query) is ranked by MaxScore over block bounds (`MaxScoreSearch`), or term-at-a-time when
-/// every match must be counted or the OR is very wide (`TermAtATimeSearch`); anything else runs
+/// every match must be counted or the OR is very wide (`TermAtATimeSearch`); a flat AND of
+/// terms by a block-max conjunction (`ConjunctionSearch`); anything else runs
 /// document-at-a-time through a tree of scorers (`ScorerFactory`), segment by segment, with
 /// collection-wide statistics. Every path scores through `BM25Weight` and adds clause
 /// contributions in clause order, so all give identical scores.
@@ -18,7 +19,8 @@ public final class Searcher {
     public let reader: IndexReader
     private let analyzer: Analyzer
     private var tokens: [AnalyzedToken] = []
-    /// Length factors for the BM25 parameters of the last search.
+    /// Length factors for the BM25 parameters of the last search (their tables are the
+    /// reader's, shared with every searcher of it).
     private var lengthFactors: LengthFactors?
     private let maxScoreScratch = MaxScoreSearch.Scratch()
     private let termAtATimeScratch: TermAtATimeSearch.Scratch
@@ -30,7 +32,7 @@ public final class Searcher {
     public init(reader: IndexReader) {
         self.reader = reader
         analyzer = Analyzer(configuration: reader.configuration)
-        termAtATimeScratch = TermAtATimeSearch.Scratch(documentCount: reader.maxDocument)
+        termAtATimeScratch = TermAtATimeSearch.Scratch()
         // Statistics of live documents only: a deleted document no longer counts anywhere.
         let count = Double(max(reader.documentCount, 1))
         averageLength = [.text: Double(reader.tokenCount) / count,
@@ -89,7 +91,7 @@ public final class Searcher {
             if options.exhaustive || options.countTotalHits || flatTerms.isEmpty || top.capacity == 0
                 || flatTerms.count > Self.termAtATimeThreshold
             {
-                totalHits = try TermAtATimeSearch(reader: reader, lengthFactors: factors)
+                (totalHits, work) = try TermAtATimeSearch(reader: reader, lengthFactors: factors)
                     .run(flatTerms, into: &top, scratch: termAtATimeScratch)
             } else {
                 let outcome = try MaxScoreSearch(reader: reader, lengthFactors: factors)
@@ -98,6 +100,13 @@ public final class Searcher {
                 exact = outcome.exact
                 work = outcome.work
             }
+        } else if !(options.exhaustive || options.countTotalHits), top.capacity > 0,
+                  let required = ConjunctionSearch.requiredTerms(compiled) {
+            let outcome = try ConjunctionSearch(reader: reader, lengthFactors: factors)
+                .run(required, into: &top, scratch: maxScoreScratch)
+            totalHits = outcome.matched
+            exact = outcome.exact
+            work = outcome.work
         } else {
             let factory = ScorerFactory(reader: reader, lengthFactors: factors)
             for index in reader.segments.indices {

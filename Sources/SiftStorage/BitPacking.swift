@@ -33,40 +33,126 @@
         if bits > 0 { writer.write(UInt8(truncatingIfNeeded: buffer)) }
     }
 
-    /// Reads `count` values of `width` bits starting at `source`. The caller has checked that
+    /// Reads `count` values of `width` bits starting at `source`, adding `offset` to each (a
+    /// frequency stored as tf − 1 is restored in the same pass). The caller has checked that
     /// `byteCount(count:width:)` bytes are there.
     ///
     /// Each value lies within 39 bits of an unaligned 64-bit load (width ≤ 32, shift ≤ 7), so
     /// the bulk of a block is one load, shift and mask per value; only the last values, whose
     /// 8-byte load could run past the data, take the byte-at-a-time path.
     @inline(__always)
-    @inlinable public static func unpack(_ source: UnsafeRawPointer, count: Int, width: Int, into output: UnsafeMutablePointer<UInt32>) {
+    @inlinable public static func unpack(_ source: UnsafeRawPointer, count: Int, width: Int, into output: UnsafeMutablePointer<UInt32>,
+                                         adding offset: UInt32 = 0) {
         guard width > 0 else {
-            output.update(repeating: 0, count: count)
+            output.update(repeating: offset, count: count)
             return
         }
         let mask: UInt64 = (1 << UInt64(width)) - 1
-        let available = byteCount(count: count, width: width)
-        var index = 0
+        let fast = fastCount(count: count, width: width)
         var bit = 0
-        while index < count && (bit >> 3) + 8 <= available {
+        for index in 0..<fast {
             let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
-            output[index] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
-            index += 1
+            output[index] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ offset
             bit += width
         }
-        while index < count {
-            var value: UInt64 = 0
-            var loaded = 0
-            let start = bit >> 3
-            let shift = bit & 7
-            while loaded * 8 < width + shift {
-                value |= UInt64(source.load(fromByteOffset: start + loaded, as: UInt8.self)) << UInt64(loaded * 8)
-                loaded += 1
+        guard fast < count else { return }
+        withTail(source, count: count, width: width, from: bit) { tail, start in
+            var bit = bit - start * 8
+            for index in fast..<count {
+                let word = UInt64(littleEndian: tail.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                output[index] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ offset
+                bit += width
             }
-            output[index] = UInt32(truncatingIfNeeded: (value >> UInt64(shift)) & mask)
-            index += 1
-            bit += width
         }
+    }
+
+    /// Calls `body` with the block's last bytes from the one holding bit `bit` on, copied
+    /// into 16 zeroed bytes, and the index of that byte: the values there can then be read
+    /// with whole 8-byte loads too, without reading past the block.
+    @inline(__always)
+    @inlinable static func withTail(_ source: UnsafeRawPointer, count: Int, width: Int, from bit: Int,
+                                    _ body: (UnsafeRawPointer, Int) -> Void) {
+        let start = bit >> 3
+        let remaining = byteCount(count: count, width: width) - start  // < 8: the fast loads stopped here
+        var tail: (UInt64, UInt64) = (0, 0)
+        withUnsafeMutableBytes(of: &tail) { buffer in
+            buffer.baseAddress!.copyMemory(from: source + start, byteCount: max(0, min(remaining, 8)))
+            body(UnsafeRawPointer(buffer.baseAddress!), start)
+        }
+    }
+
+    /// Reads `count` gaps of `width` bits starting at `source` and writes their running sums
+    /// from `previous` on (`output[i] = previous + gaps[0...i]`): unpacking and delta decoding
+    /// in one pass. Returns the last sum, exact in 64 bits (so wrap-around past 2^32 shows),
+    /// the first gap, and the smallest of the others (`UInt32.max` with fewer than two) — what
+    /// a caller needs to check that the values ascend strictly.
+    @inline(__always)
+    @inlinable public static func unpackRunningSum(_ source: UnsafeRawPointer, count: Int, width: Int, previous: UInt32,
+                                                   into output: UnsafeMutablePointer<UInt32>)
+        -> (last: UInt64, firstGap: UInt32, smallestGap: UInt32)
+    {
+        guard count > 0 else { return (UInt64(previous), 0, .max) }
+        guard width > 0 else {
+            output.update(repeating: previous, count: count)
+            return (UInt64(previous), 0, count > 1 ? 0 : .max)
+        }
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        let fast = fastCount(count: count, width: width)
+        let firstGap = fast > 0
+            ? UInt32(truncatingIfNeeded: UInt64(littleEndian: source.loadUnaligned(as: UInt64.self)) & mask)
+            : slowValue(source, bit: 0, width: width, mask: mask)
+        var sum = UInt64(previous) &+ UInt64(firstGap)
+        output[0] = UInt32(truncatingIfNeeded: sum)
+        var smallest = UInt32.max
+        var bit = width
+        if fast > 1 {
+            for index in 1..<fast {
+                let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                let gap = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                smallest = min(smallest, gap)
+                sum &+= UInt64(gap)
+                output[index] = UInt32(truncatingIfNeeded: sum)
+                bit += width
+            }
+        }
+        let first = max(fast, 1)
+        if first < count {
+            withTail(source, count: count, width: width, from: bit) { tail, start in
+                var bit = bit - start * 8
+                for index in first..<count {
+                    let word = UInt64(littleEndian: tail.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                    let gap = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+                    smallest = min(smallest, gap)
+                    sum &+= UInt64(gap)
+                    output[index] = UInt32(truncatingIfNeeded: sum)
+                    bit += width
+                }
+            }
+        }
+        return (sum, firstGap, smallest)
+    }
+
+    /// How many leading values of a block can be read with a whole 8-byte load that stays
+    /// inside its `byteCount(count:width:)` bytes.
+    @inline(__always)
+    @inlinable static func fastCount(count: Int, width: Int) -> Int {
+        let available = byteCount(count: count, width: width)
+        guard available >= 8 else { return 0 }
+        // Value i starts at bit i·width and its load at byte i·width/8: it needs i·width/8 + 8 ≤ available.
+        return min(count, ((available - 8) * 8 + 7) / width + 1)
+    }
+
+    /// One value read byte by byte (a block's last values, whose 8-byte load would run past it).
+    @inline(__always)
+    @inlinable static func slowValue(_ source: UnsafeRawPointer, bit: Int, width: Int, mask: UInt64) -> UInt32 {
+        var value: UInt64 = 0
+        var loaded = 0
+        let start = bit >> 3
+        let shift = bit & 7
+        while loaded * 8 < width + shift {
+            value |= UInt64(source.load(fromByteOffset: start + loaded, as: UInt8.self)) << UInt64(loaded * 8)
+            loaded += 1
+        }
+        return UInt32(truncatingIfNeeded: (value >> UInt64(shift)) & mask)
     }
 }

@@ -81,4 +81,50 @@ import SiftTestSupport
     func widthZero() {
         #expect(Self.unpack([], count: 128, width: 0) == [UInt32](repeating: 0, count: 128))
     }
+
+    @Test("unpack adding an offset restores tf from tf − 1 at every width", arguments: [0, 1, 5, 17, 32])
+    func unpackAdding(width: Int) {
+        var random = TestRandom(seed: UInt64(2000 + width))
+        let mask: UInt32 = width == 32 ? .max : (UInt32(1) << UInt32(width)) - 1
+        for count in [128, 1, 9, 127] {
+            let values = (0..<count).map { _ in UInt32(truncatingIfNeeded: random.next()) & mask }
+            let packed = Self.pack(values, width: width)
+            var output = [UInt32](repeating: 0xDEAD_BEEF, count: count)
+            packed.withUnsafeBytes { raw in
+                output.withUnsafeMutableBufferPointer { out in
+                    BitPacking.unpack(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!, count: count, width: width, into: out.baseAddress!, adding: 1)
+                }
+            }
+            #expect(output == values.map { $0 &+ 1 }, "width \(width) count \(count)")
+        }
+    }
+
+    @Test("unpackRunningSum is unpacking then a running sum, with the exact 64-bit last sum and gap extremes", arguments: 0...32)
+    func runningSum(width: Int) {
+        var random = TestRandom(seed: UInt64(3000 + width))
+        let mask: UInt32 = width == 32 ? .max : (UInt32(1) << UInt32(width)) - 1
+        for count in [128, 1, 2, 9, 127] {
+            for _ in 0..<4 {
+                let gaps = (0..<count).map { _ in UInt32(truncatingIfNeeded: random.next()) & mask }
+                let previous = UInt32(truncatingIfNeeded: random.next()) & 0xFFFF
+                let packed = Self.pack(gaps, width: width) + [UInt8](repeating: 0xFF, count: 8)  // trailing bytes must not leak
+                var output = [UInt32](repeating: 0xDEAD_BEEF, count: count)
+                let result = packed.withUnsafeBytes { raw in
+                    output.withUnsafeMutableBufferPointer { out in
+                        BitPacking.unpackRunningSum(raw.baseAddress!, count: count, width: width, previous: previous, into: out.baseAddress!)
+                    }
+                }
+                var sum = UInt64(previous)
+                var expected: [UInt32] = []
+                for gap in gaps {
+                    sum += UInt64(gap)
+                    expected.append(UInt32(truncatingIfNeeded: sum))
+                }
+                #expect(output == expected, "width \(width) count \(count)")
+                #expect(result.last == sum)
+                #expect(result.firstGap == gaps[0])
+                #expect(result.smallestGap == (count > 1 ? gaps.dropFirst().min()! : .max))
+            }
+        }
+    }
 }

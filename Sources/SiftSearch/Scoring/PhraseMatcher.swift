@@ -1,3 +1,5 @@
+@_spi(SiftInternal) import SiftIndex
+
 /// Finds phrase occurrences in position lists.
 ///
 /// A phrase of terms t₀…tₙ at query offsets q₀…qₙ occurs at anchor position p of t₀ when
@@ -6,6 +8,36 @@
 /// of moves that bring the terms into place. With slop 0 that is exact adjacency (stop
 /// words keep their slot). The phrase frequency of a document is its number of anchors.
 enum PhraseMatcher {
+    /// The number of anchors of the phrase in one document's position buffers (one per term,
+    /// in phrase order): what the scorer needs, without making arrays for an exact phrase —
+    /// each term's list is walked once, as anchors ascend.
+    static func count(positions: UnsafePointer<PositionBuffer>, offsets: UnsafePointer<Int>, terms: Int, slop: Int) -> Int {
+        guard terms > 0, positions[0].count > 0 else { return 0 }
+        guard slop == 0 else {
+            let lists = (0..<terms).map { Array(positions[$0].positions) }
+            return anchors(positions: lists, offsets: Array(UnsafeBufferPointer(start: offsets, count: terms)), slop: slop).count
+        }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: terms) { cursor in
+            cursor.initialize(repeating: 0)
+            var found = 0
+            let first = positions[0]
+            anchors: for anchorIndex in 0..<first.count {
+                let base = Int(first.base[anchorIndex]) - offsets[0]
+                for term in 1..<max(terms, 1) {
+                    let target = base + offsets[term]
+                    let list = positions[term]
+                    var index = cursor[term]
+                    while index < list.count && Int(list.base[index]) < target { index += 1 }
+                    cursor[term] = index
+                    if index == list.count { break anchors }  // no later anchor can match either
+                    if Int(list.base[index]) != target { continue anchors }
+                }
+                found += 1
+            }
+            return found
+        }
+    }
+
     /// The anchors (positions of the first term) where the phrase occurs.
     static func anchors(positions: [[UInt32]], offsets: [Int], slop: Int) -> [UInt32] {
         guard let first = positions.first, !first.isEmpty else { return [] }

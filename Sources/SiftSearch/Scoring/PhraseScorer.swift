@@ -2,11 +2,22 @@
 
 /// BM25 of a phrase: documents holding every term, then positions checked; the phrase
 /// frequency plays tf and the terms' summed idf plays idf.
+///
+/// Documents are intersected first, the rarest term leading, and positions are read only for
+/// documents that hold every term and — once a threshold is set — whose bound can still
+/// enter the top k: a run of documents whose blocks' bounds (read from the metadata alone)
+/// fall short is skipped undecoded, then each remaining document is bounded by its terms'
+/// frequencies. Cursors and position buffers live in plain buffers, so the loop makes no
+/// exclusivity check and no array bookkeeping per document.
 final class PhraseScorer: Scorer {
-    private var cursors: [PostingsCursor]
+    private let termCount: Int
+    private let cursors: UnsafeMutablePointer<PostingsCursor>
+    private let positions: UnsafeMutablePointer<PositionBuffer>
+    private let offsets: UnsafeMutablePointer<Int>
+    /// The term with the fewest documents, which proposes candidates.
+    private let lead: Int
     let phrase: PhraseWeight
     private let factors: UnsafePointer<Float>
-    private var positions: [[UInt32]]
     /// Phrase frequency of the current document.
     private(set) var frequency = 0
     /// Documents that cannot score above this are skipped without reading their positions
@@ -18,80 +29,112 @@ final class PhraseScorer: Scorer {
 
     init(lists: [PostingsList], phrase: PhraseWeight, factors: UnsafePointer<Float>) throws(IndexError) {
         let buffers = lists.map { _ in BlockBuffers.allocate() }
-        var cursors: [PostingsCursor] = []
+        var made: [PostingsCursor] = []
         for (list, buffer) in zip(lists, buffers) {
             do {
-                cursors.append(try PostingsCursor(list, buffers: buffer))
+                made.append(try PostingsCursor(list, buffers: buffer))
             } catch {
                 for buffer in buffers { buffer.deallocate() }
                 throw error
             }
         }
+        termCount = lists.count
+        cursors = .allocate(capacity: lists.count)
+        cursors.initialize(from: made, count: made.count)
+        positions = .allocate(capacity: lists.count)
+        for index in 0..<lists.count { (positions + index).initialize(to: PositionBuffer()) }
+        offsets = .allocate(capacity: lists.count)
+        offsets.initialize(from: phrase.offsets, count: lists.count)
+        lead = lists.indices.min { (lists[$0].documentFrequency, $0) < (lists[$1].documentFrequency, $1) } ?? 0
         self.buffers = buffers
-        self.cursors = cursors
         self.phrase = phrase
         self.factors = factors
-        positions = Array(repeating: [], count: lists.count)
         super.init()
         try settle()
     }
 
-    deinit { for buffer in buffers { buffer.deallocate() } }
+    deinit {
+        for buffer in buffers { buffer.deallocate() }
+        for index in 0..<termCount { positions[index].deallocate() }
+        cursors.deinitialize(count: termCount)
+        cursors.deallocate()
+        positions.deinitialize(count: termCount)
+        positions.deallocate()
+        offsets.deallocate()
+    }
 
     override func next() throws(IndexError) {
-        try cursors[0].next()
+        try cursors[lead].next()
         try settle()
     }
 
     override func advance(to target: UInt32) throws(IndexError) {
         guard target > document else { return }
-        try cursors[0].advance(to: target)
+        try cursors[lead].advance(to: target)
         try settle()
     }
 
-    /// From cursor 0's document on, finds the first document where all terms meet and the
+    /// From the lead's document on, finds the first document where all terms meet and the
     /// positions make the phrase.
     private func settle() throws(IndexError) {
-        var candidate = cursors[0].document
-        while candidate != PostingsCursor.exhausted {
-            var agreed = true
-            for index in cursors.indices {
+        var candidate = cursors[lead].document
+        search: while candidate != PostingsCursor.exhausted {
+            if threshold > -Float.infinity {
+                // Block-max: over the blocks that would hold the candidate, a phrase occurs at
+                // most as often as the least frequent term's largest frequency (a sloppy one
+                // as often as its first term's), in a document at least as long as the
+                // longest of the blocks' shortest documents.
+                var maxFrequency = UInt32.max
+                var minLength: UInt32 = 0
+                var upTo = PostingsCursor.exhausted - 1
+                for index in 0..<termCount {
+                    let list = cursors[index].list
+                    let block = list.block(from: cursors[index].block, reaching: candidate)
+                    if block == list.blockCount { break search }  // a term has no document left
+                    let meta = list.metadata(block)
+                    if phrase.slop == 0 || index == 0 { maxFrequency = min(maxFrequency, meta.maxTermFrequency) }
+                    minLength = max(minLength, meta.minDocumentLength)
+                    upTo = min(upTo, meta.lastDocument)
+                }
+                if phrase.bm25.bound(maxFrequency: maxFrequency, minLength: minLength) <= Double(threshold) {
+                    skippedMatches = true
+                    try cursors[lead].advance(to: upTo + 1)
+                    candidate = cursors[lead].document
+                    continue
+                }
+            }
+            for index in 0..<termCount where index != lead {
                 try cursors[index].advance(to: candidate)
                 let found = cursors[index].document
                 if found != candidate {
-                    candidate = found
-                    agreed = false
-                    break
+                    if found == PostingsCursor.exhausted { break search }
+                    try cursors[lead].advance(to: found)
+                    candidate = cursors[lead].document
+                    continue search
                 }
-            }
-            if !agreed {
-                if candidate == PostingsCursor.exhausted { break }
-                try cursors[0].advance(to: candidate)
-                candidate = cursors[0].document
-                continue
             }
             if threshold > -Float.infinity {
                 // An exact phrase cannot occur more often than its rarest word in this document;
                 // a sloppy one no more often than its first word (matches may share the others).
                 var bound = cursors[0].frequency
                 if phrase.slop == 0 {
-                    for index in cursors.indices { bound = min(bound, cursors[index].frequency) }
+                    for index in 0..<termCount { bound = min(bound, cursors[index].frequency) }
                 }
                 if phrase.bm25.bound(maxFrequency: Double(bound), lengthFactor: Double(factors[Int(candidate)])) <= Double(threshold) {
                     skippedMatches = true
-                    try cursors[0].next()
-                    candidate = cursors[0].document
+                    try cursors[lead].next()
+                    candidate = cursors[lead].document
                     continue
                 }
             }
-            for index in cursors.indices { try cursors[index].readPositions(into: &positions[index]) }
-            frequency = PhraseMatcher.anchors(positions: positions, offsets: phrase.offsets, slop: phrase.slop).count
+            for index in 0..<termCount { try cursors[index].readPositions(into: &positions[index]) }
+            frequency = PhraseMatcher.count(positions: positions, offsets: offsets, terms: termCount, slop: phrase.slop)
             if frequency > 0 {
                 document = candidate
                 return
             }
-            try cursors[0].next()
-            candidate = cursors[0].document
+            try cursors[lead].next()
+            candidate = cursors[lead].document
         }
         document = PostingsCursor.exhausted
     }
