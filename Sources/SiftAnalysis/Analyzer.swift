@@ -15,15 +15,20 @@ public struct AnalyzerConfiguration: Sendable, Equatable, Hashable {
 }
 
 extension AnalyzerConfiguration: CustomStringConvertible {
-    /// As the `sift` options would give it: `--stemmer porter --stopwords english`.
+    /// `stemmer porter, stop words english` (a custom list is described by its size).
     public var description: String {
-        let words: String
-        switch stopWords {
-        case .english: words = "english"
-        case .none: words = "none"
-        case .custom(let list): words = "a list of \(list.count) words"
+        "stemmer \(stemmer.rawValue), stop words \(stopWords.name)"
+    }
+}
+
+extension StopWords {
+    /// `english`, `none`, or `a list of N words`.
+    public var name: String {
+        switch self {
+        case .english: "english"
+        case .none: "none"
+        case .custom(let list): "a list of \(list.count) words"
         }
-        return "--stemmer \(stemmer.rawValue) --stopwords \(words)"
     }
 }
 

@@ -36,7 +36,7 @@ enum EvalCommand {
             }
             metrics.append(metric)
         }
-        let queries = try QueryFile.read(queriesPath)
+        let queries = try QueryFileReader.read(queriesPath)
         let judgments: RelevanceJudgments
         do {
             judgments = try RelevanceJudgments(parsing: String(decoding: try readFile(qrelsPath), as: UTF8.self))

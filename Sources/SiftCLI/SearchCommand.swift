@@ -42,7 +42,7 @@ enum SearchCommand {
         let queries: [(id: String, text: String)]
         if let file = parsed.value("--queries") {
             guard parsed.positionals.isEmpty else { throw spec.usageError("give either --queries FILE or a QUERY, not both") }
-            queries = try QueryFile.read(file)
+            queries = try QueryFileReader.read(file)
         } else {
             let query = parsed.positionals.joined(separator: " ")
             guard query.contains(where: { !$0.isWhitespace }) else { throw spec.usageError("empty query") }
@@ -220,8 +220,8 @@ enum SearchCommand {
     }
 }
 
-/// Query files: `id<TAB>query` per line, the layout of the test collections' queries.tsv.
-enum QueryFile {
+/// Reads query files for `--queries` (the format is the library's `QueryFile`).
+enum QueryFileReader {
     static func read(_ path: String) throws(CLIError) -> [(id: String, text: String)] {
         let bytes: [UInt8]
         do {
@@ -229,17 +229,10 @@ enum QueryFile {
         } catch {
             throw .noInput("cannot read queries file '\(path)': \(error)")
         }
-        var queries: [(id: String, text: String)] = []
-        // `isNewline` also splits CRLF ("\r\n" is one Character) and lone CR.
-        for (number, line) in String(decoding: bytes, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let trimmed = line[...]
-            if trimmed.allSatisfy({ $0.isWhitespace }) { continue }
-            let parts = trimmed.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw .data("\(path):\(number + 1): expected 'id<TAB>query'")
-            }
-            queries.append((String(parts[0]), String(parts[1])))
+        do {
+            return try QueryFile.parse(bytes).map { ($0.id, $0.text) }
+        } catch {
+            throw .data("\(path):\(error.description.dropFirst("line ".count))")
         }
-        return queries
     }
 }

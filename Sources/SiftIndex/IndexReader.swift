@@ -70,7 +70,7 @@ public final class IndexReader: @unchecked Sendable {
                 self.segments = segments
                 break
             } catch {
-                if case .corrupt(_, let reason) = error, reason.hasPrefix("file is missing"), attempt < 5 { continue }
+                if case .missingFile = error, attempt < 5 { continue }
                 throw error
             }
         }
