@@ -558,7 +558,8 @@ def time_python_block(functions) -> list[float]:
 def measure_corpus(corpus: Corpus, engines: dict, arguments: argparse.Namespace, scratch: Path) -> dict:
     """Runs every class's queries: for each round, for each block of `--block` queries, each
     engine in turn (the order rotating) does a warm-up pass and a timed pass. Returns samples
-    per class and engine, plus the peers' last top-k ids."""
+    per class and engine, the peers' top-k ids (from the first round) and the one-minute load
+    average at the start of each round and at the end (another busy process shows there)."""
     samples = {c: {name: [] for name in engines} for c in corpus.classes}
     hits = {c: {name: {} for name in engines if name != "sift"} for c in corpus.classes}
     blocks = []
@@ -567,8 +568,10 @@ def measure_corpus(corpus: Corpus, engines: dict, arguments: argparse.Namespace,
         for start in range(0, len(queries), arguments.block):
             blocks.append((query_class, queries[start:start + arguments.block]))
     names = list(engines)
+    loads = []
     for round_number in range(arguments.rounds):
         log(f"{corpus.name}: round {round_number + 1} of {arguments.rounds} ({len(blocks)} blocks)")
+        loads.append(os.getloadavg()[0])
         for block_number, (query_class, queries) in enumerate(blocks):
             shift = (block_number + round_number) % len(names)
             for name in names[shift:] + names[:shift]:
@@ -583,7 +586,8 @@ def measure_corpus(corpus: Corpus, engines: dict, arguments: argparse.Namespace,
                 if round_number == 0:  # the ids, once, for the overlap check (untimed)
                     for (qid, _), function in zip(queries, functions):
                         hits[query_class][name][qid] = [doc_id for _, doc_id in function()]
-    return {"samples": samples, "hits": hits}
+    loads.append(os.getloadavg()[0])
+    return {"samples": samples, "hits": hits, "loads": loads}
 
 
 def measure_floor(engine, corpus: Corpus, repeat: int, scratch: Path) -> list[float]:
@@ -694,7 +698,8 @@ def print_corpus_table(result: dict) -> None:
         rows.append(row)
     print_markdown(rows)
     floors = ", ".join(f"{name} {format_us(f['p50_us'])} / {format_us(f['p99_us'])}" for name, f in result["floors"].items())
-    print(f"\nPer-call floor (a one-word query matching nothing, p50 / p99 µs): {floors}")
+    print(f"\nLoad average (1 min) at each round's start and at the end: {', '.join(f'{x:.2f}' for x in result['load_by_round'])}")
+    print(f"Per-call floor (a one-word query matching nothing, p50 / p99 µs): {floors}")
     overlaps = []
     for query_class, per_peer in result["overlap_at_k"].items():
         parts = [f"{peer} {value:.2f}" for peer, value in per_peer.items() if value is not None]
@@ -801,7 +806,7 @@ def main(argv: list[str]) -> None:
             "sift_over_peer": {c: {peer: {p.removesuffix("_us"): ratio(per.get("sift"), per.get(peer), p) for p in ("p50_us", "p99_us")}
                                    for peer in engines if peer != "sift" and per.get(peer)}
                                for c, per in measured["samples"].items()},
-            "floors": floors, "overlap_at_k": overlaps,
+            "load_by_round": measured["loads"], "floors": floors, "overlap_at_k": overlaps,
             "indexing": {name: {key: value for key, value in build.items() if key != "identity"} for name, build in indexing.items()},
         }
         report["corpora"].append(result)
