@@ -26,6 +26,7 @@ import argparse
 import contextlib
 import datetime
 import gc
+import hashlib
 import json
 import os
 import platform
@@ -240,6 +241,11 @@ def folder_bytes(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
+def file_digest(path: Path) -> str:
+    """The start of a file's SHA-256: a rebuilt `sift` binary invalidates Sift's saved indexes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 def load_build_record(folder: Path, reindex: bool, identity: dict):
     """The saved indexing record of an index, when it exists, matches and may be reused."""
     record_path = folder.parent / f"{folder.name}.build.json"
@@ -269,7 +275,7 @@ class SiftEngine:
 
     def build(self, reindex: bool) -> dict:
         """Indexes the corpus with one thread, Snowball English (porter2) and the English stop words."""
-        identity = {"engine": self.version, "corpus": str(self.corpus.folder), "commit": git_commit()}
+        identity = {"engine": self.version, "corpus": str(self.corpus.folder), "binary": file_digest(self.sift)}
         record = load_build_record(self.folder, reindex, identity)
         if record:
             return record
