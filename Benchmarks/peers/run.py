@@ -850,6 +850,9 @@ def write_layout(work: Path) -> None:
         "indexes/<corpus>/*.build.json  indexing time, size and settings of each index\n"
         "results/peers-*.json       the reports of each run\n"
         "tmp/                       query blocks and Sift's per-query samples while running\n"
+        + "\nPresent now:\n"
+        + "".join(f"{folder.relative_to(work)}/\n" for kind in ("corpora", "queries", "indexes")
+                  for folder in sorted((work / kind).glob("*")) if folder.is_dir())
     )
 
 
