@@ -1,7 +1,9 @@
 import Sift
 
 /// Query latency: each query of a TSV file timed on its own, one thread, in-process, after a
-/// warm-up pass, the whole set repeated `--repeat` times.
+/// warm-up pass, the whole set repeated `--repeat` times. `--samples-out FILE` also writes
+/// every timed query's latency, one `id<TAB>µs` line per sample in the order run, so that a
+/// harness running Sift beside other engines can pool the samples of several runs.
 enum SearchBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
         let options = try BenchOptions(arguments, flags: ["--exhaustive"])
@@ -28,6 +30,7 @@ enum SearchBenchmark {
             work.postingsDecoded += results.work.postingsDecoded
         }
         let skipped = work.blocks == 0 ? 0 : 1 - Double(work.blocksDecoded) / Double(work.blocks)
+        let samplesPath = options.string("--samples-out")
         var samples: [Double] = []
         samples.reserveCapacity(queries.count * repeats)
         let start = ContinuousClock.now
@@ -40,6 +43,7 @@ enum SearchBenchmark {
             }
         }
         let total = elapsedSeconds(since: start)
+        if let samplesPath { try writeSamples(samples, of: queries, to: samplesPath) }
         let stats = SampleStatistics(samples.map { $0 * 1e6 })
         let qps = Double(samples.count) / total
         if json {
@@ -50,6 +54,15 @@ enum SearchBenchmark {
             print("  rate     \(fixed(qps, 0)) queries/s")
             print("  work     \(work.postingsDecoded / queries.count) postings decoded a query (of \(work.postings / queries.count) in the lists); \(fixed(skipped * 100, 1))% of blocks skipped")
             print("  checksum \(checksum)")
+        }
+    }
+
+    /// One `id<TAB>µs` line per sample; sample i is query i mod the set's size.
+    static func writeSamples(_ samples: [Double], of queries: [Query], to path: String) throws {
+        guard let file = fopen(path, "w") else { throw BenchError.failed("cannot write \(path)") }
+        defer { fclose(file) }
+        for (index, seconds) in samples.enumerated() {
+            fputs("\(queries[index % queries.count].id)\t\(fixed(seconds * 1e6, 3))\n", file)
         }
     }
 
