@@ -58,7 +58,7 @@ enum SearchBenchmark {
     }
 
     /// One `id<TAB>µs` line per sample; sample i is query i mod the set's size.
-    static func writeSamples(_ samples: [Double], of queries: [Query], to path: String) throws {
+    static func writeSamples(_ samples: [Double], of queries: [QueryFileEntry], to path: String) throws {
         guard let file = fopen(path, "w") else { throw BenchError.failed("cannot write \(path)") }
         defer { fclose(file) }
         for (index, seconds) in samples.enumerated() {
@@ -66,13 +66,8 @@ enum SearchBenchmark {
         }
     }
 
-    struct Query {
-        var id: String
-        var text: String
-    }
-
-    /// `id<TAB>query` lines; blank lines skipped.
-    static func loadQueries(_ path: String) throws -> [Query] {
+    /// The query file at `path` (`id<TAB>query` lines, read as `sift search --queries` reads them).
+    static func loadQueries(_ path: String) throws -> [QueryFileEntry] {
         guard let file = fopen(path, "r") else { throw BenchError.failed("cannot read \(path)") }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -82,13 +77,11 @@ enum SearchBenchmark {
             if count <= 0 { break }
             bytes.append(contentsOf: buffer[0..<count])
         }
-        var queries: [Query] = []
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: "\t", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            queries.append(Query(id: String(parts[0]), text: String(parts[1])))
+        do {
+            return try QueryFile.parse(bytes)
+        } catch {
+            throw BenchError.failed("\(path): \(error)")
         }
-        return queries
     }
 }
 

@@ -167,6 +167,14 @@ public final class Analyzer {
     /// Distinct terms this analyzer has handed out ids for.
     public var termCount: Int { terms.count }
 
+    /// Forgets every word learned once more than `limit` surface forms are remembered, so an
+    /// analyzer that lives as long as a service (a searcher's, analyzing queries and snippets)
+    /// does not grow without bound. Term ids handed out before are invalid afterwards: call it
+    /// only between uses that keep no ids (never inside an indexing batch).
+    package func forgetWords(ifMoreThan limit: Int) {
+        if cache.surfaces.count > limit { cache = AnalyzerCache() }
+    }
+
     /// The indexer's fast path: appends the tokens of `bytes` to `tokens` (which it does not
     /// clear), with positions counted from `firstPosition`. Returns the next free position.
     /// - Complexity: O(n) in the byte count; folding and stemming run once per distinct word.
