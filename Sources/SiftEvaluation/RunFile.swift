@@ -1,0 +1,132 @@
+/// One retrieved document of a run: what a TREC run line says that matters for evaluation.
+///
+/// The rank column of a run line is deliberately not kept: trec_eval ignores it and ranks by
+/// score (see `TrecOrder`), and so does Sift.
+public struct RunEntry: Sendable, Equatable {
+    /// The document's id as the qrels name it (for Sift, `SearchHit.trecDocumentID`).
+    public var documentID: String
+    /// The retrieval score; higher is better.
+    public var score: Double
+
+    public init(documentID: String, score: Double) {
+        self.documentID = documentID
+        self.score = score
+    }
+}
+
+/// The order trec_eval ranks a query's documents in, whatever order a run lists them.
+///
+/// trec_eval sorts each query's results by score, highest first, and breaks ties by document
+/// id in *descending* byte order (`strcmp(docno2, docno1)` in its `comp_sim_docno`). It holds
+/// scores as C `float`s, so two scores that round to the same single-precision value tie
+/// even when the run file spells them differently. Evaluating in any other order changes a
+/// metric whenever a relevant document ties with a non-relevant one — BM25 ties often.
+public enum TrecOrder {
+    /// Whether `first` ranks above `second`.
+    public static func precedes(_ first: RunEntry, _ second: RunEntry) -> Bool {
+        let firstScore = Float(first.score)
+        let secondScore = Float(second.score)
+        if firstScore != secondScore { return firstScore > secondScore }
+        return second.documentID.utf8.lexicographicallyPrecedes(first.documentID.utf8)
+    }
+
+    /// `entries` ranked as trec_eval ranks them.
+    ///
+    /// - Complexity: O(n log n) comparisons of scores and ids.
+    public static func sorted(_ entries: [RunEntry]) -> [RunEntry] {
+        entries.sorted(by: precedes)
+    }
+}
+
+/// One query's documents in a run, ranked in `TrecOrder`.
+public struct RankedQuery: Sendable, Equatable {
+    /// The query id, as the qrels name it.
+    public var id: String
+    /// The retrieved documents, best first by `TrecOrder`.
+    public var entries: [RunEntry]
+
+    /// The document ids, best first: what the metrics read.
+    public var ranking: [String] { entries.map(\.documentID) }
+}
+
+/// A TREC run: for each query, the documents an engine retrieved and their scores.
+///
+/// The same value serves a run read from any engine's file and a run Sift makes itself, so
+/// both are evaluated the same way: queries in the order they first appear, each query's
+/// documents in `TrecOrder`, a document at most once per query.
+public struct TrecRun: Sendable, Equatable {
+    /// The queries, in the order they first appear.
+    public private(set) var queries: [RankedQuery] = []
+    private var positions: [String: Int] = [:]
+
+    /// An empty run, to be filled with `append(query:entries:)`.
+    public init() {}
+
+    /// Parses run text: one `qid Q0 docid rank score tag` line per retrieved document, fields
+    /// separated by spaces or tabs, blank lines skipped.
+    ///
+    /// Parsing is strict because a half-read run gives wrong figures without any sign: every
+    /// line has exactly six fields, an integer rank and a finite numeric score, and a document
+    /// appears at most once per query. A query's lines need not be contiguous. The second and
+    /// sixth fields (`Q0`, the run tag) are not checked.
+    public init(parsing text: String) throws(EvaluationError) {
+        var pending: [PendingQuery] = []
+        var pendingIndex: [String: Int] = [:]
+        // `isNewline` also splits CRLF ("\r\n" is one Character) and lone CR.
+        for (offset, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let number = offset + 1
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            if fields.isEmpty { continue }
+            guard fields.count == 6 else { throw .malformedRunLine(line: number, text: String(line)) }
+            guard Int(fields[3]) != nil else { throw .runRankNotInteger(line: number, rank: String(fields[3])) }
+            guard let score = Double(fields[4]), score.isFinite else {
+                throw .runScoreNotNumber(line: number, score: String(fields[4]))
+            }
+            let query = String(fields[0])
+            let document = String(fields[2])
+            let index: Int
+            if let known = pendingIndex[query] {
+                index = known
+            } else {
+                index = pending.count
+                pendingIndex[query] = index
+                pending.append(PendingQuery(id: query))
+            }
+            if let first = pending[index].lines[document] {
+                throw .duplicateRunDocument(line: number, query: query, document: document, firstLine: first)
+            }
+            pending[index].lines[document] = number
+            pending[index].entries.append(RunEntry(documentID: document, score: score))
+        }
+        guard !pending.isEmpty else { throw .emptyRun }
+        for query in pending {
+            positions[query.id] = queries.count
+            queries.append(RankedQuery(id: query.id, entries: TrecOrder.sorted(query.entries)))
+        }
+    }
+
+    /// Adds a query's documents (in any order; they are ranked in `TrecOrder`).
+    ///
+    /// A query may be added once, and may have no documents (it retrieved nothing).
+    public mutating func append(query id: String, entries: [RunEntry]) throws(EvaluationError) {
+        guard positions[id] == nil else { throw .duplicateRunQuery(id) }
+        var seen = Set<String>()
+        for entry in entries where !seen.insert(entry.documentID).inserted {
+            throw .duplicateDocument(query: id, document: entry.documentID)
+        }
+        positions[id] = queries.count
+        queries.append(RankedQuery(id: id, entries: TrecOrder.sorted(entries)))
+    }
+
+    /// A query being read: its documents in file order and the line each was on.
+    private struct PendingQuery {
+        var id: String
+        var entries: [RunEntry] = []
+        var lines: [String: Int] = [:]
+    }
+
+    /// A query's documents, best first, or nil when the run does not have the query.
+    public func query(_ id: String) -> RankedQuery? {
+        positions[id].map { queries[$0] }
+    }
+}
