@@ -70,32 +70,62 @@ public struct TrecRun: Sendable, Equatable {
     /// appears at most once per query. A query's lines need not be contiguous. The second and
     /// sixth fields (`Q0`, the run tag) are not checked.
     public init(parsing text: String) throws(EvaluationError) {
+        try self.init(parsing: Array(text.utf8))
+    }
+
+    /// Parses run text given as UTF-8 bytes, as `init(parsing:)` does a string; lines end with
+    /// LF, CRLF or CR.
+    ///
+    /// - Complexity: O(bytes), then O(n log n) per query of n documents for the ranking.
+    public init(parsing bytes: [UInt8]) throws(EvaluationError) {
         var pending: [PendingQuery] = []
         var pendingIndex: [String: Int] = [:]
-        // `isNewline` also splits CRLF ("\r\n" is one Character) and lone CR.
-        for (offset, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let number = offset + 1
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+        var lastQuery: (bytes: ArraySlice<UInt8>, index: Int)? = nil
+        var fields: [Range<Int>] = []
+        fields.reserveCapacity(7)
+        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        var number = 0
+        var next = 0
+        while next < bytes.count {
+            let lineStart = next
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A && bytes[lineEnd] != 0x0D { lineEnd += 1 }
+            next = lineEnd + 1
+            if lineEnd < bytes.count && bytes[lineEnd] == 0x0D && next < bytes.count && bytes[next] == 0x0A { next += 1 }
+            number += 1
+            fields.removeAll(keepingCapacity: true)
+            var position = lineStart
+            while position < lineEnd && fields.count < 7 {
+                while position < lineEnd && (bytes[position] == 0x20 || bytes[position] == 0x09) { position += 1 }
+                let fieldStart = position
+                while position < lineEnd && bytes[position] != 0x20 && bytes[position] != 0x09 { position += 1 }
+                if position > fieldStart { fields.append(fieldStart..<position) }
+            }
             if fields.isEmpty { continue }
-            guard fields.count == 6 else { throw .malformedRunLine(line: number, text: String(line)) }
-            guard Int(fields[3]) != nil else { throw .runRankNotInteger(line: number, rank: String(fields[3])) }
-            guard let score = Double(fields[4]), score.isFinite else {
-                throw .runScoreNotNumber(line: number, score: String(fields[4]))
+            guard fields.count == 6 else { throw .malformedRunLine(line: number, text: text(lineStart..<lineEnd)) }
+            guard Self.isInteger(bytes[fields[3]]) else { throw .runRankNotInteger(line: number, rank: text(fields[3])) }
+            guard let score = Double(text(fields[4])), score.isFinite else {
+                throw .runScoreNotNumber(line: number, score: text(fields[4]))
             }
-            let query = String(fields[0])
-            let document = String(fields[2])
+            // Runs list a query's documents together: reuse the last query while its id repeats.
             let index: Int
-            if let known = pendingIndex[query] {
-                index = known
+            if let last = lastQuery, last.bytes.elementsEqual(bytes[fields[0]]) {
+                index = last.index
             } else {
-                index = pending.count
-                pendingIndex[query] = index
-                pending.append(PendingQuery(id: query))
+                let query = text(fields[0])
+                if let known = pendingIndex[query] {
+                    index = known
+                } else {
+                    index = pending.count
+                    pendingIndex[query] = index
+                    pending.append(PendingQuery(id: query))
+                }
+                lastQuery = (bytes[fields[0]], index)
             }
-            if let first = pending[index].lines[document] {
-                throw .duplicateRunDocument(line: number, query: query, document: document, firstLine: first)
+            let document = text(fields[2])
+            if let first = pending[index].lines.updateValue(number, forKey: document) {
+                throw .duplicateRunDocument(line: number, query: pending[index].id, document: document, firstLine: first)
             }
-            pending[index].lines[document] = number
             pending[index].entries.append(RunEntry(documentID: document, score: score))
         }
         guard !pending.isEmpty else { throw .emptyRun }
@@ -103,6 +133,15 @@ public struct TrecRun: Sendable, Equatable {
             positions[query.id] = queries.count
             queries.append(RankedQuery(id: query.id, entries: TrecOrder.sorted(query.entries)))
         }
+    }
+
+    /// Whether `field` is a whole number as the rank column needs: an optional sign, then
+    /// decimal digits that fit an `Int`.
+    private static func isInteger(_ field: ArraySlice<UInt8>) -> Bool {
+        var digits = field[...]
+        if let sign = digits.first, sign == 0x2B || sign == 0x2D { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return false }
+        return digits.count < 19 || Int(String(decoding: field, as: UTF8.self)) != nil
     }
 
     /// Adds a query's documents (in any order; they are ranked in `TrecOrder`).

@@ -7,6 +7,9 @@ import Testing
     func parse() throws {
         let text = "2 Q0 x 1 3.5 tag\r\n\n1\tQ0\ta\t1\t2\tother\n  \n2 Q0 y 2 1.25 tag\n1 Q0 b 7 -0.5 tag"
         let run = try TrecRun(parsing: text)
+        #expect(try TrecRun(parsing: Array(text.utf8)) == run)
+        #expect(try TrecRun(parsing: "1 Q0 a -3 2 t\n1 Q0 b +4 1e-3 t").query("1")?.entries
+                == [RunEntry(documentID: "a", score: 2), RunEntry(documentID: "b", score: 0.001)])
         #expect(run.queries.map(\.id) == ["2", "1"])
         #expect(run.query("2")?.entries == [RunEntry(documentID: "x", score: 3.5), RunEntry(documentID: "y", score: 1.25)])
         #expect(run.query("1")?.ranking == ["a", "b"])
@@ -79,6 +82,14 @@ import Testing
         ErrorCase(text: "1 Q0 a 1 inf t\n", error: .runScoreNotNumber(line: 1, score: "inf"), message: "run line 1: score 'inf' is not a finite number"),
         ErrorCase(text: "1 Q0 a 1 2 t\n2 Q0 a 1 2 t\n1 Q0 a 2 1 t\n", error: .duplicateRunDocument(line: 3, query: "1", document: "a", firstLine: 1),
                   message: "run line 3: document 'a' appears again for query '1' (first on line 1)"),
+        // Line numbers count a CRLF as one line end, and a lone CR as one too.
+        ErrorCase(text: "1 Q0 a 1 2 t\r\n1 Q0 b 2 x t\r\n", error: .runScoreNotNumber(line: 2, score: "x"),
+                  message: "run line 2: score 'x' is not a finite number"),
+        ErrorCase(text: "1 Q0 a 1 2 t\r\r1 Q0 a 2 1 t", error: .duplicateRunDocument(line: 3, query: "1", document: "a", firstLine: 1),
+                  message: "run line 3: document 'a' appears again for query '1' (first on line 1)"),
+        ErrorCase(text: "1 Q0 a 99999999999999999999 2 t\n", error: .runRankNotInteger(line: 1, rank: "99999999999999999999"),
+                  message: "run line 1: rank '99999999999999999999' is not a whole number"),
+        ErrorCase(text: "1 Q0 a - 2 t\n", error: .runRankNotInteger(line: 1, rank: "-"), message: "run line 1: rank '-' is not a whole number"),
         ErrorCase(text: "", error: .emptyRun, message: "the run has no lines (expected 'qid Q0 docid rank score tag')"),
         ErrorCase(text: "\n \n", error: .emptyRun, message: "the run has no lines (expected 'qid Q0 docid rank score tag')"),
     ]
