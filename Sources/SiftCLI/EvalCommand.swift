@@ -69,39 +69,49 @@ enum EvalCommand {
         let format = try parsed.choice("--format", default: "text", among: ["text", "json"], spec: spec)
         let perQuery = parsed.flag("--per-query")
         if compare {
-            let permutations = try parsed.integer("--permutations", default: RandomizationTest.defaultPermutations, range: 1...100_000_000, spec: spec)
-            var seed = RandomizationTest.defaultSeed
-            if let text = parsed.value("--seed") {
-                guard let value = UInt64(text) else { throw spec.usageError("--seed must be a whole number from 0 to 2^64-1, not '\(text)'") }
-                seed = value
-            }
-            let judgments = try readJudgments(qrelsPath)
-            let runs = try parsed.positionals.map { path throws(CLIError) in try readRun(path) }
-            let comparison: RunComparison
-            do {
-                comparison = try RunComparison(runs: runs, judgments: judgments, metrics: metrics, permutations: permutations, seed: seed)
-            } catch {
-                throw .data("\(qrelsPath): \(error)")
-            }
-            let printer = ComparisonPrinter(comparison: comparison, paths: parsed.positionals, perQuery: perQuery)
-            Output.write(format == "json" ? printer.json() + "\n" : printer.text())
-            return
+            try compareRuns(parsed, qrelsPath: qrelsPath, metrics: metrics, format: format, perQuery: perQuery)
+        } else if let runPath {
+            try evaluateRun(runPath, qrelsPath: qrelsPath, metrics: metrics, format: format, perQuery: perQuery)
+        } else {
+            try evaluateIndex(parsed, qrelsPath: qrelsPath, metrics: metrics, format: format, perQuery: perQuery)
         }
-        if let runPath {
-            let judgments = try readJudgments(qrelsPath)
-            let run = try readRun(runPath)
-            let report: EvaluationReport
-            do {
-                report = try EvaluationReport(run: run, judgments: judgments, metrics: metrics, queries: .judged)
-            } catch {
-                throw .data("\(qrelsPath): \(error)")
-            }
-            let counts = "queries: \(run.queries.count) in the run, \(report.perQuery.count) evaluated (\(report.missing.count) judged but missing from the run, scored 0), \(report.unjudged.count) without relevant judgments (left out of the means)"
-            printReport(report, format: format, perQuery: perQuery, header: [("run", JSON.string(runPath)), ("queries", "\(run.queries.count)")],
-                        counts: counts, extra: [("missing", JSON.array(report.missing.map(JSON.string)))])
-            return
+    }
+
+    /// Compares the run files given as arguments, the first being the baseline.
+    private static func compareRuns(_ parsed: ParsedArguments, qrelsPath: String, metrics: [EvaluationMetric],
+                                    format: String, perQuery: Bool) throws(CLIError) {
+        let permutations = try parsed.integer("--permutations", default: RandomizationTest.defaultPermutations, range: 1...100_000_000, spec: spec)
+        var seed = RandomizationTest.defaultSeed
+        if let text = parsed.value("--seed") {
+            guard let value = UInt64(text) else { throw spec.usageError("--seed must be a whole number from 0 to 2^64-1, not '\(text)'") }
+            seed = value
         }
-        try evaluateIndex(parsed, qrelsPath: qrelsPath, metrics: metrics, format: format, perQuery: perQuery)
+        let judgments = try readJudgments(qrelsPath)
+        let runs = try parsed.positionals.map { path throws(CLIError) in try readRun(path) }
+        let comparison: RunComparison
+        do {
+            comparison = try RunComparison(runs: runs, judgments: judgments, metrics: metrics, permutations: permutations, seed: seed)
+        } catch {
+            throw .data("\(qrelsPath): \(error)")
+        }
+        let printer = ComparisonPrinter(comparison: comparison, paths: parsed.positionals, perQuery: perQuery)
+        Output.write(format == "json" ? printer.json() + "\n" : printer.text())
+    }
+
+    /// Evaluates a run file over the queries the judgments have a relevant document for.
+    private static func evaluateRun(_ runPath: String, qrelsPath: String, metrics: [EvaluationMetric],
+                                    format: String, perQuery: Bool) throws(CLIError) {
+        let judgments = try readJudgments(qrelsPath)
+        let run = try readRun(runPath)
+        let report: EvaluationReport
+        do {
+            report = try EvaluationReport(run: run, judgments: judgments, metrics: metrics, queries: .judged)
+        } catch {
+            throw .data("\(qrelsPath): \(error)")
+        }
+        let counts = "queries: \(run.queries.count) in the run, \(report.perQuery.count) evaluated (\(report.missing.count) judged but missing from the run, scored 0), \(report.unjudged.count) without relevant judgments (left out of the means)"
+        printReport(report, format: format, perQuery: perQuery, header: [("run", JSON.string(runPath)), ("queries", "\(run.queries.count)")],
+                    counts: counts, extra: [("missing", JSON.array(report.missing.map(JSON.string)))])
     }
 
     /// Searches the index with every query of the query file and evaluates the rankings.
@@ -182,28 +192,24 @@ enum EvalCommand {
     }
 
     private static func readJudgments(_ path: String) throws(CLIError) -> RelevanceJudgments {
-        let bytes: [UInt8]
-        do {
-            bytes = try readFile(path)
-        } catch {
-            throw .noInput("cannot read qrels file '\(path)': \(error)")
-        }
-        do {
-            return try RelevanceJudgments(parsing: String(decoding: bytes, as: UTF8.self))
-        } catch {
-            throw .data("\(path): \(error)")
-        }
+        try read(path, kind: "qrels") { bytes throws(EvaluationError) in try RelevanceJudgments(parsing: String(decoding: bytes, as: UTF8.self)) }
     }
 
     private static func readRun(_ path: String) throws(CLIError) -> TrecRun {
+        try read(path, kind: "run") { bytes throws(EvaluationError) in try TrecRun(parsing: bytes) }
+    }
+
+    /// Reads and parses an input file: one that cannot be read is missing input (66), one
+    /// that does not parse is bad data (65), named with the library's description.
+    private static func read<T>(_ path: String, kind: String, parse: ([UInt8]) throws(EvaluationError) -> T) throws(CLIError) -> T {
         let bytes: [UInt8]
         do {
             bytes = try readFile(path)
         } catch {
-            throw .noInput("cannot read run file '\(path)': \(error)")
+            throw .noInput("cannot read \(kind) file '\(path)': \(error)")
         }
         do {
-            return try TrecRun(parsing: bytes)
+            return try parse(bytes)
         } catch {
             throw .data("\(path): \(error)")
         }

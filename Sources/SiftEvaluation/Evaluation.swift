@@ -25,6 +25,7 @@ public struct RelevanceJudgments: Sendable, Equatable {
         guard !byQuery.isEmpty else { throw .noJudgments }
     }
 
+    /// Judgments built in code: query id → document id → grade.
     public init(_ byQuery: [String: [String: Int]]) {
         self.byQuery = byQuery
     }
@@ -136,7 +137,9 @@ public enum EvaluationMetric: Hashable, Sendable, CustomStringConvertible {
 
 /// One evaluated query: its id and the value of each metric, in the report's metric order.
 public struct QueryValues: Sendable, Equatable {
+    /// The query id.
     public var id: String
+    /// Each metric's value for the query.
     public var values: [Double]
 }
 

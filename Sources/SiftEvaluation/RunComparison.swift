@@ -14,8 +14,9 @@ public struct RunComparison: Sendable {
     public var missing: [[String]]
     /// One entry per metric, in the order asked.
     public var metrics: [MetricComparison]
-    /// The randomization tests' permutations and seed.
+    /// The randomization tests' permutations.
     public var permutations: Int
+    /// The randomization tests' seed: with the permutations, what makes their p-values repeat.
     public var seed: UInt64
 
     /// Compares `runs` (at least two; the first is the baseline).
@@ -57,6 +58,7 @@ public struct RunComparison: Sendable {
 
 /// One metric across the compared runs.
 public struct MetricComparison: Sendable {
+    /// The metric compared.
     public var metric: EvaluationMetric
     /// Each run's mean over the evaluated queries, in the order the runs were given.
     public var means: [Double]
@@ -79,10 +81,12 @@ public struct PairedComparison: Sendable {
     public var holmTTestPValue: Double?
     /// The randomization test's p-value after Holm's adjustment, likewise.
     public var holmRandomizationPValue: Double
-    /// Queries where the run scores higher than the baseline, the same, and lower; values
-    /// within 10⁻¹² of each other count as the same (rounding, not retrieval).
+    /// Queries where the run scores higher than the baseline; values within 10⁻¹² of each
+    /// other count as the same (rounding, not retrieval).
     public var wins: Int
+    /// Queries where the run scores the same as the baseline (within 10⁻¹²).
     public var ties: Int
+    /// Queries where the run scores lower than the baseline.
     public var losses: Int
 
     init(run: Int, queries: [String], baseline: [Double], values: [Double], permutations: Int, seed: UInt64) throws(EvaluationError) {
@@ -115,8 +119,11 @@ public struct PairedComparison: Sendable {
 
 /// One query's value in the baseline and in the compared run.
 public struct QueryDifference: Sendable, Equatable {
+    /// The query id.
     public var query: String
+    /// The baseline's value for the query (0 when the baseline does not have it).
     public var baseline: Double
+    /// The compared run's value for the query (0 when the run does not have it).
     public var value: Double
 
     /// value − baseline.

@@ -8,6 +8,8 @@ public struct RunEntry: Sendable, Equatable {
     /// The retrieval score; higher is better.
     public var score: Double
 
+    /// An entry; for Sift's own hits the score is the hit's `Float` score, which converts
+    /// exactly.
     public init(documentID: String, score: Double) {
         self.documentID = documentID
         self.score = score

@@ -15,6 +15,7 @@ public struct PairedTTest: Sendable, Equatable {
     /// The two-sided p-value; nil with fewer than two differences.
     public var pValue: Double?
 
+    /// Tests the differences (run − baseline, one per query).
     public init(differences: [Double]) {
         let n = differences.count
         degreesOfFreedom = max(n - 1, 0)
