@@ -1,7 +1,10 @@
 import Sift
 
-/// Query latency: each query of a TSV file timed on its own, one thread, in-process, after a
-/// warm-up pass, the whole set repeated `--repeat` times.
+/// Query latency: each query of a TSV file timed on its own, in-process, after a warm-up pass,
+/// the whole set repeated `--repeat` times; with `--threads N`, N threads (one `Searcher` each,
+/// one shared reader) take the runs in turn and the rate is the queries per second of all. `--samples-out FILE` also writes
+/// every timed query's latency, one `id<TAB>µs` line per sample in the order run, so that a
+/// harness running Sift beside other engines can pool the samples of several runs.
 enum SearchBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
         let options = try BenchOptions(arguments, flags: ["--exhaustive"])
@@ -12,7 +15,6 @@ enum SearchBenchmark {
         let json = (options.string("--format") ?? "text") == "json"
         let syntaxName = options.string("--syntax") ?? "plain"
         guard let syntax = QuerySyntax(rawValue: syntaxName) else { throw BenchError.usage("--syntax must be plain or query") }
-
         let threads = max(try options.integer("--threads", default: 1), 1)
 
         let queries = try loadQueries(queriesPath)
@@ -31,6 +33,7 @@ enum SearchBenchmark {
         // Thread t runs runs t, t + threads, … of the whole set repeated `repeats` times.
         let runs = queries.count * repeats
         let perThread = searchers.map { ThreadResult(searcher: $0) }
+        let samplesPath = options.string("--samples-out")
         let start = ContinuousClock.now
         if threads == 1 {
             try perThread[0].run(queries: queries, options: searchOptions, runs: stride(from: 0, to: runs, by: 1))
@@ -46,13 +49,16 @@ enum SearchBenchmark {
         }
         let total = elapsedSeconds(since: start)
         if let failure = perThread.compactMap(\.error).first { throw failure }
-        let samples = perThread.flatMap(\.samples)
+        // Samples in run order (run i is query i mod the set's size), whatever thread ran them.
+        var samples = [Double](repeating: 0, count: runs)
+        for result in perThread { for (run, seconds) in zip(result.runs, result.samples) { samples[run] = seconds } }
         var checksum: UInt64 = 0
         var timedWork = SearchWork()
         for result in perThread {
             checksum = checksum &+ result.checksum
             timedWork.add(result.work)
         }
+        if let samplesPath { try writeSamples(samples, of: queries, to: samplesPath) }
         let stats = SampleStatistics(samples.map { $0 * 1e6 })
         let qps = Double(samples.count) / total
         // Postings decoded (for exhaustive search: scored) per second of query time on one thread.
@@ -74,15 +80,17 @@ enum SearchBenchmark {
     final class ThreadResult: @unchecked Sendable {
         let searcher: Searcher
         var samples: [Double] = []
+        var runs: [Int] = []
         var checksum: UInt64 = 0
         var work = SearchWork()
         var error: (any Error)?
 
         init(searcher: Searcher) { self.searcher = searcher }
 
-        func run(queries: [Query], options: SearchOptions, runs: StrideTo<Int>) throws {
+        func run(queries: [QueryFileEntry], options: SearchOptions, runs: StrideTo<Int>) throws {
             samples.reserveCapacity(runs.underestimatedCount)
             for run in runs {
+                self.runs.append(run)
                 let query = queries[run % queries.count]
                 let queryStart = ContinuousClock.now
                 let results = try searcher.search(query.text, options: options)
@@ -93,13 +101,17 @@ enum SearchBenchmark {
         }
     }
 
-    struct Query {
-        var id: String
-        var text: String
+    /// One `id<TAB>µs` line per sample; sample i is query i mod the set's size.
+    static func writeSamples(_ samples: [Double], of queries: [QueryFileEntry], to path: String) throws {
+        guard let file = fopen(path, "w") else { throw BenchError.failed("cannot write \(path)") }
+        defer { fclose(file) }
+        for (index, seconds) in samples.enumerated() {
+            fputs("\(queries[index % queries.count].id)\t\(fixed(seconds * 1e6, 3))\n", file)
+        }
     }
 
-    /// `id<TAB>query` lines; blank lines skipped.
-    static func loadQueries(_ path: String) throws -> [Query] {
+    /// The query file at `path` (`id<TAB>query` lines, read as `sift search --queries` reads them).
+    static func loadQueries(_ path: String) throws -> [QueryFileEntry] {
         guard let file = fopen(path, "r") else { throw BenchError.failed("cannot read \(path)") }
         defer { fclose(file) }
         var bytes: [UInt8] = []
@@ -109,13 +121,11 @@ enum SearchBenchmark {
             if count <= 0 { break }
             bytes.append(contentsOf: buffer[0..<count])
         }
-        var queries: [Query] = []
-        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-            let parts = line.split(separator: "\t", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            queries.append(Query(id: String(parts[0]), text: String(parts[1])))
+        do {
+            return try QueryFile.parse(bytes)
+        } catch {
+            throw BenchError.failed("\(path): \(error)")
         }
-        return queries
     }
 }
 

@@ -19,6 +19,7 @@ let usage = """
                 --corpus DIR [--change 0.01] [--rounds N] [--full-runs N] [--jobs N] [--seed S] [--json]
       search    Query latency, in-process, after warm-up: p50/p90/p99 µs, queries/s (--threads N), postings/s.
                 --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--format text|json]
+                [--samples-out FILE]: also write each timed query's latency, one `id<TAB>µs` line per sample.
                 Queries are plain words by default (subject lines are prose, not query syntax).
       open      Time to open an index (map files, read the manifest): p50/p90/p99 µs.
                 --index PATH [--repeat N] [--verify] [--json]

@@ -15,15 +15,20 @@ public struct AnalyzerConfiguration: Sendable, Equatable, Hashable {
 }
 
 extension AnalyzerConfiguration: CustomStringConvertible {
-    /// As the `sift` options would give it: `--stemmer porter --stopwords english`.
+    /// `stemmer porter, stop words english` (a custom list is described by its size).
     public var description: String {
-        let words: String
-        switch stopWords {
-        case .english: words = "english"
-        case .none: words = "none"
-        case .custom(let list): words = "a list of \(list.count) words"
+        "stemmer \(stemmer.rawValue), stop words \(stopWords.name)"
+    }
+}
+
+extension StopWords {
+    /// `english`, `none`, or `a list of N words`.
+    public var name: String {
+        switch self {
+        case .english: "english"
+        case .none: "none"
+        case .custom(let list): "a list of \(list.count) words"
         }
-        return "--stemmer \(stemmer.rawValue) --stopwords \(words)"
     }
 }
 
@@ -161,6 +166,14 @@ public final class Analyzer {
 
     /// Distinct terms this analyzer has handed out ids for.
     public var termCount: Int { terms.count }
+
+    /// Forgets every word learned once more than `limit` surface forms are remembered, so an
+    /// analyzer that lives as long as a service (a searcher's, analyzing queries and snippets)
+    /// does not grow without bound. Term ids handed out before are invalid afterwards: call it
+    /// only between uses that keep no ids (never inside an indexing batch).
+    package func forgetWords(ifMoreThan limit: Int) {
+        if cache.surfaces.count > limit { cache = AnalyzerCache() }
+    }
 
     /// The indexer's fast path: appends the tokens of `bytes` to `tokens` (which it does not
     /// clear), with positions counted from `firstPosition`. Returns the next free position.

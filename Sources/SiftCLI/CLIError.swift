@@ -10,8 +10,6 @@ enum CLIError: Error {
     case noInput(String)
     /// An I/O failure: exit 74.
     case io(String)
-    /// Nothing printed to stderr, just this status (e.g. 1 for "no hits" when asked).
-    case status(Int32)
 
     var exitCode: Int32 {
         switch self {
@@ -20,7 +18,6 @@ enum CLIError: Error {
         case .data: 65
         case .noInput: 66
         case .io: 74
-        case .status(let code): code
         }
     }
 }

@@ -55,7 +55,7 @@ enum IndexCommand {
         if let existing {
             let asked = parsed.value("--stemmer") != nil || parsed.value("--stopwords") != nil
             if asked && configuration != existing.configuration {
-                throw spec.usageError("the index '\(indexPath)' was built with \(existing.configuration); pass --full to rebuild it with \(configuration)")
+                throw spec.usageError("the index '\(indexPath)' was built with \(existing.configuration.flags); pass --full to rebuild it with \(configuration.flags)")
             }
             configuration = existing.configuration
         }
@@ -175,52 +175,6 @@ enum IndexCommand {
     }
 }
 
-/// A progress line on stderr while indexing, when stderr is a terminal; silent otherwise.
-struct Progress {
-    let total: Int
-    let enabled = Output.stderrIsTerminal
-    private let clock = ContinuousClock()
-    private let started: ContinuousClock.Instant
-    private var lastShown: ContinuousClock.Instant
-
-    init(total: Int) {
-        self.total = total
-        started = clock.now
-        lastShown = started
-    }
-
-    mutating func update(files: Int, bytes: Int, documents: Int) {
-        guard enabled else { return }
-        let now = clock.now
-        guard now - lastShown > .milliseconds(200) else { return }
-        lastShown = now
-        let elapsed = seconds(since: started, clock: clock)
-        let rate = Int((Double(documents) / max(elapsed, 1e-9)).rounded())
-        Output.errorInline("\rfiles \(files)/\(total)  \(Format.fixed(Double(bytes) / 1_048_576, decimals: 1)) MB  \(documents) documents  \(rate) documents/s   ")
-    }
-
-    func finish() {
-        if enabled { Output.errorInline("\r\u{1B}[K") }
-    }
-}
-
-func seconds(since start: ContinuousClock.Instant, clock: ContinuousClock) -> Double {
-    let duration = clock.now - start
-    return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
-
-/// Maps library errors to exit statuses: missing index 66, damage 65, locks and I/O 74,
-/// settings an update cannot change 64. `hint` is added to the message of damage.
-func mapIndexError(_ error: IndexError, hint: String = "") -> CLIError {
-    switch error {
-    case .missingIndex: .noInput(error.description)
-    case .corrupt, .newerFormat: .data(error.description + (error.description.contains("--full") ? "" : hint))
-    case .settingsMismatch: .usage(error.description, usage: IndexCommand.spec.usage)
-    case .locked, .io, .writerClosed: .io(error.description)
-    case .documentOutOfRange: .data(error.description)
-    }
-}
-
 extension SkipReason {
     /// A short word for the summary's count of skips by kind.
     var category: String {
@@ -231,29 +185,6 @@ extension SkipReason {
         case .badJSONLine: "bad JSON lines"
         }
     }
-}
-
-/// Number formatting without Foundation.
-enum Format {
-    /// `value` with exactly `decimals` digits after the point.
-    static func fixed(_ value: Double, decimals: Int) -> String {
-        guard value.isFinite else { return "\(value)" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let negative = value < 0
-        let scaled = (abs(value) * scale).rounded()
-        guard scaled < 9e18 else { return "\(value)" }
-        let integer = UInt64(scaled)
-        let whole = integer / UInt64(scale)
-        var fraction = String(integer % UInt64(scale))
-        while fraction.count < decimals { fraction = "0" + fraction }
-        return (negative && integer != 0 ? "-" : "") + "\(whole)" + (decimals > 0 ? "." + fraction : "")
-    }
-}
-
-/// The number of cores, without Foundation.
-enum ProcessInfoLite {
-    static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 }
 
 #if canImport(Glibc)

@@ -5,7 +5,7 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search",
         overview: "Search the index with the query language, ranked by BM25.",
-        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--verify] [--queries FILE.tsv] [--run-tag TAG] [--max-expansions N] [--syntax query|plain] [QUERY...]",
+        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--verify] [--queries FILE.tsv] [--jobs N] [--run-tag TAG] [--max-expansions N] [--syntax query|plain] [QUERY...]",
         arguments: [("QUERY", "The query (words joined with spaces): terms, +required, -excluded, AND/OR/NOT, ( ), \"phrases\"~N, prefix*, title:…, term^boost.")],
         options: [
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
@@ -17,6 +17,7 @@ enum SearchCommand {
             OptionSpec(names: ["--format"], valueName: "text|json|trec", help: "Output for people (default), one JSON document, or a TREC run (qid Q0 docid rank score tag; docid is the id without its file extension)."),
             OptionSpec(names: ["--explain"], valueName: nil, help: "Show each hit's score broken down by clause (tf, df, N, idf, lengths, k1, b, boost)."),
             OptionSpec(names: ["--queries"], valueName: "FILE.tsv", help: "Run every line 'id<TAB>query' of FILE instead of QUERY."),
+            OptionSpec(names: ["--jobs"], valueName: "N", help: "With --queries: rank queries on N threads (default: 1); the output is the same, and a last line on stderr gives the queries per second."),
             OptionSpec(names: ["--run-tag"], valueName: "TAG", help: "Last column of TREC output (default: sift)."),
             OptionSpec(names: ["--max-expansions"], valueName: "N", help: "Most terms a prefix expands to (default: 128; the most frequent are kept)."),
             OptionSpec(names: ["--count"], valueName: nil, help: "Count every match, so the total is exact (by default ranking skips documents that cannot make the top k, and the total is a lower bound)."),
@@ -43,7 +44,7 @@ enum SearchCommand {
         let queries: [(id: String, text: String)]
         if let file = parsed.value("--queries") {
             guard parsed.positionals.isEmpty else { throw spec.usageError("give either --queries FILE or a QUERY, not both") }
-            queries = try QueryFile.read(file)
+            queries = try QueryFileReader.read(file)
         } else {
             let query = parsed.positionals.joined(separator: " ")
             guard query.contains(where: { !$0.isWhitespace }) else { throw spec.usageError("empty query") }
@@ -61,14 +62,21 @@ enum SearchCommand {
                 }
             }
         }
+        let jobs = try parsed.integer("--jobs", default: 1, range: 1...256, spec: spec)
         let searcher = try openSearcher(indexPath, verify: parsed.flag("--verify"))
+        let parallel = parsed.value("--jobs") == nil ? nil
+            : rankInParallel(queries, reader: searcher.reader, options: settings.options, jobs: jobs)
         var jsonResults: [String] = []
-        for query in queries {
+        for (number, query) in queries.enumerated() {
             let clock = ContinuousClock()
             let started = clock.now
             let results: SearchResults
             do {
-                results = try searcher.search(query.text, options: settings.options)
+                if let parallel {
+                    results = try parallel.ranked[number].outcome.get()
+                } else {
+                    results = try searcher.search(query.text, options: settings.options)
+                }
             } catch {
                 switch error {
                 case .syntax(let syntax):
@@ -78,7 +86,7 @@ enum SearchCommand {
                     throw mapIndexError(index)
                 }
             }
-            let micros = Int((seconds(since: started, clock: clock) * 1e6).rounded())
+            let micros = parallel?.ranked[number].micros ?? Int((seconds(since: started, clock: clock) * 1e6).rounded())
             for note in results.notes { Output.error("note: \(batch ? "query \(query.id): " : "")\(noteText(note))") }
             switch settings.format {
             case "trec":
@@ -91,6 +99,10 @@ enum SearchCommand {
         }
         if settings.format == "json" {
             Output.line(batch ? JSON.object([("results", JSON.array(jsonResults))]) : jsonResults[0])
+        }
+        if let parallel {
+            let rate = parallel.seconds > 0 ? Double(queries.count) / parallel.seconds : 0
+            Output.error("searched \(queries.count) queries in \((parallel.seconds * 1000).rounded() / 1000) s with \(jobs) jobs: \(Int(rate.rounded())) queries/s")
         }
     }
 
@@ -222,8 +234,8 @@ enum SearchCommand {
     }
 }
 
-/// Query files: `id<TAB>query` per line, the layout of the test collections' queries.tsv.
-enum QueryFile {
+/// Reads query files for `--queries` (the format is the library's `QueryFile`).
+enum QueryFileReader {
     static func read(_ path: String) throws(CLIError) -> [(id: String, text: String)] {
         let bytes: [UInt8]
         do {
@@ -231,17 +243,10 @@ enum QueryFile {
         } catch {
             throw .noInput("cannot read queries file '\(path)': \(error)")
         }
-        var queries: [(id: String, text: String)] = []
-        // `isNewline` also splits CRLF ("\r\n" is one Character) and lone CR.
-        for (number, line) in String(decoding: bytes, as: UTF8.self).split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let trimmed = line[...]
-            if trimmed.allSatisfy({ $0.isWhitespace }) { continue }
-            let parts = trimmed.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-            guard parts.count == 2, !parts[0].isEmpty else {
-                throw .data("\(path):\(number + 1): expected 'id<TAB>query'")
-            }
-            queries.append((String(parts[0]), String(parts[1])))
+        do {
+            return try QueryFile.parse(bytes).map { ($0.id, $0.text) }
+        } catch {
+            throw .data("\(path):\(error.description.dropFirst("line ".count))")
         }
-        return queries
     }
 }

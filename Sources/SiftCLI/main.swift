@@ -66,8 +66,6 @@ func runMain() -> Int32 {
             Output.error("Error: \(message)\nUsage: \(usage)\n  See 'sift \(command.0.name) --help'.")
         case .data(let message), .noInput(let message), .io(let message):
             Output.error("Error: \(message)")
-        case .status:
-            Output.flush()
         }
         return error.exitCode
     }

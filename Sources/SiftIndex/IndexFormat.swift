@@ -148,9 +148,7 @@
             throw .newerFormat(file: file, found: Int(found), supported: Int(version))
         }
         guard found == version else {
-            if found >= 1 {
-                throw .corrupt(file: file, reason: "format version \(found) is older than this Sift reads (\(version)); rebuild the index with 'sift index --full'")
-            }
+            if found >= 1 { throw .olderFormat(file: file, found: Int(found), supported: Int(version)) }
             throw .corrupt(file: file, reason: "unknown format version \(found)")
         }
     }
@@ -203,6 +201,12 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     case corrupt(file: String, reason: String)
     /// A file was written by a newer Sift.
     case newerFormat(file: String, found: Int, supported: Int)
+    /// A file was written by an older Sift in a format this one no longer reads; the index
+    /// must be rebuilt.
+    case olderFormat(file: String, found: Int, supported: Int)
+    /// A file the manifest names is not there (removed by hand, or by a writer that replaced
+    /// the manifest between our reading it and opening the file).
+    case missingFile(String)
     /// Another writer holds the index's lock.
     case locked(String)
     /// A system call failed.
@@ -217,9 +221,13 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .missingIndex(let path):
-            "no index at '\(path)' (run 'sift index DIR --index \(path)' first)"
+            "no index at '\(path)'"
         case .corrupt(let file, let reason):
             "index file '\(file)' is corrupt: \(reason)"
+        case .olderFormat(let file, let found, let supported):
+            "index file '\(file)' has format version \(found), older than this Sift reads (\(supported)); the index must be rebuilt"
+        case .missingFile(let file):
+            "index file '\(file)' is missing (the manifest names it)"
         case .newerFormat(let file, let found, let supported):
             "index file '\(file)' has format version \(found), newer than this Sift reads (\(supported)); upgrade Sift or rebuild the index"
         case .locked(let path):
@@ -231,7 +239,7 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
         case .writerClosed(let path):
             "the writer of '\(path)' was closed; open a new IndexWriter to change the index"
         case .settingsMismatch(let path, let setting, let stored, let requested):
-            "the index '\(path)' was built with \(setting) '\(stored)', not '\(requested)'; rebuild it with 'sift index --full' to change it"
+            "the index '\(path)' was built with \(setting) '\(stored)', not '\(requested)'"
         }
     }
 }

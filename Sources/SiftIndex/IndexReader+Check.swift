@@ -53,7 +53,7 @@ extension IndexReader {
     /// Field lengths against the manifest's token counts, and the deleted documents' lengths
     /// against the deletions file.
     private func checkLengths(_ segment: SegmentReader) throws(IndexError) {
-        let documentsPath = segment.files[3].path
+        let documentsPath = segment.documentsFile.path
         for field in IndexField.allCases {
             var lengthSum: UInt64 = 0
             var deletedSum: UInt64 = 0
@@ -100,9 +100,9 @@ extension IndexReader {
     }
 
     private func check(_ segment: SegmentReader, into report: inout CheckReport) throws(IndexError) {
-        let termsPath = segment.files[0].path
-        let postingsPath = segment.files[1].path
-        let positionsPath = segment.files[2].path
+        let termsPath = segment.termsFile.path
+        let postingsPath = segment.postingsFile.path
+        let positionsPath = segment.positionsFile.path
 
         var stored = StoredFieldsReader(segment.storedFields)
         for document in 0..<segment.documentCount {

@@ -72,7 +72,7 @@ public final class IndexReader: @unchecked Sendable {
                 self.segments = segments
                 break
             } catch {
-                if case .corrupt(_, let reason) = error, reason.hasPrefix("file is missing"), attempt < 5 { continue }
+                if case .missingFile = error, attempt < 5 { continue }
                 throw error
             }
         }
@@ -123,8 +123,8 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     /// Whether global document `document` is deleted.
-    public func isDeleted(_ document: Int) -> Bool {
-        precondition(document >= 0 && document < maxDocument, "document \(document) out of range 0..<\(maxDocument)")
+    public func isDeleted(_ document: Int) throws(IndexError) -> Bool {
+        guard document >= 0, document < maxDocument else { throw .documentOutOfRange(document, count: maxDocument) }
         return !Self.isLive(UInt32(document), deletedBits)
     }
 
@@ -163,8 +163,8 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     /// `len(d)` of global document `document`.
-    public func length(of document: Int) -> Int {
-        precondition(document >= 0 && document < maxDocument, "document \(document) out of range 0..<\(maxDocument)")
+    public func length(of document: Int) throws(IndexError) -> Int {
+        guard document >= 0, document < maxDocument else { throw .documentOutOfRange(document, count: maxDocument) }
         let (segment, local) = locate(document)
         return Int(segments[segment].length(of: local))
     }

@@ -17,6 +17,16 @@ struct Manifest: Equatable, Sendable {
 
         /// Documents not deleted.
         var liveDocumentCount: Int { Int(documentCount) - Int(deletions?.count ?? 0) }
+
+        /// The record of the segment's file of `kind`, one of `IndexFormat.FileKind.segmentKinds`.
+        func file(_ kind: IndexFormat.FileKind) -> FileInfo {
+            files[IndexFormat.FileKind.segmentKinds.firstIndex(of: kind)!]
+        }
+
+        var terms: FileInfo { file(.terms) }
+        var postings: FileInfo { file(.postings) }
+        var positions: FileInfo { file(.positions) }
+        var documents: FileInfo { file(.documents) }
     }
 
     /// A segment's deleted documents: how many, and the file that lists them.

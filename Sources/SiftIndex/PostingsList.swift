@@ -30,8 +30,8 @@
     /// for as long as any query runs.
     unowned(unsafe) let segment: SegmentReader
 
-    @usableFromInline var path: String { segment.files[1].path }
-    @usableFromInline var positionsPath: String { segment.files[2].path }
+    @usableFromInline var path: String { segment.postingsFile.path }
+    @usableFromInline var positionsPath: String { segment.positionsFile.path }
 
     package init(segment: SegmentReader, entry: TermEntry) throws(IndexError) {
         let file = segment.postingsBytes
@@ -43,7 +43,7 @@
         guard documentFrequency > 0, documentFrequency <= segment.documentCount,
               start >= IndexFormat.headerSize, start <= bytes.count, entry.postingsLength <= bytes.count - start
         else {
-            throw .corrupt(file: segment.files[1].path, reason: "postings at \(entry.postingsOffset) (\(entry.postingsLength) bytes) for \(entry.documentFrequency) documents lie outside the file")
+            throw .corrupt(file: segment.postingsFile.path, reason: "postings at \(entry.postingsOffset) (\(entry.postingsLength) bytes) for \(entry.documentFrequency) documents lie outside the file")
         }
         metadataStart = start
         listEnd = start + entry.postingsLength
@@ -60,11 +60,11 @@
                                        maxTermFrequency: UInt32(maxFrequency), minDocumentLength: UInt32(minLength))
                 dataStart = start + reader.offset
             } catch {
-                throw .corrupt(file: segment.files[1].path, reason: "postings at \(start): \(error.message)")
+                throw .corrupt(file: segment.postingsFile.path, reason: "postings at \(start): \(error.message)")
             }
         } else {
             guard blockCount * IndexFormat.blockMetadataSize <= entry.postingsLength else {
-                throw .corrupt(file: segment.files[1].path, reason: "postings at \(start) are too short for their \(blockCount) blocks")
+                throw .corrupt(file: segment.postingsFile.path, reason: "postings at \(start) are too short for their \(blockCount) blocks")
             }
             single = BlockMetadata(lastDocument: 0, dataEnd: 0, positionsStart: 0, maxTermFrequency: 0, minDocumentLength: 0)
             dataStart = start + blockCount * IndexFormat.blockMetadataSize
@@ -75,7 +75,7 @@
         guard positionsStart >= IndexFormat.headerSize, positionsStart <= positions.count,
               entry.positionsLength <= positions.count - positionsStart
         else {
-            throw .corrupt(file: segment.files[2].path, reason: "positions at \(entry.positionsOffset) (\(entry.positionsLength) bytes) lie outside the file")
+            throw .corrupt(file: segment.positionsFile.path, reason: "positions at \(entry.positionsOffset) (\(entry.positionsLength) bytes) lie outside the file")
         }
         positionsEnd = positionsStart + entry.positionsLength
         segmentDocumentCount = segment.documentCount

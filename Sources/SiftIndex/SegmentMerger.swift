@@ -87,8 +87,8 @@ enum SegmentMerger {
                     // Let go of the pages already merged, so memory stays bounded by the budget.
                     processed[index] += list.listEnd - list.metadataStart
                     if processed[index] - released[index] > 1 << 20 {
-                        segments[index].files[1].release(upTo: list.listEnd)
-                        segments[index].files[2].release(upTo: list.positionsEnd)
+                        segments[index].postingsFile.release(upTo: list.listEnd)
+                        segments[index].positionsFile.release(upTo: list.positionsEnd)
                         released[index] = processed[index]
                     }
                 }
@@ -99,7 +99,7 @@ enum SegmentMerger {
                 var stored = StoredFieldsReader(segment.storedFields)
                 for document in 0..<segment.documentCount where maps[index][document] != dropped {
                     if document % 4096 == 4095 {
-                        segment.files[3].release(upTo: try segment.storedFields.blockStart(of: document))
+                        segment.documentsFile.release(upTo: try segment.storedFields.blockStart(of: document))
                     }
                     let fields = try stored.document(document)
                     let id = Array(fields.id.utf8)

@@ -10,7 +10,13 @@ package final class SegmentReader: @unchecked Sendable {
     package let documentCount: Int
     let tokenCount: UInt64
     let titleTokenCount: UInt64
-    let files: [MappedFile]  // in FileKind.segmentKinds order
+    /// The segment's four files, by kind.
+    package let termsFile: MappedFile
+    package let postingsFile: MappedFile
+    package let positionsFile: MappedFile
+    package let documentsFile: MappedFile
+    /// The four files in `IndexFormat.FileKind.segmentKinds` order (for checks and sizes).
+    package var files: [MappedFile] { [termsFile, postingsFile, positionsFile, documentsFile] }
 
     /// The term dictionary.
     let dictionary: TermDictionary
@@ -21,27 +27,29 @@ package final class SegmentReader: @unchecked Sendable {
     let deletions: DeletionsFile?
     private var lengthsStart: Int { StoredFields.lengthsStart }
 
-    var termsBytes: UnsafeRawBufferPointer { files[0].bytes }
-    var postingsBytes: UnsafeRawBufferPointer { files[1].bytes }
-    var positionsBytes: UnsafeRawBufferPointer { files[2].bytes }
-    var documentsBytes: UnsafeRawBufferPointer { files[3].bytes }
+    var termsBytes: UnsafeRawBufferPointer { termsFile.bytes }
+    var postingsBytes: UnsafeRawBufferPointer { postingsFile.bytes }
+    var positionsBytes: UnsafeRawBufferPointer { positionsFile.bytes }
+    var documentsBytes: UnsafeRawBufferPointer { documentsFile.bytes }
 
     init(directory: String, entry: Manifest.Segment, verifyChecksums: Bool) throws(IndexError) {
         name = entry.name
         documentCount = Int(entry.documentCount)
         tokenCount = entry.tokenCount
         titleTokenCount = entry.titleTokenCount
-        var mapped: [MappedFile] = []
-        for (index, kind) in IndexFormat.FileKind.segmentKinds.enumerated() {
-            mapped.append(try Self.openFile(directory + "/" + entry.name + "." + kind.fileExtension, kind: kind,
-                                            expected: entry.files[index], verifyChecksums: verifyChecksums))
+        func open(_ kind: IndexFormat.FileKind, _ expected: Manifest.FileInfo) throws(IndexError) -> MappedFile {
+            try Self.openFile(directory + "/" + entry.name + "." + kind.fileExtension, kind: kind, expected: expected,
+                              verifyChecksums: verifyChecksums)
         }
-        files = mapped
+        termsFile = try open(.terms, entry.terms)
+        postingsFile = try open(.postings, entry.postings)
+        positionsFile = try open(.positions, entry.positions)
+        documentsFile = try open(.documents, entry.documents)
 
-        dictionary = try TermDictionary(bytes: mapped[0].bytes, path: mapped[0].path)
+        dictionary = try TermDictionary(bytes: termsFile.bytes, path: termsFile.path)
 
         // Documents: counts, u32 text lengths, u32 title lengths, record offsets, records, text blocks.
-        storedFields = try StoredFields(bytes: mapped[3].bytes, path: mapped[3].path, documentCount: documentCount)
+        storedFields = try StoredFields(bytes: documentsFile.bytes, path: documentsFile.path, documentCount: documentCount)
 
         if let named = entry.deletions {
             let file = try Self.openFile(directory + "/" + named.file.name, kind: .deletions, expected: named.file.info,
@@ -60,7 +68,7 @@ package final class SegmentReader: @unchecked Sendable {
         do {
             file = try MappedFile(path: path)
         } catch {
-            if error.code == ENOENT { throw .corrupt(file: path, reason: "file is missing (named by the manifest)") }
+            if error.code == ENOENT { throw .missingFile(path) }
             throw .io(error)
         }
         guard UInt64(file.bytes.count) == expected.size else {

@@ -28,6 +28,9 @@ public final class Searcher {
     let averageLength: [IndexField: Double]
     /// ORs of more terms than this are scored term-at-a-time rather than with MaxScore.
     static let termAtATimeThreshold = 24
+    /// Word forms the searcher's analyzer may remember (from queries and snippets) before it
+    /// starts afresh: a long-lived searcher must not grow with every word it has seen.
+    static let analyzerWordLimit = 1 << 16
 
     public init(reader: IndexReader) {
         self.reader = reader
@@ -73,6 +76,7 @@ public final class Searcher {
     /// Ranks the index against a parsed query.
     /// - Complexity: O(postings of the query's terms + matches · log k).
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(IndexError) -> SearchResults {
+        analyzer.forgetWords(ifMoreThan: Self.analyzerWordLimit)
         var compiler = QueryCompiler(reader: reader, analyzer: analyzer, options: options, averageLength: averageLength)
         let compiled = try compiler.compile(query)
         var notes = compiler.notes
@@ -161,6 +165,7 @@ public final class Searcher {
     /// - Parameter maxLength: the window's length in bytes at most.
     public func snippet(for hit: SearchHit, in results: SearchResults, maxLength: Int = 200) throws(IndexError) -> Snippet {
         let stored = try reader.document(hit.document)
+        analyzer.forgetWords(ifMoreThan: Self.analyzerWordLimit)
         tokens.removeAll(keepingCapacity: true)
         stored.text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
         let matched = Highlighter.matches(tokens: tokens, leaves: results.compiled.positiveLeaves, analyzer: analyzer)

@@ -29,8 +29,6 @@
     @inlinable public mutating func readUInt16() throws(ByteReaderError) -> UInt16 { try readLittleEndian(UInt16.self) }
     @inlinable public mutating func readUInt32() throws(ByteReaderError) -> UInt32 { try readLittleEndian(UInt32.self) }
     @inlinable public mutating func readUInt64() throws(ByteReaderError) -> UInt64 { try readLittleEndian(UInt64.self) }
-    @inlinable public mutating func readFloat() throws(ByteReaderError) -> Float { Float(bitPattern: try readUInt32()) }
-    @inlinable public mutating func readDouble() throws(ByteReaderError) -> Double { Double(bitPattern: try readUInt64()) }
 
     @inline(__always)
     @inlinable public mutating func readLittleEndian<T: FixedWidthInteger>(_ type: T.Type) throws(ByteReaderError) -> T {

@@ -16,8 +16,6 @@
     @inlinable public mutating func write(_ value: UInt16) { writeLittleEndian(value) }
     @inlinable public mutating func write(_ value: UInt32) { writeLittleEndian(value) }
     @inlinable public mutating func write(_ value: UInt64) { writeLittleEndian(value) }
-    @inlinable public mutating func write(_ value: Float) { writeLittleEndian(value.bitPattern) }
-    @inlinable public mutating func write(_ value: Double) { writeLittleEndian(value.bitPattern) }
 
     @inline(__always)
     @inlinable mutating func writeLittleEndian<T: FixedWidthInteger>(_ value: T) {

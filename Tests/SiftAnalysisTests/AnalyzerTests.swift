@@ -344,3 +344,18 @@ private func terms(_ text: String, _ stemmer: StemmerKind = .porter, _ stopWords
         #expect(tokens.map(\.position) == [0, 2])
     }
 }
+
+@Suite struct AnalyzerMemoryTests {
+    @Test("forgetWords starts afresh past the limit and keeps what it knows below it")
+    func forgetWords() {
+        let analyzer = Analyzer(configuration: AnalyzerConfiguration(stemmer: .none, stopWords: .none))
+        _ = analyzer.analyze((0..<50).map { "word\($0)" }.joined(separator: " "))
+        #expect(analyzer.termCount == 50)
+        analyzer.forgetWords(ifMoreThan: 100)
+        #expect(analyzer.termCount == 50)
+        analyzer.forgetWords(ifMoreThan: 10)
+        #expect(analyzer.termCount == 0)
+        // Analysis gives the same terms afterwards.
+        #expect(analyzer.terms(of: "word7 word8") == ["word7", "word8"])
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Sift
+import SiftTestSupport
 import Testing
 
 /// `sift eval` on a collection small enough to score by hand.
@@ -154,9 +155,39 @@ import Testing
                   message: "Error: cannot read queries file"),
         ErrorCase(name: "a stray argument", arguments: ["--queries", "QUERIES", "--qrels", "QRELS", "extra"], qrels: nil, status: 64,
                   message: "Error: unexpected argument 'extra'"),
+        // Expected: exit 65. Actual before: exit 0, every mean 0.0000.
+        ErrorCase(name: "an empty qrels file", arguments: ["--queries", "QUERIES", "--qrels", "QRELS"], qrels: "", status: 65,
+                  message: "qrels.txt: no relevance judgments (expected 'qid iteration docno relevance' lines)"),
+        ErrorCase(name: "qrels of blank lines", arguments: ["--queries", "QUERIES", "--qrels", "QRELS"], qrels: "\n  \n", status: 65,
+                  message: "qrels.txt: no relevance judgments"),
+        // Expected: exit 65. Actual before: exit 0, every mean 0.0000.
+        ErrorCase(name: "qrels judging nothing relevant", arguments: ["--queries", "QUERIES", "--qrels", "QRELS"], qrels: "1 0 a 0\n2 0 c 0\n",
+                  status: 65, message: "none of the 3 queries of"),
+        ErrorCase(name: "qrels for other queries", arguments: ["--queries", "QUERIES", "--qrels", "QRELS"], qrels: "7 0 a 1\n", status: 65,
+                  message: "has a document judged relevant in"),
+        // Expected: exit 64. Actual before: exit 0, every mean 0.0000.
+        ErrorCase(name: "-k 0", arguments: ["--queries", "QUERIES", "--qrels", "QRELS", "-k", "0"], qrels: nil, status: 64,
+                  message: "Error: --top must be a whole number from 1 to 1000000, not '0'"),
+        // Expected: exit 64. Actual before: exit 0 and only the query counts.
+        ErrorCase(name: "--metrics ''", arguments: ["--queries", "QUERIES", "--qrels", "QRELS", "--metrics", ""], qrels: nil, status: 64,
+                  message: "Error: --metrics needs at least one metric (map, ndcg@K, p@K, recall@K, mrr)"),
+        ErrorCase(name: "--metrics ' , '", arguments: ["--queries", "QUERIES", "--qrels", "QRELS", "--metrics", " , "], qrels: nil, status: 64,
+                  message: "Error: --metrics needs at least one metric"),
+        ErrorCase(name: "an empty metric in the list", arguments: ["--queries", "QUERIES", "--qrels", "QRELS", "--metrics", "map,,mrr"], qrels: nil,
+                  status: 64, message: "Error: unknown metric ''"),
+        ErrorCase(name: "a metric twice", arguments: ["--queries", "QUERIES", "--qrels", "QRELS", "--metrics", "map,MAP"], qrels: nil, status: 64,
+                  message: "Error: metric 'map' is given twice"),
+        ErrorCase(name: "--seed without --compare", arguments: ["--queries", "QUERIES", "--qrels", "QRELS", "--seed", "3"], qrels: nil, status: 64,
+                  message: "Error: --seed goes with --compare"),
+        ErrorCase(name: "--permutations without --compare", arguments: ["--queries", "QUERIES", "--qrels", "QRELS", "--permutations", "3"], qrels: nil,
+                  status: 64, message: "Error: --permutations goes with --compare"),
+        ErrorCase(name: "an unwritable --run-out", arguments: ["--queries", "QUERIES", "--qrels", "QRELS", "--run-out", "FOLDER/none/run.trec"],
+                  qrels: nil, status: 74, message: "Error: cannot open '"),
+        ErrorCase(name: "a --run-tag of two words", arguments: ["--queries", "QUERIES", "--qrels", "QRELS", "--run-tag", "a b"], qrels: nil,
+                  status: 64, message: "Error: --run-tag must be one word, not 'a b'"),
     ]
 
-    @Test("errors: usage 64, missing input 66, bad qrels 65", arguments: errorCases)
+    @Test("errors: usage 64, missing input 66, bad qrels 65, unwritable run 74", arguments: errorCases)
     func errors(_ testCase: ErrorCase) throws {
         try Self.withCollection { index, queries, qrels, folder throws in
             if let bad = testCase.qrels { try Data(bad.utf8).write(to: URL(fileURLWithPath: qrels)) }
@@ -167,6 +198,35 @@ import Testing
             let result = try Kit.sift(["eval", "--index", index] + arguments)
             #expect(result.status == testCase.status, "\(result.stderr)")
             #expect(result.stderr.contains(testCase.message), "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("Error: "))
+            #expect(result.stdout.isEmpty)
+        }
+    }
+
+    struct QueryFileCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var queries: String
+        var message: String
+        var testDescription: String { name }
+    }
+
+    // Expected: exit 65. Actual before: exit 0 (an empty file printed 0.0000 for every metric; a
+    // repeated id was run and averaged twice).
+    static let queryFileCases = [
+        QueryFileCase(name: "an empty query file", queries: "", message: "queries.tsv: no queries (expected 'id<TAB>query' lines)"),
+        QueryFileCase(name: "a query file of blank lines", queries: "\n\n", message: "queries.tsv: no queries"),
+        QueryFileCase(name: "a repeated query id", queries: "1\tapple\n2\tcherry\n1\tbanana\n", message: "queries.tsv: query id '1' appears more than once"),
+    ]
+
+    @Test("bad query files are bad data (65), named", arguments: queryFileCases)
+    func badQueryFiles(_ testCase: QueryFileCase) throws {
+        try Self.withCollection { index, queries, qrels, _ throws in
+            try Data(testCase.queries.utf8).write(to: URL(fileURLWithPath: queries))
+            let result = try Kit.sift(["eval", "--index", index, "--queries", queries, "--qrels", qrels])
+            #expect(result.status == 65, "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("Error: "))
+            #expect(result.stderr.contains(testCase.message), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
             #expect(result.stdout.isEmpty)
         }
     }
@@ -188,6 +248,79 @@ import Testing
             let result = try Kit.sift(["eval", "--index", index, "--queries", queries, "--qrels", qrels])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.hasPrefix("map         0.5833\n"))
+        }
+    }
+}
+
+/// Ties between equal scores, ranked as trec_eval ranks them, and the run `--run-out` writes.
+///
+/// x.txt and y.txt are both "apple" and score the same for the query "apple"; z.txt "apple pie"
+/// is longer and scores lower. Sift returns x before y (document number); trec_eval ranks
+/// equal scores by document id descending: y, x, then z. With x judged relevant (R = 1):
+/// AP = 1/2 in trec_eval's order (it was 1 in Sift's order); MRR 1/2; P@1 0.
+@Suite struct EvalTieOrderTests {
+    typealias Kit = IndexCLITestKit
+
+    static let documents = ["x.txt": "apple", "y.txt": "apple", "z.txt": "apple pie"]
+
+    static func withTies(_ body: (String, String, String, URL) throws -> Void) throws {
+        try Kit.withFolder { folder throws in
+            let (_, index) = try Kit.makeIndex(documents, in: folder)
+            let queries = folder.appendingPathComponent("queries.tsv")
+            let qrels = folder.appendingPathComponent("qrels.txt")
+            try Data("7\tapple\n".utf8).write(to: queries)
+            try Data("7 0 x 1\n7 0 z 0\n".utf8).write(to: qrels)
+            try body(index, queries.path, qrels.path, folder)
+        }
+    }
+
+    @Test("tied scores are ranked by document id descending before the metrics are computed")
+    func tiesChangeTheFigures() throws {
+        try Self.withTies { index, queries, qrels, _ throws in
+            // Sift's own order puts x first.
+            #expect(try QueryCLIKit.search("apple", index: index).map(\.id) == ["x", "y", "z"])
+            // Expected: map 0.5000. Actual before: map 1.0000 (x first, as Sift listed it).
+            let result = try Kit.sift(["eval", "--index", index, "--queries", queries, "--qrels", qrels, "--metrics", "map,mrr,p@1"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.split(separator: "\n").prefix(3).map(String.init) == ["map         0.5000", "mrr         0.5000", "p@1         0.0000"])
+        }
+    }
+
+    @Test("--run-out writes the run in the evaluated order, with --run-tag, and --run reads it back to the same figures")
+    func runOut() throws {
+        try Self.withTies { index, queries, qrels, folder throws in
+            let runFile = folder.appendingPathComponent("out.trec").path
+            let evaluated = try Kit.sift(["eval", "--index", index, "--queries", queries, "--qrels", qrels, "--run-out", runFile, "--run-tag", "bm25"])
+            #expect(evaluated.status == 0, "\(evaluated.stderr)")
+            let lines = try String(contentsOfFile: runFile, encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+            #expect(lines.map { $0.count } == [6, 6, 6])
+            #expect(lines.map { [$0[0], $0[1], $0[2], $0[3], $0[5]] } == [["7", "Q0", "y", "1", "bm25"], ["7", "Q0", "x", "2", "bm25"], ["7", "Q0", "z", "3", "bm25"]])
+            #expect(lines[0][4] == lines[1][4])
+            #expect(Float(lines[0][4])! > Float(lines[2][4])!)
+            // The scores are written as `sift search --format trec` writes them.
+            let searched = try QueryCLIKit.search("apple", index: index)
+            #expect(Set(lines.map { $0[4] }) == Set(searched.map { "\($0.score)" }))
+
+            let reread = try Kit.sift(["eval", "--run", runFile, "--qrels", qrels])
+            #expect(reread.status == 0, "\(reread.stderr)")
+            let means = { (text: String) in text.split(separator: "\n").dropLast().map(String.init) }
+            #expect(means(reread.stdout) == means(evaluated.stdout))
+            #expect(reread.stdout.split(separator: "\n").last
+                    == "queries: 1 in the run, 1 evaluated (0 judged but missing from the run, scored 0), 0 without relevant judgments (left out of the means)")
+        }
+    }
+
+    @Test("two documents whose ids differ only in extension cannot be told apart in a run: exit 65")
+    func sameTrecID() throws {
+        try Kit.withFolder { folder throws in
+            let (_, index) = try Kit.makeIndex(["a.txt": "apple", "a.md": "apple"], in: folder)
+            let queries = folder.appendingPathComponent("queries.tsv")
+            let qrels = folder.appendingPathComponent("qrels.txt")
+            try Data("1\tapple\n".utf8).write(to: queries)
+            try Data("1 0 a 1\n".utf8).write(to: qrels)
+            let result = try Kit.sift(["eval", "--index", index, "--queries", queries.path, "--qrels", qrels.path])
+            #expect(result.status == 65)
+            #expect(result.stderr == "Error: query '1' retrieved two documents with the id 'a' (ids without file extension must differ to be evaluated)\n")
         }
     }
 }

@@ -123,6 +123,45 @@ import SiftTestSupport
         #expect(empty.perQuery.isEmpty)
     }
 
+    /// The run has q1 and q3 (unjudged) and not q2 or q5; the judgments are `report()`'s.
+    static func partialRun() throws -> TrecRun {
+        var run = TrecRun()
+        try run.append(query: "q3", entries: [RunEntry(documentID: "u", score: 1)])
+        try run.append(query: "q1", entries: Self.q1Ranking.enumerated().map { RunEntry(documentID: $1, score: Double(10 - $0)) })
+        return run
+    }
+
+    static let reportJudgments = RelevanceJudgments(["q1": q1Judgments, "q2": q2Judgments, "q3": ["u": 0], "q5": ["r": 1]])
+
+    @Test("a run over the judged queries: a judged query missing from the run scores 0 (trec_eval -c)")
+    func reportOverJudgedQueries() throws {
+        let report = try EvaluationReport(run: Self.partialRun(), judgments: Self.reportJudgments, metrics: [.averagePrecision, .reciprocalRank], queries: .judged)
+        // q1, q2 and q5 have a relevant document; q2 and q5 are missing. MAP (5/9 + 0 + 0)/3, MRR (1 + 0 + 0)/3.
+        #expect(report.perQuery.map(\.id) == ["q1", "q2", "q5"])
+        #expect(report.missing == ["q2", "q5"])
+        #expect(report.unjudged == ["q3"])
+        #expect(Self.close(report.means[0], 5.0 / 27))
+        #expect(Self.close(report.means[1], 1.0 / 3))
+    }
+
+    @Test("a run over its own queries: only those with a relevant document, in the run's order")
+    func reportOverRunQueries() throws {
+        let report = try EvaluationReport(run: Self.partialRun(), judgments: Self.reportJudgments, metrics: [.averagePrecision], queries: .run)
+        #expect(report.perQuery.map(\.id) == ["q1"])
+        #expect(Self.close(report.perQuery[0].values[0], 5.0 / 9))
+        #expect(report.missing.isEmpty)
+        #expect(report.unjudged == ["q3"])
+    }
+
+    @Test("nothing to evaluate is an error, not a mean of 0", arguments: [EvaluatedQueries.run, .judged])
+    func reportWithoutRelevantJudgments(_ queries: EvaluatedQueries) throws {
+        var run = TrecRun()
+        try run.append(query: "q3", entries: [RunEntry(documentID: "u", score: 1)])
+        #expect(throws: EvaluationError.noRelevantJudgments) {
+            try EvaluationReport(run: run, judgments: RelevanceJudgments(["q3": ["u": 0], "q4": [:]]), metrics: [.averagePrecision], queries: queries)
+        }
+    }
+
     struct NameCase: Sendable, CustomTestStringConvertible {
         var name: String
         var metric: EvaluationMetric?
@@ -161,7 +200,36 @@ import SiftTestSupport
         let text = "1 0 184 2\n\n1\t0\t29\t1\n2 0 12 0\n  \n2 Q0 13 1\n1 0 184 3\n"
         let judgments = try RelevanceJudgments(parsing: text)
         #expect(judgments.byQuery == ["1": ["184": 3, "29": 1], "2": ["12": 0, "13": 1]])
-        #expect(try RelevanceJudgments(parsing: "").byQuery.isEmpty)
+    }
+
+    @Test("qrels without a single judgment are an error, not a set that scores everything 0", arguments: ["", "\n", "  \n\t\n", "\r\n"])
+    func qrelsEmpty(_ text: String) {
+        #expect(throws: EvaluationError.noJudgments) { try RelevanceJudgments(parsing: text) }
+    }
+
+    @Test("the queries with a relevant document, in numeric order when ids are numbers")
+    func relevantQueries() throws {
+        let judgments = try RelevanceJudgments(parsing: "10 0 a 1\n9 0 b 0\n2 0 c 2\n2 0 d 0\nx 0 e 1\n007 0 f 1\n")
+        #expect(judgments.relevantQueryIDs == ["2", "007", "10", "x"])
+        #expect(judgments.hasRelevantDocument("2"))
+        #expect(!judgments.hasRelevantDocument("9"))
+        #expect(!judgments.hasRelevantDocument("none"))
+    }
+
+    struct OrderCase: Sendable, CustomTestStringConvertible {
+        var first: String
+        var second: String
+        var testDescription: String { "\(first) < \(second)" }
+    }
+
+    @Test("query ids: numbers by value, anything else by bytes", arguments: [
+        OrderCase(first: "2", second: "10"), OrderCase(first: "9", second: "010"), OrderCase(first: "01", second: "1"),
+        OrderCase(first: "10", second: "10a"), OrderCase(first: "10a", second: "9a"), OrderCase(first: "B", second: "a"),
+        OrderCase(first: "999", second: "a"), OrderCase(first: "", second: "0"),
+    ])
+    func queryOrder(_ testCase: OrderCase) {
+        #expect(QueryIDOrder.precedes(testCase.first, testCase.second))
+        #expect(!QueryIDOrder.precedes(testCase.second, testCase.first))
     }
 
     @Test("qrels with CRLF line ends parse like LF ones")

@@ -109,14 +109,28 @@ import SiftTestSupport
         }
     }
 
-    @Test("a missing segment file is corrupt, naming it", arguments: IndexFormat.FileKind.segmentKinds)
+    @Test("a missing segment file is missingFile, naming it", arguments: IndexFormat.FileKind.segmentKinds)
     func missingSegmentFile(kind: IndexFormat.FileKind) throws {
         try Self.withIndex { index in
             let file = try IndexTestKit.file(kind, in: index)
             try FileManager.default.removeItem(atPath: file)
             let error = Self.openError(index)
-            Self.expectCorrupt(error, naming: file, "\(kind) removed")
-            #expect(error?.description.contains("missing") == true)
+            #expect(error == .missingFile(file))
+            #expect(error?.description == "index file '\(file)' is missing (the manifest names it)")
+        }
+    }
+
+    @Test("a file of an older format version is olderFormat, and the library's message names no command")
+    func olderSegmentFile() throws {
+        try Self.withIndex { index in
+            let file = try IndexTestKit.file(.postings, in: index)
+            var bytes = try Self.readBytes(file)
+            Self.setVersion(&bytes, IndexFormat.version - 1)
+            try Self.writeBytes(bytes, to: file)
+            let error = Self.openError(index)
+            #expect(error == .olderFormat(file: file, found: Int(IndexFormat.version) - 1, supported: Int(IndexFormat.version)))
+            #expect(error?.description.contains("sift index") == false)
+            #expect(error?.description.contains("rebuilt") == true)
         }
     }
 

@@ -221,8 +221,8 @@ import SiftTestSupport
         try IndexTestFolder.with { folder in
             try IndexTestKit.write(corpus.documents, at: folder.path)
             let reader = try IndexReader(path: folder.path)
-            #expect(reader.length(of: 150) == 200_001)
-            #expect(reader.length(of: 3) == 70_000)
+            #expect(try reader.length(of: 150) == 200_001)
+            #expect(try reader.length(of: 3) == 70_000)
             let report = try reader.check()
             #expect(report.positionCount == UInt64(corpus.lengths.reduce(0, +)))
             let searcher = Searcher(reader: reader)

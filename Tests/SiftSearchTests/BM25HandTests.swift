@@ -50,7 +50,7 @@ import SiftTestSupport
             #expect(reader.documentCount == 3)
             #expect(reader.tokenCount == 9)
             #expect(reader.averageDocumentLength == 3)
-            #expect((0..<3).map { reader.length(of: $0) } == [3, 2, 4])
+            #expect(try (0..<3).map { try reader.length(of: $0) } == [3, 2, 4])
             #expect(try reader.documentFrequency(of: "apple") == 2)
             #expect(try reader.documentFrequency(of: "date") == 1)
             #expect(try reader.documentFrequency(of: "elderberry") == 0)

@@ -17,7 +17,7 @@ import SiftTestSupport
             let reader = try IndexReader(path: folder.path)
             #expect(reader.documentCount == corpus.documentCount)
             #expect(IndexTestKit.close(reader.averageDocumentLength, corpus.averageLength, relative: 1e-12))
-            let lengths = (0..<reader.documentCount).map { reader.length(of: $0) }
+            let lengths = try (0..<reader.documentCount).map { try reader.length(of: $0) }
             #expect(lengths == corpus.lengths, "document lengths are stored exactly")
             for term in corpus.vocabulary {
                 #expect(try reader.documentFrequency(of: term) == corpus.documentFrequency(term), "df of \(term)")

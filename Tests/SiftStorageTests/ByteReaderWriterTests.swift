@@ -23,35 +23,29 @@ import SiftTestSupport
         writer.write(UInt16(0x0102))
         writer.write(UInt32(0x0304_0506))
         writer.write(UInt64(0x0708_090A_0B0C_0D0E))
-        writer.write(Float(1.0))  // 0x3F800000
-        writer.write(Double(-2.0))  // 0xC000000000000000
         #expect(writer.bytes == [0xAB, 0x02, 0x01, 0x06, 0x05, 0x04, 0x03,
-                                 0x0E, 0x0D, 0x0C, 0x0B, 0x0A, 0x09, 0x08, 0x07,
-                                 0x00, 0x00, 0x80, 0x3F,
-                                 0, 0, 0, 0, 0, 0, 0x00, 0xC0])
-        #expect(writer.count == 27)
+                                 0x0E, 0x0D, 0x0C, 0x0B, 0x0A, 0x09, 0x08, 0x07])
+        #expect(writer.count == 15)
     }
 
     @Test("every width and varint round-trips through random seeded values", arguments: [1, 2, 3, 42, 2024] as [UInt64])
     func roundTrip(seed: UInt64) throws {
         var random = TestRandom(seed: seed)
         enum Value: Equatable {
-            case u8(UInt8), u16(UInt16), u32(UInt32), u64(UInt64), float(UInt32), double(UInt64), varint(UInt64)
+            case u8(UInt8), u16(UInt16), u32(UInt32), u64(UInt64), varint(UInt64)
             case string(String), bytes([UInt8])
         }
         var values: [Value] = [.u8(0), .u8(.max), .u16(0), .u16(.max), .u32(0), .u32(.max), .u64(0), .u64(.max),
                                .varint(0), .varint(.max), .varint(127), .varint(128), .varint(UInt64(UInt32.max)),
-                               .float(Float.nan.bitPattern), .double(Double.infinity.bitPattern), .string(""), .bytes([])]
+                               .string(""), .bytes([])]
         for _ in 0..<2000 {
-            switch random.below(9) {
+            switch random.below(7) {
             case 0: values.append(.u8(Self.randomValue(&random, UInt8.self)))
             case 1: values.append(.u16(Self.randomValue(&random, UInt16.self)))
             case 2: values.append(.u32(Self.randomValue(&random, UInt32.self)))
             case 3: values.append(.u64(Self.randomValue(&random, UInt64.self)))
-            case 4: values.append(.float(Self.randomValue(&random, UInt32.self)))
-            case 5: values.append(.double(Self.randomValue(&random, UInt64.self)))
-            case 6: values.append(.varint(Self.randomValue(&random, UInt64.self)))
-            case 7:
+            case 4: values.append(.varint(Self.randomValue(&random, UInt64.self)))
+            case 5:
                 let pool = ["", "a", "héllo", "日本語", "emoji 🎉", String(repeating: "x", count: 200)]
                 values.append(.string(pool[random.below(pool.count)]))
             default:
@@ -67,8 +61,6 @@ import SiftTestSupport
             case .u16(let v): writer.write(v)
             case .u32(let v): writer.write(v)
             case .u64(let v): writer.write(v)
-            case .float(let bits): writer.write(Float(bitPattern: bits))
-            case .double(let bits): writer.write(Double(bitPattern: bits))
             case .varint(let v): writer.writeVarint(v)
             case .string(let s): writer.writeString(s)
             case .bytes(let b): writer.writeVarint(UInt64(b.count)); writer.write(bytes: b)
@@ -84,8 +76,6 @@ import SiftTestSupport
                 case .u16: read = .u16(try reader.readUInt16())
                 case .u32: read = .u32(try reader.readUInt32())
                 case .u64: read = .u64(try reader.readUInt64())
-                case .float: read = .float(try reader.readFloat().bitPattern)
-                case .double: read = .double(try reader.readDouble().bitPattern)
                 case .varint: read = .varint(try reader.readVarint())
                 case .string: read = .string(try reader.readString())
                 case .bytes:
@@ -134,12 +124,10 @@ import SiftTestSupport
             var reader = ByteReader(raw)
             #expect(throws: ByteReaderError.truncated(at: 0)) { try reader.readUInt32() }
             #expect(throws: ByteReaderError.truncated(at: 0)) { try reader.readUInt64() }
-            #expect(throws: ByteReaderError.truncated(at: 0)) { try reader.readDouble() }
             #expect(throws: ByteReaderError.truncated(at: 0)) { try reader.readBytes(4) }
             #expect(reader.offset == 0)
             #expect((try? reader.readUInt16()) == 0x0201)
             #expect(throws: ByteReaderError.truncated(at: 2)) { try reader.readUInt16() }
-            #expect(throws: ByteReaderError.truncated(at: 2)) { try reader.readFloat() }
             #expect((try? reader.readUInt8()) == 3)
             #expect(throws: ByteReaderError.truncated(at: 3)) { try reader.readUInt8() }
             #expect(throws: ByteReaderError.truncated(at: 3)) { try reader.readVarint() }

@@ -1,0 +1,129 @@
+import Dispatch
+import SiftAnalysis
+@_spi(SiftInternal) import SiftStorage
+import SiftIngest
+
+import Dispatch
+
+extension IndexWriter {
+    /// Marks the committed documents of the indexed file `key` deleted; returns how many.
+    /// Documents added since the last commit are not affected.
+    @discardableResult
+    public func deleteFile(_ key: String) -> Int {
+        guard let file = sources?.removeValue(forKey: key) else { return 0 }
+        // Even a file that gave no document changes the table.
+        structureChanged = true
+        for local in file.firstDocument..<(file.firstDocument + file.documentCount) {
+            delete(segment: file.segment, local: local)
+        }
+        return file.documentCount
+    }
+
+    /// Marks the committed documents whose stored id is `id` deleted; returns how many.
+    /// - Complexity: O(committed documents): ids are not indexed, so each is read.
+    @discardableResult
+    public func deleteDocuments(withID id: String) throws(IndexError) -> Int {
+        var deleted = 0
+        for index in segments.indices {
+            var stored = StoredFieldsReader(segments[index].reader.storedFields)
+            for local in 0..<segments[index].reader.documentCount where segments[index].deletions?.contains(local) != true {
+                guard try stored.document(local, includeText: false).id == id else { continue }
+                delete(segment: index, local: local)
+                deleted += 1
+            }
+        }
+        // A file whose document went is no longer whole: forget it, so an update re-reads it.
+        if deleted > 0, let current = sources {
+            sources = current.filter { _, file in
+                file.segment < 0 || !(file.firstDocument..<(file.firstDocument + file.documentCount)).contains { local in
+                    segments[file.segment].deletions?.contains(local) == true
+                }
+            }
+        }
+        return deleted
+    }
+
+    /// Marks every committed document deleted (documents added since the last commit stay).
+    public func deleteAll() {
+        for index in segments.indices {
+            for local in 0..<segments[index].reader.documentCount { delete(segment: index, local: local) }
+        }
+        if sources != nil { sources = [:] }
+    }
+
+    func delete(segment index: Int, local: Int) {
+        if segments[index].deletions == nil {
+            segments[index].deletions = SegmentDeletions(documentCount: segments[index].reader.documentCount)
+        }
+        if segments[index].deletions!.insert(local) {
+            segments[index].pendingDeletions.append(local)
+            structureChanged = true
+        }
+    }
+
+    /// Adds the terms and lengths of the documents deleted from segment `index` since the last
+    /// commit to its deletions, by analyzing their stored text again.
+    func countDeletedTerms(_ index: Int) throws(IndexError) {
+        let reader = segments[index].reader
+        // Taken out of the array while it grows, so its tables are not copied on write.
+        var deletions = segments[index].deletions!
+        segments[index].deletions = nil
+        defer { segments[index].deletions = deletions }
+        // The analysis threads and the writer's keys: their caches are warm from the documents
+        // just added (often new versions of the deleted ones). Keys interned here and never
+        // posted are not written to any segment. Each thread reads and analyzes a share of a
+        // round (reading means expanding compressed text: the larger part of the work).
+        var counts: [UInt32] = []
+        let pending = segments[index].pendingDeletions.sorted()
+        var start = 0
+        while start < pending.count {
+            let round = Array(pending[start..<min(start + 256 * jobs, pending.count)])
+            let shares = min(jobs, round.count)
+            let shareSize = (round.count + shares - 1) / shares
+            var failures = [IndexError?](repeating: nil, count: shares)
+            let workers = self.workers
+            failures.withUnsafeMutableBufferPointer { failures in
+                nonisolated(unsafe) let failures = failures
+                DispatchQueue.concurrentPerform(iterations: shares) { share in
+                    var stored = StoredFieldsReader(reader.storedFields)
+                    var documents: [SourceDocument] = []
+                    do throws(IndexError) {
+                        for local in round[(share * shareSize)..<min((share + 1) * shareSize, round.count)] {
+                            let fields = try stored.document(local)
+                            documents.append(SourceDocument(id: fields.id, title: fields.title, text: fields.text))
+                        }
+                        workers[share].analyze(documents[...])
+                    } catch {
+                        failures[share] = error
+                    }
+                }
+            }
+            if let failure = failures.compactMap({ $0 }).first {
+                for share in 0..<shares { workers[share].reset() }
+                throw failure
+            }
+            for share in 0..<shares {
+                let worker = workers[share]
+                defer { worker.reset() }
+                worker.mapKeys(into: &keys)
+                for (slot, local) in round[(share * shareSize)..<min((share + 1) * shareSize, round.count)].enumerated() {
+                    let length = reader.length(of: local, field: .text)
+                    let titleLength = reader.length(of: local, field: .title)
+                    guard worker.lengths[slot] == length, worker.titleLengths[slot] == titleLength else {
+                        throw .corrupt(file: reader.documentsFile.path, reason: "document \(local) analyzes to \(worker.lengths[slot]) tokens, the segment says \(length)")
+                    }
+                    deletions.tokenCount += UInt64(length)
+                    deletions.titleTokenCount += UInt64(titleLength)
+                    for key in worker.globalKeys[worker.postingRange(slot)] {
+                        if Int(key) >= counts.count { counts.append(contentsOf: repeatElement(0, count: Int(key) + 1 - counts.count)) }
+                        counts[Int(key)] += 1
+                    }
+                }
+            }
+            start += round.count
+        }
+        for key in 0..<counts.count where counts[key] > 0 {
+            deletions.frequencies[Array(keys.bytes(Int32(key))), default: 0] += counts[key]
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+@_spi(SiftInternal) @testable import SiftIndex
+import SiftTestSupport
+@testable import SiftIngest
+@testable import SiftSearch
+@_spi(SiftInternal) @testable import SiftStorage
+@testable import SiftAnalysis
+
+/// Bugs the incremental-index tests found, each kept as a regression test.
+@Suite struct IncrementalRegressionTests {
+    @Test("the same documents committed twice give two segments the manifest can name")
+    func identicalSegmentsCommittedTwice() throws {
+        try IndexTestFolder.with { folder in
+            let writer = try IndexWriter(path: folder.path, configuration: IncrementalKit.configuration)
+            try writer.add(id: "x", title: "", text: Array("hello world".utf8))
+            try writer.commit()
+            try writer.add(id: "x", title: "", text: Array("hello world".utf8))
+            try writer.commit()
+            writer.close()
+            let reader = try IndexReader(path: folder.path)
+            #expect(reader.documentCount == 2)
+            _ = try reader.check(deep: true)
+        }
+        // The same from files: a JSONL file whose records repeat those of a file already indexed.
+        try IndexTestFolder.with { folder in
+            let root = folder.sub("docs")
+            let index = folder.sub("index")
+            try IncrementalKit.write("{\"id\":\"1\",\"text\":\"hello\"}\n", to: root + "/x.jsonl")
+            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create)
+            try IncrementalKit.write("{\"id\":\"1\",\"text\":\"hello\"}\n", to: root + "/y.jsonl")
+            try IncrementalKit.update(root: root, index: index, unit: .file)
+            let reader = try IndexReader(path: index)
+            #expect(reader.documentCount == 2)
+        }
+    }
+
+    @Test("a file that gives no document is recorded by the update that finds it")
+    func emptyFileRecorded() throws {
+        try IndexTestFolder.with { folder in
+            let root = folder.sub("docs")
+            let index = folder.sub("index")
+            try IncrementalKit.write("one two\nthree\n", to: root + "/a.txt")
+            try IncrementalKit.update(root: root, index: index, unit: .line, mode: .create)
+            try IncrementalKit.write("\n  \n", to: root + "/blank.txt")
+            let added = try IncrementalKit.update(root: root, index: index, unit: .line)
+            #expect(added.summary.addedFiles.map(\.relativePath) == ["blank.txt"])
+            let next = try IncrementalKit.update(root: root, index: index, unit: .line)
+            #expect(!next.summary.hasChanges, "blank.txt reported again: \(UpdateSummaryTests.summaryLine(next.summary))")
+            #expect(try IndexReader(path: index).sourceTable()?.files.map(\.key) == ["a.txt", "blank.txt"])
+
+            // Recorded with another change, then removed alone.
+            try IncrementalKit.write("four\n", to: root + "/b.txt")
+            try IncrementalKit.update(root: root, index: index, unit: .line)
+            try FileManager.default.removeItem(atPath: root + "/blank.txt")
+            let removed = try IncrementalKit.update(root: root, index: index, unit: .line)
+            #expect(removed.summary.removedFiles == ["blank.txt"])
+            let after = try IncrementalKit.update(root: root, index: index, unit: .line)
+            #expect(!after.summary.hasChanges, "blank.txt reported removed again: \(UpdateSummaryTests.summaryLine(after.summary))")
+        }
+    }
+
+    @Test("with several roots a file's key is its document id")
+    func multiRootKeys() throws {
+        try IndexTestFolder.with { folder in
+            let one = folder.sub("one")
+            let two = folder.sub("two")
+            let index = folder.sub("index")
+            try IncrementalKit.write("alpha\n", to: one + "/a.txt")
+            try IncrementalKit.write("beta\n", to: two + "/b.txt")
+            let options = IngestOptions()
+            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration)
+            _ = try writer.update(with: try CorpusWalker(roots: [one, two], options: options).walk().candidates, extractor: DocumentExtractor(options: options))
+            try writer.commit()
+            writer.close()
+            let reader = try IndexReader(path: index)
+            #expect(try IncrementalKit.liveIDs(reader) == ["one/a.txt", "two/b.txt"])
+            #expect(try reader.sourceTable()?.files.map(\.key) == ["one/a.txt", "two/b.txt"])
+            try FileManager.default.removeItem(atPath: one + "/a.txt")
+            let plan = try reader.planUpdate(with: try CorpusWalker(roots: [one, two], options: options).walk().candidates,
+                                             extractor: DocumentExtractor(options: options))
+            #expect(plan.removedFiles == ["one/a.txt"])
+        }
+    }
+
+    /// Found by `everyFlippedByte`: `IndexReader.init` subtracted the deleted token counts
+    /// before checking them, an arithmetic-overflow trap (fixed since).
+    @Test("a deletions file whose deleted token count passes its segment's is refused, not trapped on")
+    func damagedDeletedTokenCount() throws {
+        try IndexTestFolder.with { folder in
+            let (index, pristine) = try DeletionsAndSourcesDamageTests.damageFixture(folder)
+            let name = try #require(pristine.keys.first { $0.hasPrefix("del-") })
+            let path = index + "/" + name
+            // The high byte of the deleted text-token count (a u64 at header + 8).
+            let offset = IndexFormat.headerSize + 8 + 7
+            try DeletionsAndSourcesDamageTests.poke(path, at: offset, Array(pristine[name]!)[offset] ^ 0x40)
+            DeletionsAndSourcesDamageTests.expectCorrupt(IncrementalKit.indexError { _ = try IndexReader(path: index) }, naming: path, "token count")
+            DeletionsAndSourcesDamageTests.expectCorrupt(IncrementalKit.indexError {
+                _ = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .update)
+            }, naming: path, "writer")
+        }
+    }
+
+    @Test("an update never re-signs a damaged deletions file")
+    func damagedDeletionsNotLaundered() throws {
+        try IndexTestFolder.with { folder in
+            let (index, pristine) = try DeletionsAndSourcesDamageTests.damageFixture(folder)
+            let name = try #require(pristine.keys.first { $0.hasPrefix("del-") })
+            let path = index + "/" + name
+            let bytes = Array(pristine[name]!)
+            // The first key's deleted frequency: after the header, bitmap and key offsets.
+            let documents = Int(bytes[16]) | Int(bytes[17]) << 8 | Int(bytes[18]) << 16
+            let keyCount = Int(bytes[40]) | Int(bytes[41]) << 8 | Int(bytes[42]) << 16
+            let frequency = SegmentDeletions.fixedSize + (documents + 63) / 64 * 8 + (keyCount + 1) * 4
+            try DeletionsAndSourcesDamageTests.poke(path, at: frequency, bytes[frequency] ^ 0x01)
+            // Delete another file of the same (only) segment and commit.
+            let root = folder.sub("docs")
+            let victim = try IncrementalKit.candidates(root, unit: .file)[3]
+            try FileManager.default.removeItem(atPath: victim.path)
+            let error = IncrementalKit.indexError {
+                try IncrementalKit.update(root: root, index: index, unit: .file, policy: MergePolicy(mergeFactor: 4, maxDeletedShare: 1))
+            }
+            if let error {
+                DeletionsAndSourcesDamageTests.expectCorrupt(error, naming: path, "the update refuses the damaged file")
+            } else {
+                // Committed: then the index must be sound, not damaged under a valid checksum.
+                _ = try IndexReader(path: index, verifyChecksums: true).check(deep: true)
+            }
+        }
+    }
+
+    @Test("a second update(with:) before the commit does not add new files twice")
+    func updateTwiceBeforeCommit() throws {
+        try IndexTestFolder.with { folder in
+            let root = folder.sub("docs")
+            let index = folder.sub("index")
+            try IncrementalKit.write("alpha\n", to: root + "/a.txt")
+            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create)
+            try IncrementalKit.write("beta\n", to: root + "/b.txt")
+            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .update)
+            let candidates = try IncrementalKit.candidates(root, unit: .file)
+            _ = try writer.update(with: candidates, extractor: IncrementalKit.extractor(.file))
+            let second = try writer.update(with: candidates, extractor: IncrementalKit.extractor(.file))
+            #expect(second.addedFiles.isEmpty && second.addedDocuments == 0)
+            try writer.commit()
+            writer.close()
+            #expect(try IncrementalKit.liveIDs(IndexReader(path: index)) == ["a.txt", "b.txt"])
+            let next = try IncrementalKit.update(root: root, index: index, unit: .file)
+            #expect(!next.summary.hasChanges, Comment(rawValue: UpdateSummaryTests.summaryLine(next.summary)))
+        }
+    }
+}
