@@ -50,10 +50,14 @@ public final class Searcher {
         case .plain:
             parsed = parser.parsePlain(query)
         case .query:
-            do {
-                parsed = try parser.parse(query)
-            } catch {
-                throw .syntax(error)
+            if let simple = SimpleQuery.parse(query, defaultOperator: options.defaultOperator) {
+                parsed = simple
+            } else {
+                do {
+                    parsed = try parser.parse(query)
+                } catch {
+                    throw .syntax(error)
+                }
             }
         }
         do {

@@ -92,19 +92,10 @@ import SiftTestSupport
     @Test("every Cranfield and CISI query as an AND: the block-max conjunction equals exhaustive scoring",
           arguments: ["cranfield", "cisi"])
     func testCollectionsConjunctive(name: String) throws {
-        guard let directory = SharedData.directory(name) else { return }
-        try IndexTestFolder.with { folder in
-            let writer = try IndexWriter(path: folder.path, jobs: 2)
-            let files = try CorpusWalker(roots: [directory.appendingPathComponent("docs").path]).candidates()
-            _ = try writer.addFiles(files, extractor: DocumentExtractor())
-            try writer.commit()
-            writer.close()
-            let searcher = Searcher(reader: try IndexReader(path: folder.path))
-            for line in try SharedData.lines(of: directory.appendingPathComponent("queries.tsv")) {
-                let parts = line.split(separator: "\t", maxSplits: 1)
-                guard parts.count == 2 else { continue }
+        try PruningEquivalenceTests.withCollection(name) { searcher, queries in
+            for query in queries {
                 // The query's first three words, required: long ANDs rarely match anything.
-                let words = parts[1].split(separator: " ").prefix(3).map { "+" + $0.filter { $0.isLetter } }.filter { $0.count > 1 }
+                let words = query.split(separator: " ").prefix(3).map { "+" + $0.filter { $0.isLetter } }.filter { $0.count > 1 }
                 guard words.count >= 2 else { continue }
                 for k in [1, 10, 100, 1000] {
                     try PruningEquivalenceTests.compare(searcher, words.joined(separator: " "), k: k)

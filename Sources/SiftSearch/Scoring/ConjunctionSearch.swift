@@ -14,32 +14,6 @@ struct ConjunctionSearch {
     let reader: IndexReader
     let lengthFactors: LengthFactors
 
-    private struct TermState {
-        var cursor: PostingsCursor
-        var clause: Int
-        var bm25: BM25Weight
-        var factors: UnsafePointer<Float>
-        /// The bound of block `boundBlock`, cached.
-        var boundBlock = -1
-        var blockBound = 0.0
-
-        /// The largest contribution in block `block`.
-        @inline(__always)
-        mutating func bound(ofBlock block: Int) -> Double {
-            if block != boundBlock {
-                let meta = cursor.list.metadata(block)
-                blockBound = bm25.bound(maxFrequency: meta.maxTermFrequency, minLength: meta.minDocumentLength)
-                boundBlock = block
-            }
-            return blockBound
-        }
-
-        @inline(__always)
-        mutating func contribution() -> Float {
-            bm25.score(frequency: Float(cursor.frequency), lengthFactor: factors[Int(cursor.document)])
-        }
-    }
-
     /// The required terms of `query` when it is a plain AND of two or more terms.
     static func requiredTerms(_ query: CompiledQuery) -> [TermWeight]? {
         guard case .boolean(let clauses) = query, clauses.count >= 2 else { return nil }
@@ -58,13 +32,13 @@ struct ConjunctionSearch {
         }
         segments: for (segmentIndex, segment) in reader.segments.enumerated() {
             let base = reader.segmentBases[segmentIndex]
-            var states: [TermState] = []
+            var states: [TermCursor] = []
             states.reserveCapacity(terms.count)
             let buffers = scratch.buffers(terms.count)
             for (clause, term) in terms.enumerated() {
                 guard let found = term.entries[segmentIndex] else { continue segments }
                 let cursor = try PostingsCursor(try segment.postings(found), buffers: buffers[buffers.startIndex + clause])
-                states.append(TermState(cursor: cursor, clause: clause, bm25: term.bm25,
+                states.append(TermCursor(cursor: cursor, clause: clause, bm25: term.bm25,
                                         factors: lengthFactors.factors(term.field, from: base)))
             }
             // The rarest term leads: it proposes the fewest candidates.
@@ -84,7 +58,7 @@ struct ConjunctionSearch {
         return outcome
     }
 
-    private func search(_ states: UnsafeMutableBufferPointer<TermState>, base: UInt32, top: inout TopK,
+    private func search(_ states: UnsafeMutableBufferPointer<TermCursor>, base: UInt32, top: inout TopK,
                         contributions: UnsafeMutableBufferPointer<Float>, outcome: inout MaxScoreSearch.Outcome) throws(IndexError) {
         let count = states.count
         let deleted = reader.deletedBits
@@ -98,7 +72,7 @@ struct ConjunctionSearch {
                 var upTo = PostingsCursor.exhausted - 1
                 for index in 0..<count {
                     let list = states[index].cursor.list
-                    let block = list.block(from: states[index].cursor.block, reaching: candidate)
+                    let block = states[index].shallowBlock(reaching: candidate)
                     if block == list.blockCount { break search }  // a term has no document left
                     bound += states[index].bound(ofBlock: block)
                     upTo = min(upTo, list.metadata(block).lastDocument)

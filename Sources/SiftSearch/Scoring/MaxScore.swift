@@ -32,34 +32,6 @@ struct MaxScoreSearch {
         deinit { for buffer in buffers { buffer.deallocate() } }
     }
 
-    private struct TermState {
-        var cursor: PostingsCursor
-        var clause: Int
-        var bm25: BM25Weight
-        var factors: UnsafePointer<Float>
-        var upperBound: Double
-        /// The bound of the block `boundBlock`, cached.
-        var boundBlock = -1
-        var blockBound = 0.0
-
-        /// The largest contribution in the cursor's current block.
-        mutating func currentBlockBound() -> Double {
-            let block = cursor.block
-            if block != boundBlock {
-                let meta = cursor.list.metadata(block)
-                blockBound = bm25.bound(maxFrequency: meta.maxTermFrequency, minLength: meta.minDocumentLength)
-                boundBlock = block
-            }
-            return blockBound
-        }
-
-        /// The current document's contribution.
-        @inline(__always)
-        mutating func contribution() -> Float {
-            bm25.score(frequency: Float(cursor.frequency), lengthFactor: factors[Int(cursor.document)])
-        }
-    }
-
     func run(_ terms: [TermWeight], into top: inout TopK, scratch: Scratch) throws(IndexError) -> Outcome {
         var outcome = Outcome()
         if scratch.contributions.count < terms.count {
@@ -75,13 +47,13 @@ struct MaxScoreSearch {
                                  top: &top, buffers: scratch.buffers(1).first!, outcome: &outcome)
                 continue
             }
-            var states: [TermState] = []
+            var states: [TermCursor] = []
             let buffers = scratch.buffers(terms.count)
             for (clause, term) in terms.enumerated() {
                 guard let found = term.entries[segmentIndex] else { continue }
                 let list = try segment.postings(found)
                 let cursor = try PostingsCursor(list, buffers: buffers[buffers.startIndex + states.count])
-                states.append(TermState(cursor: cursor, clause: clause, bm25: term.bm25,
+                states.append(TermCursor(cursor: cursor, clause: clause, bm25: term.bm25,
                                         factors: lengthFactors.factors(term.field, from: Int(base)),
                                         upperBound: upperBound(list, bm25: term.bm25)))
             }
@@ -110,7 +82,7 @@ struct MaxScoreSearch {
         return outcome
     }
 
-    private func search(_ states: UnsafeMutableBufferPointer<TermState>, prefix: [Double], base: UInt32, top: inout TopK,
+    private func search(_ states: UnsafeMutableBufferPointer<TermCursor>, prefix: [Double], base: UInt32, top: inout TopK,
                         contributions: UnsafeMutableBufferPointer<Float>, clauseCount: Int, outcome: inout Outcome) throws(IndexError) {
         let count = states.count
         // The clauses the current candidate matched, in a plain buffer: no array bookkeeping

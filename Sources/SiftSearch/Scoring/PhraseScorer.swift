@@ -14,6 +14,8 @@ final class PhraseScorer: Scorer {
     private let cursors: UnsafeMutablePointer<PostingsCursor>
     private let positions: UnsafeMutablePointer<PositionBuffer>
     private let offsets: UnsafeMutablePointer<Int>
+    /// Per term, the block the last shallow advance reached (it only moves forward).
+    private let shallowBlocks: UnsafeMutablePointer<Int>
     /// The term with the fewest documents, which proposes candidates.
     private let lead: Int
     let phrase: PhraseWeight
@@ -45,6 +47,8 @@ final class PhraseScorer: Scorer {
         for index in 0..<lists.count { (positions + index).initialize(to: PositionBuffer()) }
         offsets = .allocate(capacity: lists.count)
         offsets.initialize(from: phrase.offsets, count: lists.count)
+        shallowBlocks = .allocate(capacity: lists.count)
+        shallowBlocks.initialize(repeating: 0, count: lists.count)
         lead = lists.indices.min { (lists[$0].documentFrequency, $0) < (lists[$1].documentFrequency, $1) } ?? 0
         self.buffers = buffers
         self.phrase = phrase
@@ -61,6 +65,7 @@ final class PhraseScorer: Scorer {
         positions.deinitialize(count: termCount)
         positions.deallocate()
         offsets.deallocate()
+        shallowBlocks.deallocate()
     }
 
     override func next() throws(IndexError) {
@@ -89,7 +94,8 @@ final class PhraseScorer: Scorer {
                 var upTo = PostingsCursor.exhausted - 1
                 for index in 0..<termCount {
                     let list = cursors[index].list
-                    let block = list.block(from: cursors[index].block, reaching: candidate)
+                    let block = list.block(from: max(shallowBlocks[index], cursors[index].block), reaching: candidate)
+                    shallowBlocks[index] = block
                     if block == list.blockCount { break search }  // a term has no document left
                     let meta = list.metadata(block)
                     if phrase.slop == 0 || index == 0 { maxFrequency = min(maxFrequency, meta.maxTermFrequency) }

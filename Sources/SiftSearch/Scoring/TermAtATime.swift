@@ -53,10 +53,15 @@ struct TermAtATimeSearch {
 
     /// Scores `terms` into `top`; returns the number of live matching documents and the work done.
     func run(_ terms: [TermWeight], into top: inout TopK, scratch: Scratch) throws(IndexError) -> (matched: Int, work: SearchWork) {
-        scratch.reserve(reader.maxDocument)
         var work = SearchWork()
+        guard !terms.isEmpty else { return (0, work) }
+        scratch.reserve(reader.maxDocument)
+        // The touched documents lie in words low..<high of the bitset: collecting scans only
+        // those, so a query of rare terms does not pay a word per 64 documents of the index.
+        var low = Int.max
+        var high = 0
         do {
-            try accumulate(terms, scratch: scratch, work: &work)
+            try accumulate(terms, scratch: scratch, work: &work, low: &low, high: &high)
         } catch {
             clear(scratch)
             throw error
@@ -69,7 +74,7 @@ struct TermAtATimeSearch {
         // after it: once the heap is full, only a higher score can enter.
         var full = top.isFull
         var threshold = full ? top.weakest!.score : 0
-        for word in 0..<Scratch.words(reader.maxDocument) where touched[word] != 0 {
+        for word in min(low, high)..<high where touched[word] != 0 {
             var bits = touched[word]
             touched[word] = 0
             while bits != 0 {
@@ -97,7 +102,7 @@ struct TermAtATimeSearch {
         scratch.touched.update(repeating: 0, count: Scratch.words(reader.maxDocument))
     }
 
-    private func accumulate(_ terms: [TermWeight], scratch: Scratch, work: inout SearchWork) throws(IndexError) {
+    private func accumulate(_ terms: [TermWeight], scratch: Scratch, work: inout SearchWork, low: inout Int, high: inout Int) throws(IndexError) {
         let documents = scratch.documents
         let frequencies = scratch.frequencies
         let gathered = scratch.factors
@@ -116,8 +121,11 @@ struct TermAtATimeSearch {
                 work.postings += list.documentFrequency
                 work.blocksDecoded += list.blockCount
                 work.postingsDecoded += list.documentFrequency
+                // Documents ascend to the last block's last document.
+                high = max(high, (base + Int(list.metadata(list.blockCount - 1).lastDocument)) >> 6 + 1)
                 for block in 0..<list.blockCount {
                     let count = try list.decode(block: block, documents: documents, frequencies: frequencies)
+                    if block == 0 { low = min(low, (base + Int(documents[0])) >> 6) }
                     for slot in 0..<count { gathered[slot] = factors[Int(documents[slot])] }
                     for slot in 0..<count {
                         contributions[slot] = bm25.score(frequency: Float(frequencies[slot]), lengthFactor: gathered[slot])
