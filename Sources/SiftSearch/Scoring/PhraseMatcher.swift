@@ -17,6 +17,7 @@ enum PhraseMatcher {
             let lists = (0..<terms).map { Array(positions[$0].positions) }
             return anchors(positions: lists, offsets: Array(UnsafeBufferPointer(start: offsets, count: terms)), slop: slop).count
         }
+        if terms == 2 { return countPairs(positions[0], positions[1], distance: offsets[1] - offsets[0]) }
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: terms) { cursor in
             cursor.initialize(repeating: 0)
             var found = 0
@@ -36,6 +37,21 @@ enum PhraseMatcher {
             }
             return found
         }
+    }
+
+    /// Anchors of a two-term exact phrase: positions p of the first term with p + distance
+    /// among the second's, both lists walked once.
+    @inline(__always)
+    static func countPairs(_ first: PositionBuffer, _ second: PositionBuffer, distance: Int) -> Int {
+        var found = 0
+        var other = 0
+        for index in 0..<first.count {
+            let target = Int(first.base[index]) + distance
+            while other < second.count && Int(second.base[other]) < target { other += 1 }
+            if other == second.count { break }
+            if Int(second.base[other]) == target { found += 1 }
+        }
+        return found
     }
 
     /// The anchors (positions of the first term) where the phrase occurs.
