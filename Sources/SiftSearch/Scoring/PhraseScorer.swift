@@ -19,7 +19,7 @@ final class PhraseScorer: Scorer {
     /// The term with the fewest documents, which proposes candidates.
     private let lead: Int
     let phrase: PhraseWeight
-    private let factors: UnsafePointer<Float>
+    private let factors: LengthFactorTable
     /// Phrase frequency of the current document.
     private(set) var frequency = 0
     /// Documents that cannot score above this are skipped without reading their positions
@@ -29,7 +29,7 @@ final class PhraseScorer: Scorer {
 
     private let buffers: [BlockBuffers]
 
-    init(lists: [PostingsList], phrase: PhraseWeight, factors: UnsafePointer<Float>) throws(IndexError) {
+    init(lists: [PostingsList], phrase: PhraseWeight, factors: LengthFactorTable) throws(IndexError) {
         let buffers = lists.map { _ in BlockBuffers.allocate() }
         var made: [PostingsCursor] = []
         for (list, buffer) in zip(lists, buffers) {

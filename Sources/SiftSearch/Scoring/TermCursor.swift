@@ -8,7 +8,7 @@ struct TermCursor {
     var cursor: PostingsCursor
     var clause: Int
     var bm25: BM25Weight
-    var factors: UnsafePointer<Float>
+    var factors: LengthFactorTable
     /// The largest contribution of any document of the list (MaxScore's term bound).
     var upperBound = 0.0
     /// The bound of block `boundBlock`, cached.
@@ -18,7 +18,7 @@ struct TermCursor {
     /// forward, even while the cursor stays behind.
     var shallowBlock = 0
 
-    init(cursor: PostingsCursor, clause: Int, bm25: BM25Weight, factors: UnsafePointer<Float>, upperBound: Double = 0) {
+    init(cursor: PostingsCursor, clause: Int, bm25: BM25Weight, factors: LengthFactorTable, upperBound: Double = 0) {
         self.cursor = cursor
         self.clause = clause
         self.bm25 = bm25

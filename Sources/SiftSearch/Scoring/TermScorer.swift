@@ -4,10 +4,10 @@
 final class TermScorer: Scorer {
     private var cursor: PostingsCursor
     let term: TermWeight
-    private let factors: UnsafePointer<Float>
+    private let factors: LengthFactorTable
     private let buffers: BlockBuffers
 
-    init(list: PostingsList, term: TermWeight, factors: UnsafePointer<Float>) throws(IndexError) {
+    init(list: PostingsList, term: TermWeight, factors: LengthFactorTable) throws(IndexError) {
         let buffers = BlockBuffers.allocate()
         do {
             cursor = try PostingsCursor(list, buffers: buffers)
