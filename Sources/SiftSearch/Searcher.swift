@@ -16,7 +16,7 @@ import SiftAnalysis
 public final class Searcher {
     /// The index searched.
     public let reader: IndexReader
-    private let analyzer: Analyzer
+    let analyzer: Analyzer
     private var tokens: [AnalyzedToken] = []
     /// Length factors for the BM25 parameters of the last search.
     private var lengthFactors: LengthFactors?
@@ -81,6 +81,15 @@ public final class Searcher {
         if case .dropped = compiled {
             notes.insert(SearchNote(kind: .onlyStopWords, message: "the query has only stop words, which are not indexed"), at: 0)
         }
+        // RM3: a first search, then the expanded query (Feedback/Searcher+Feedback.swift).
+        if let rm3 = options.rm3 {
+            return try searchWithFeedback(query, compiled: compiled, notes: notes, parameters: rm3, options: options)
+        }
+        return try rank(compiled, notes: notes, options: options)
+    }
+
+    /// Ranks the index against a compiled query: the scoring path, top k and hits.
+    func rank(_ compiled: CompiledQuery, notes: [SearchNote], options: SearchOptions) throws(IndexError) -> SearchResults {
         let factors = lengthFactors(for: options.bm25)
 
         // The heap never needs more room than there are documents (and `limit: .max` must not overflow).
