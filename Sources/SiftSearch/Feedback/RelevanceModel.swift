@@ -55,16 +55,41 @@ enum RelevanceModel {
     static func documentVector(_ counts: [TermFrequency], limit: Int,
                                admits: (ArraySlice<UInt8>) throws(IndexError) -> Bool) throws(IndexError) -> [TermFrequency] {
         guard limit > 0 else { return [] }
-        let ordered = counts.sorted {
-            precedes(weight: Double($0.frequency), $0.term, weight: Double($1.frequency), $1.term)
+        // Sorted as plain integers: frequency, then the first 8 bytes (big-endian, zero-padded,
+        // so a prefix sorts first); the whole bytes only when those tie.
+        var order = counts.indices.map { OrderKey(frequency: counts[$0].frequency, leading: leadingBytes(counts[$0].term), index: $0) }
+        order.sort { a, b in
+            if a.frequency != b.frequency { return a.frequency > b.frequency }
+            if a.leading != b.leading { return a.leading < b.leading }
+            return counts[a.index].term.lexicographicallyPrecedes(counts[b.index].term)
         }
         var kept: [TermFrequency] = []
-        for candidate in ordered {
+        for key in order {
+            let candidate = counts[key.index]
             guard try admits(candidate.term) else { continue }
             kept.append(candidate)
             if kept.count == limit { break }
         }
         return kept
+    }
+
+    /// A term's place in `documentVector`'s order.
+    private struct OrderKey {
+        var frequency: Int
+        var leading: UInt64
+        var index: Int
+    }
+
+    /// The first 8 bytes of `term` as a big-endian integer, zero-padded: integers compare as
+    /// the bytes do (terms hold no zero byte).
+    static func leadingBytes(_ term: ArraySlice<UInt8>) -> UInt64 {
+        var value: UInt64 = 0
+        var shift: UInt64 = 56
+        for byte in term.prefix(8) {
+            value |= UInt64(byte) << shift
+            shift &-= 8
+        }
+        return value
     }
 
     /// The relevance model of the feedback documents, its `limit` best terms scaled to sum to 1,

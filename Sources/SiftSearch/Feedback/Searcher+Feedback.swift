@@ -31,8 +31,10 @@ extension Searcher {
         var lookups = TermLookups()
         var vectors: [FeedbackDocumentVector] = []
         var tokens: [AnalyzedToken] = []
-        for hit in first.hits {
-            let terms = try feedbackTerms(of: hit.document, parameters: parameters, lookups: &lookups, tokens: &tokens)
+        // Read together: feedback documents that share a compressed block decompress it once.
+        let texts = try reader.texts(of: first.hits.map(\.document))
+        for (hit, text) in zip(first.hits, texts) {
+            let terms = try feedbackTerms(of: text, parameters: parameters, lookups: &lookups, tokens: &tokens)
             vectors.append(FeedbackDocumentVector(terms: terms, score: Double(hit.score)))
         }
         let model = RelevanceModel.estimate(vectors, limit: parameters.feedbackTerms)
@@ -57,9 +59,8 @@ extension Searcher {
     /// The eligible terms of a feedback document with their frequencies: its stored text
     /// analyzed again with the index's analyzer (the terms its text field was indexed with),
     /// pruned to the `feedbackTerms` most frequent.
-    private func feedbackTerms(of document: Int, parameters: RM3Parameters, lookups: inout TermLookups,
+    private func feedbackTerms(of text: [UInt8], parameters: RM3Parameters, lookups: inout TermLookups,
                                tokens: inout [AnalyzedToken]) throws(IndexError) -> [TermFrequency] {
-        let text = try reader.document(document).text
         tokens.removeAll(keepingCapacity: true)
         text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
         // Count by term id: sort the ids, then count the runs.

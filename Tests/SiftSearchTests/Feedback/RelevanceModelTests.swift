@@ -36,6 +36,14 @@ import Testing
         #expect(kept.map(\.frequency) == [3, 3, 2])
     }
 
+    @Test("equal frequencies sort by whole bytes, past the first eight and for prefixes")
+    func documentVectorLongTerms() throws {
+        let terms = ["internationalization", "internationalisation", "internat", "internation", "intern", "zz", "b"]
+        let kept = try RelevanceModel.documentVector(Self.counts(terms.map { ($0, 1) }), limit: 10, admits: Self.admitAll)
+        #expect(Self.names(kept) == terms.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        #expect(Self.names(kept) == ["b", "intern", "internat", "internation", "internationalisation", "internationalization", "zz"])
+    }
+
     @Test("the filter applies before the cut, and is asked only until the vector is full")
     func documentVectorFilterFirst() throws {
         var asked: [String] = []
