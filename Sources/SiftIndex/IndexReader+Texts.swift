@@ -26,7 +26,8 @@ extension IndexReader {
                 group.append((order[next], record.offset, record.length))
                 next += 1
             }
-            let end = group.reduce(0) { max($0, $1.offset &+ $1.length) }
+            // Empty texts need no block (nor their record's block to hold anything).
+            let end = group.reduce(0) { $1.length > 0 ? max($0, $1.offset &+ $1.length) : $0 }
             if end > 0 {
                 let block = try fields.block(first.block, prefix: end)
                 for member in group where member.length > 0 {
