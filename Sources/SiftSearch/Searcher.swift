@@ -71,8 +71,10 @@ public final class Searcher {
         }
     }
 
-    /// Ranks the index against a parsed query.
-    /// - Complexity: O(postings of the query's terms + matches · log k).
+    /// Ranks the index against a parsed query. With `options.rm3` it searches twice, the second
+    /// time with the query expanded by RM3 (`RM3Parameters`), and the results carry the `expansion`.
+    /// - Complexity: O(postings of the query's terms + matches · log k); with RM3, that of both
+    ///   searches plus the feedback documents' text.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(IndexError) -> SearchResults {
         analyzer.forgetWords(ifMoreThan: Self.analyzerWordLimit)
         var compiler = QueryCompiler(reader: reader, analyzer: analyzer, options: options, averageLength: averageLength)
