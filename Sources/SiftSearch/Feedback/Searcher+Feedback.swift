@@ -157,7 +157,9 @@ extension Searcher {
         }
     }
 
-    /// The terms of a query that is an OR of terms (or one term), if it is one.
+    /// The terms of a query that is an OR of terms (or one term), if it is one. Like the
+    /// searcher's choice of a scoring path, but a query that matches nothing is no bag here, and
+    /// the two may change apart: this one decides what RM3 merges, that one how a query runs.
     static func bagOfWords(_ query: CompiledQuery) -> [TermWeight]? {
         switch query {
         case .term(let weight):
