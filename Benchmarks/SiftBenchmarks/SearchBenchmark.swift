@@ -4,10 +4,12 @@ import Sift
 /// the whole set repeated `--repeat` times; with `--threads N`, N threads (one `Searcher` each,
 /// one shared reader) take the runs in turn and the rate is the queries per second of all. `--samples-out FILE` also writes
 /// every timed query's latency, one `id<TAB>µs` line per sample in the order run, so that a
-/// harness running Sift beside other engines can pool the samples of several runs.
+/// harness running Sift beside other engines can pool the samples of several runs. `--rm3`
+/// times RM3 pseudo-relevance feedback: both searches and the feedback documents' terms
+/// (`--fb-docs N`, `--fb-terms N` as in `sift search`).
 enum SearchBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: ["--exhaustive"])
+        let options = try BenchOptions(arguments, flags: ["--exhaustive", "--rm3"])
         guard let indexPath = options.string("--index") else { throw BenchError.usage("search needs --index PATH") }
         guard let queriesPath = options.string("--queries") else { throw BenchError.usage("search needs --queries FILE.tsv") }
         let k = try options.integer("-k", default: 10)
@@ -20,7 +22,10 @@ enum SearchBenchmark {
         let queries = try loadQueries(queriesPath)
         guard !queries.isEmpty else { throw BenchError.failed("no queries in \(queriesPath)") }
         let reader = try IndexReader(path: indexPath)
-        let searchOptions = SearchOptions(limit: k, syntax: syntax, exhaustive: options.flag("--exhaustive"))
+        let rm3 = options.flag("--rm3")
+            ? RM3Parameters(feedbackDocuments: try options.integer("--fb-docs", default: 10), feedbackTerms: try options.integer("--fb-terms", default: 10))
+            : nil
+        let searchOptions = SearchOptions(limit: k, syntax: syntax, exhaustive: options.flag("--exhaustive"), rm3: rm3)
         // One searcher per thread, all sharing the reader (and its length factors).
         let searchers = (0..<threads).map { _ in Searcher(reader: reader) }
         var work = SearchWork()
@@ -66,9 +71,9 @@ enum SearchBenchmark {
         let postingsPerSecond = busy > 0 ? Double(timedWork.postingsDecoded) / busy : 0
         let mode = options.flag("--exhaustive") ? ", exhaustive" : ""
         if json {
-            print("{\"benchmark\":\"search\",\"index\":\"\(indexPath)\",\"queries\":\(queries.count),\"repeat\":\(repeats),\"k\":\(k),\"threads\":\(threads),\"documents\":\(reader.documentCount),\"p50_us\":\(stats.median),\"p90_us\":\(stats.percentile(90)),\"p99_us\":\(stats.percentile(99)),\"mean_us\":\(stats.mean),\"qps\":\(qps),\"postings_per_second_per_thread\":\(postingsPerSecond),\"postings_decoded_per_query\":\(work.postingsDecoded / queries.count),\"blocks_skipped_share\":\(skipped),\"checksum\":\(checksum)}")
+            print("{\"benchmark\":\"search\",\"index\":\"\(indexPath)\",\"queries\":\(queries.count),\"repeat\":\(repeats),\"k\":\(k),\"threads\":\(threads),\"rm3\":\(rm3 != nil),\"documents\":\(reader.documentCount),\"p50_us\":\(stats.median),\"p90_us\":\(stats.percentile(90)),\"p99_us\":\(stats.percentile(99)),\"mean_us\":\(stats.mean),\"qps\":\(qps),\"postings_per_second_per_thread\":\(postingsPerSecond),\"postings_decoded_per_query\":\(work.postingsDecoded / queries.count),\"blocks_skipped_share\":\(skipped),\"checksum\":\(checksum)}")
         } else {
-            print("search: \(indexPath) (\(reader.documentCount) documents), \(queries.count) queries × \(repeats), top \(k), \(threads == 1 ? "one thread" : "\(threads) threads")\(mode)")
+            print("search: \(indexPath) (\(reader.documentCount) documents), \(queries.count) queries × \(repeats), top \(k), \(threads == 1 ? "one thread" : "\(threads) threads")\(mode)\(rm3.map { ", RM3 (\($0.feedbackDocuments) documents, \($0.feedbackTerms) terms)" } ?? "")")
             print("  latency  p50 \(fixed(stats.median, 1)) µs   p90 \(fixed(stats.percentile(90), 1)) µs   p99 \(fixed(stats.percentile(99), 1)) µs   mean \(fixed(stats.mean, 1)) µs")
             print("  rate     \(fixed(qps, 0)) queries/s; \(fixed(postingsPerSecond / 1e6, 1)) M postings decoded/s per thread")
             print("  work     \(work.postingsDecoded / queries.count) postings decoded a query (of \(work.postings / queries.count) in the lists); \(fixed(skipped * 100, 1))% of blocks skipped")

@@ -60,29 +60,10 @@ import SiftTestSupport
     @Test("every Cranfield and CISI query: pruned equals exhaustive at k = 1, 10, 100, 1000",
           arguments: ["cranfield", "cisi"])
     func testCollections(name: String) throws {
-        try Self.withCollection(name) { searcher, queries in
+        try SharedCollection.withIndex(name) { searcher, queries in
             for query in queries {
-                for k in [1, 10, 100, 1000] { try Self.compare(searcher, query, k: k, syntax: .plain) }
+                for k in [1, 10, 100, 1000] { try Self.compare(searcher, query.text, k: k, syntax: .plain) }
             }
-        }
-    }
-
-    /// Indexes the shared test collection `name` (skipping when it is absent) and calls `body`
-    /// with a searcher over it and its query texts.
-    static func withCollection(_ name: String, test: String = #function,
-                               _ body: (Searcher, [String]) throws -> Void) throws {
-        guard let directory = SharedData.directory(name, for: test) else { return }
-        try IndexTestFolder.with { folder in
-            let writer = try IndexWriter(path: folder.path, jobs: 2)
-            let files = try CorpusWalker(roots: [directory.appendingPathComponent("docs").path]).candidates()
-            _ = try writer.addFiles(files, extractor: DocumentExtractor())
-            try writer.commit()
-            writer.close()
-            let queries = try SharedData.lines(of: directory.appendingPathComponent("queries.tsv")).compactMap { line -> String? in
-                let parts = line.split(separator: "\t", maxSplits: 1)
-                return parts.count == 2 ? String(parts[1]) : nil
-            }
-            try body(Searcher(reader: try IndexReader(path: folder.path)), queries)
         }
     }
 }

@@ -92,10 +92,10 @@ import SiftTestSupport
     @Test("every Cranfield and CISI query as an AND: the block-max conjunction equals exhaustive scoring",
           arguments: ["cranfield", "cisi"])
     func testCollectionsConjunctive(name: String) throws {
-        try PruningEquivalenceTests.withCollection(name) { searcher, queries in
+        try SharedCollection.withIndex(name) { searcher, queries in
             for query in queries {
                 // The query's first three words, required: long ANDs rarely match anything.
-                let words = query.split(separator: " ").prefix(3).map { "+" + $0.filter { $0.isLetter } }.filter { $0.count > 1 }
+                let words = query.text.split(separator: " ").prefix(3).map { "+" + $0.filter { $0.isLetter } }.filter { $0.count > 1 }
                 guard words.count >= 2 else { continue }
                 for k in [1, 10, 100, 1000] {
                     try PruningEquivalenceTests.compare(searcher, words.joined(separator: " "), k: k)
