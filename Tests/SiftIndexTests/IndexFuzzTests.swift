@@ -34,7 +34,7 @@ import SiftTestSupport
         _ = try? reader.statistics()
         _ = try? reader.check()
         let searcher = Searcher(reader: reader)
-        for query in ["w0 w1 w5", "w3", "\"w0 w1\"", "\"w2 w0\"~2", "w1*", "title:w7", "+w0 +w2 -w3", "w9 OR w11"] {
+        for query in ["w0 w1 w5", "w3", "\"w0 w1\"", "\"w2 w0\"~2", "w1*", "title:w7", "+w0 +w2 -w3", "w9 OR w11", "+w0 +w2", "+w1 +w4 +w6"] {
             for exhaustive in [false, true] {
                 guard let results = try? searcher.search(query, options: SearchOptions(limit: 5, exhaustive: exhaustive)) else { continue }
                 for hit in results.hits {

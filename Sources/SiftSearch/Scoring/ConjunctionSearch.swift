@@ -48,12 +48,7 @@ struct ConjunctionSearch {
                     try search(states, base: UInt32(base), top: &top, contributions: contributions, outcome: &outcome)
                 }
             }
-            for state in states {
-                outcome.work.blocks += state.cursor.list.blockCount
-                outcome.work.postings += state.cursor.list.documentFrequency
-                outcome.work.blocksDecoded += state.cursor.blocksDecoded
-                outcome.work.postingsDecoded += state.cursor.postingsDecoded
-            }
+            for state in states { state.addWork(to: &outcome.work) }
         }
         return outcome
     }
@@ -64,8 +59,12 @@ struct ConjunctionSearch {
         let deleted = reader.deletedBits
         var threshold = top.isFull ? Double(top.weakest!.score) : -Double.infinity
         var candidate = states[0].cursor.document
+        // The blocks holding documents up to `passUpTo` passed the block check at threshold
+        // `passThreshold`: candidates there need not be checked again until it rises.
+        var passUpTo: UInt32 = 0
+        var passThreshold = -Double.infinity
         search: while candidate != PostingsCursor.exhausted {
-            if threshold > -Double.infinity {
+            if threshold > -Double.infinity && !(candidate <= passUpTo && threshold == passThreshold) {
                 // Block-max: the bound of every term over the block that would hold the
                 // candidate, and the first document where any of those blocks ends.
                 var bound = 0.0
@@ -83,6 +82,8 @@ struct ConjunctionSearch {
                     candidate = states[0].cursor.document
                     continue
                 }
+                passUpTo = upTo
+                passThreshold = threshold
             }
             // Leapfrog: every other term must have the candidate.
             var index = 1

@@ -72,12 +72,7 @@ struct MaxScoreSearch {
                                clauseCount: terms.count, outcome: &outcome)
                 }
             }
-            for state in states {
-                outcome.work.blocks += state.cursor.list.blockCount
-                outcome.work.postings += state.cursor.list.documentFrequency
-                outcome.work.blocksDecoded += state.cursor.blocksDecoded
-                outcome.work.postingsDecoded += state.cursor.postingsDecoded
-            }
+            for state in states { state.addWork(to: &outcome.work) }
         }
         return outcome
     }

@@ -26,6 +26,10 @@ final class PhraseScorer: Scorer {
     /// (−∞ scores every match).
     private var threshold = -Float.infinity
     private var skippedMatches = false
+    /// The blocks holding documents up to `blocksPassUpTo` passed the block check at threshold
+    /// `blocksPassThreshold`: candidates there need not be checked again until it rises.
+    private var blocksPassUpTo: UInt32 = 0
+    private var blocksPassThreshold = -Float.infinity
 
     private let buffers: [BlockBuffers]
 
@@ -84,7 +88,7 @@ final class PhraseScorer: Scorer {
     private func settle() throws(IndexError) {
         var candidate = cursors[lead].document
         search: while candidate != PostingsCursor.exhausted {
-            if threshold > -Float.infinity {
+            if threshold > -Float.infinity && !(candidate <= blocksPassUpTo && threshold == blocksPassThreshold) {
                 // Block-max: over the blocks that would hold the candidate, a phrase occurs at
                 // most as often as the least frequent term's largest frequency (a sloppy one
                 // as often as its first term's), in a document at least as long as the
@@ -108,6 +112,8 @@ final class PhraseScorer: Scorer {
                     candidate = cursors[lead].document
                     continue
                 }
+                blocksPassUpTo = upTo
+                blocksPassThreshold = threshold
             }
             for index in 0..<termCount where index != lead {
                 try cursors[index].advance(to: candidate)

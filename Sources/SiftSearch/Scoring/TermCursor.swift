@@ -49,6 +49,14 @@ struct TermCursor {
         return shallowBlock
     }
 
+    /// Adds what this term's list holds and what its cursor decoded to `work`.
+    func addWork(to work: inout SearchWork) {
+        work.blocks += cursor.list.blockCount
+        work.postings += cursor.list.documentFrequency
+        work.blocksDecoded += cursor.blocksDecoded
+        work.postingsDecoded += cursor.postingsDecoded
+    }
+
     /// The current document's contribution.
     @inline(__always)
     mutating func contribution() -> Float {
