@@ -1,5 +1,6 @@
 import Foundation
 import Sift
+import SiftTestSupport
 import Testing
 
 private func sift(_ arguments: [String], input: String? = nil) throws -> SiftProcess.Result {
@@ -136,8 +137,8 @@ private func expectUsageError(_ result: SiftProcess.Result, mentioning text: Str
     // MARK: - sift stem
 
     /// Feeds a published vocabulary to `sift stem` and compares with its output file, byte for byte.
-    private func checkVocabulary(_ folder: String, arguments: [String], test: String = #function) throws {
-        guard let directory = IncrementalKit.sharedDirectory(folder, for: test) else { return }
+    private func checkVocabulary(_ folder: String, arguments: [String]) throws {
+        let directory = try SharedData.require(folder)
         let words = try Data(contentsOf: directory.appendingPathComponent("voc.txt"))
         let expected = try Data(contentsOf: directory.appendingPathComponent("output.txt"))
         let result = try SiftProcess.run(["stem"] + arguments, input: words)
@@ -153,12 +154,12 @@ private func expectUsageError(_ result: SiftProcess.Result, mentioning text: Str
         }
     }
 
-    @Test("sift stem reproduces the porter vocabulary byte for byte")
+    @Test("sift stem reproduces the porter vocabulary byte for byte", SharedData.needs("porter"))
     func porterVocabulary() throws {
         try checkVocabulary("porter", arguments: [])
     }
 
-    @Test("sift stem --stemmer porter2 reproduces the porter2 vocabulary byte for byte")
+    @Test("sift stem --stemmer porter2 reproduces the porter2 vocabulary byte for byte", SharedData.needs("porter2"))
     func porter2Vocabulary() throws {
         try checkVocabulary("porter2", arguments: ["--stemmer", "porter2"])
     }

@@ -352,10 +352,9 @@ enum IndexCLITestKit {
     func committedIndexData() throws {
         let root = SiftProcess.packageRoot
         let committed = root.appendingPathComponent("index-data")
-        guard FileManager.default.fileExists(atPath: committed.appendingPathComponent("manifest").path) else {
-            print("SKIP committedIndexData: \(committed.path)/manifest does not exist yet")
-            return
-        }
+        // index-data/ is committed with the sources: its absence is a failure, not a skip.
+        try #require(FileManager.default.fileExists(atPath: committed.appendingPathComponent("manifest").path),
+                     "\(committed.path)/manifest is missing")
         try Kit.withFolder { folder in
             let index = folder.appendingPathComponent("rebuilt").path
             let result = try Kit.sift(["index", "seeds", "--unit", "line", "--index", index], in: root)

@@ -38,9 +38,18 @@ import SiftTestSupport
 
     static let tolerance = 0.005
 
-    @Test("MAP and nDCG@10 stay at or above the baseline", arguments: baselines)
-    func quality(_ baseline: Baseline) throws {
-        guard let collection = SharedData.directory("\(baseline.name)", for: "CollectionRegressionTests \(baseline.name)") else { return }
+    @Test("Cranfield: MAP and nDCG@10 stay at or above the baseline", SharedData.needs("cranfield"))
+    func cranfieldQuality() throws {
+        try quality(Self.baselines[0])
+    }
+
+    @Test("CISI: MAP and nDCG@10 stay at or above the baseline", SharedData.needs("cisi"))
+    func cisiQuality() throws {
+        try quality(Self.baselines[1])
+    }
+
+    private func quality(_ baseline: Baseline) throws {
+        let collection = try SharedData.require(baseline.name)
         let docs = collection.appendingPathComponent("docs").path
         try IndexTestFolder.with { folder throws in
             // Index as `sift index DOCS` does, with default settings.

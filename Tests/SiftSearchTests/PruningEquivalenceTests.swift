@@ -57,10 +57,18 @@ import SiftTestSupport
         }
     }
 
-    @Test("every Cranfield and CISI query: pruned equals exhaustive at k = 1, 10, 100, 1000",
-          arguments: ["cranfield", "cisi"])
-    func testCollections(name: String) throws {
-        guard let directory = SharedData.directory(name) else { return }
+    @Test("every Cranfield query: pruned equals exhaustive at k = 1, 10, 100, 1000", SharedData.needs("cranfield"))
+    func cranfield() throws {
+        try testCollection(name: "cranfield")
+    }
+
+    @Test("every CISI query: pruned equals exhaustive at k = 1, 10, 100, 1000", SharedData.needs("cisi"))
+    func cisi() throws {
+        try testCollection(name: "cisi")
+    }
+
+    private func testCollection(name: String) throws {
+        let directory = try SharedData.require(name)
         try IndexTestFolder.with { folder in
             let writer = try IndexWriter(path: folder.path, jobs: 2)
             let files = try CorpusWalker(roots: [directory.appendingPathComponent("docs").path]).candidates()
