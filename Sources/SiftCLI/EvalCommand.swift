@@ -139,6 +139,7 @@ enum EvalCommand {
             } catch {
                 switch error {
                 case .syntax(let syntax): throw .data("query \(query.id): \(syntax)")
+                case .limit(let limit): throw .data("query \(query.id): \(limit)")
                 case .index(let index): throw mapIndexError(index)
                 }
             }

@@ -73,6 +73,9 @@ enum SearchCommand {
                 case .syntax(let syntax):
                     if batch { throw .data("query \(query.id): \(syntax)") }
                     throw spec.usageError(syntax.description)
+                case .limit(let limit):
+                    if batch { throw .data("query \(query.id): \(limit)") }
+                    throw spec.usageError(limit.description)
                 case .index(let index):
                     throw mapIndexError(index)
                 }
@@ -206,7 +209,7 @@ enum SearchCommand {
     static func noteText(_ note: SearchNote) -> String {
         switch note.kind {
         case .expansionsLimited: note.message + " (raise --max-expansions for more)"
-        case .noWords, .onlyStopWords: note.message
+        case .noWords, .onlyStopWords, .wordTooLong, .invalidUTF8: note.message
         }
     }
 

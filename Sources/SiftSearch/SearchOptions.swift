@@ -18,10 +18,13 @@ public struct SearchOptions: Sendable, Equatable {
     /// Count every matching document, so `totalHits` is exact (pruned search otherwise
     /// reports a lower bound).
     public var countTotalHits: Bool
+    /// The most a query may ask for (bytes, clauses, nesting); past them a search throws
+    /// `SearchError.limit`.
+    public var limits: QueryLimits
 
     public init(limit: Int = 10, offset: Int = 0, bm25: BM25Parameters = BM25Parameters(),
                 defaultOperator: DefaultOperator = .or, maxExpansions: Int = 128, syntax: QuerySyntax = .query,
-                exhaustive: Bool = false, countTotalHits: Bool = false) {
+                exhaustive: Bool = false, countTotalHits: Bool = false, limits: QueryLimits = QueryLimits()) {
         self.limit = limit
         self.offset = offset
         self.bm25 = bm25
@@ -30,6 +33,7 @@ public struct SearchOptions: Sendable, Equatable {
         self.syntax = syntax
         self.exhaustive = exhaustive
         self.countTotalHits = countTotalHits
+        self.limits = limits
     }
 }
 
