@@ -6,7 +6,7 @@ import Sift
 /// harness running Sift beside other engines can pool the samples of several runs.
 enum SearchBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: ["--exhaustive"])
+        let options = try BenchOptions(arguments, flags: ["--exhaustive"], values: ["--index", "--queries", "-k", "--repeat", "--format", "--syntax", "--samples-out"])
         guard let indexPath = options.string("--index") else { throw BenchError.usage("search needs --index PATH") }
         guard let queriesPath = options.string("--queries") else { throw BenchError.usage("search needs --queries FILE.tsv") }
         let k = try options.integer("-k", default: 10)
