@@ -162,7 +162,7 @@ enum EvalCommand {
             var text = ""
             for query in run.queries {
                 for (index, entry) in query.entries.enumerated() {
-                    text += "\(query.id) Q0 \(entry.documentID) \(index + 1) \(Float(entry.score)) \(settings.runTag)\n"
+                    text += "\(TRECField.escaped(query.id)) Q0 \(TRECField.escaped(entry.documentID)) \(index + 1) \(Float(entry.score)) \(settings.runTag)\n"
                 }
             }
             do {

@@ -7,13 +7,14 @@ private func sift(_ arguments: [String], input: String? = nil) throws -> SiftPro
     try SiftProcess.run(arguments, input: input.map { Data($0.utf8) } ?? Data())
 }
 
-/// A usage error: status 64, nothing on stdout, "Error: …" and the usage line on stderr.
+/// A usage error: status 64, nothing on stdout, one line "Error: … (see 'sift X --help')" on stderr.
 private func expectUsageError(_ result: SiftProcess.Result, mentioning text: String? = nil,
                               sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(result.status == 64, sourceLocation: sourceLocation)
     #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
     #expect(result.stderr.hasPrefix("Error: "), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-    #expect(result.stderr.contains("Usage:"), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stderr.hasSuffix(" --help')\n"), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stderr.filter { $0 == "\n" }.count == 1, "one line: \(result.stderr)", sourceLocation: sourceLocation)
     if let text {
         #expect(result.stderr.contains(text), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
     }
