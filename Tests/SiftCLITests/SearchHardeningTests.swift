@@ -289,6 +289,29 @@ import Testing
         }
     }
 
+    /// `script`, which runs a command on a pseudo-terminal, where `--color auto` decides.
+    static let script = ["/usr/bin/script", "/bin/script"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    @Test("on a terminal, matches are bold unless NO_COLOR is set, TERM is dumb or --color never", .enabled(if: script != nil))
+    func terminalColour() throws {
+        try Self.withIndex(Self.news) { index, _ in
+            func onTerminal(_ arguments: [String], _ environment: [String: String] = [:]) throws -> String {
+                // The test runner may have NO_COLOR set itself: start from an environment without it.
+                let settings = ["TERM": "xterm"].merging(environment) { _, new in new }.map { "\($0.key)=\($0.value)" }.sorted()
+                let command = (["env", "-u", "NO_COLOR"] + settings + [SiftProcess.executable.path, "search", "--index", index]
+                               + arguments + ["kabul"]).joined(separator: " ")
+                return try SiftProcess.run(["-qec", command, "/dev/null"], executable: URL(fileURLWithPath: Self.script!)).stdout
+            }
+            let plain = try onTerminal([])
+            #expect(plain.contains("\u{1B}[1mKabul\u{1B}[0m"), "\(plain.debugDescription)")
+            #expect(try onTerminal([], ["NO_COLOR": ""]).contains("\u{1B}[1m"), "an empty NO_COLOR does not count")
+            for (arguments, environment) in [([], ["NO_COLOR": "1"]), ([], ["TERM": "dumb"]), (["--color", "never"], [:])] {
+                let output = try onTerminal(arguments, environment)
+                #expect(output.contains("[Kabul]") && !output.contains("\u{1B}"), "\(arguments) \(environment): \(output)")
+            }
+        }
+    }
+
     @Test("--queries - reads standard input; a bad query is reported with its id and the others run (exit 65)")
     func batch() throws {
         try Self.withIndex(Self.news) { index, _ in
