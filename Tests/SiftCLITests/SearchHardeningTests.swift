@@ -344,6 +344,23 @@ import Testing
         }
     }
 
+    @Test("sift eval: --run-tag without --run-out is an error")
+    func evalRunTag() throws {
+        try Self.withIndex(Self.news) { index, folder in
+            let queries = folder.appendingPathComponent("q.tsv")
+            let qrels = folder.appendingPathComponent("qrels.txt")
+            try Data("q1\tchelsea\n".utf8).write(to: queries)
+            try Data("q1 0 a 1\n".utf8).write(to: qrels)
+            let arguments = ["eval", "--index", index, "--queries", queries.path, "--qrels", qrels.path, "--run-tag", "mine"]
+            let result = try Kit.sift(arguments)
+            #expect(result.status == 64)
+            #expect(result.stderr.hasPrefix("Error: --run-tag goes with --run-out FILE"), "\(result.stderr)")
+            let run = folder.appendingPathComponent("run.txt").path
+            #expect(try Kit.sift(arguments + ["--run-out", run]).status == 0)
+            #expect(try String(contentsOfFile: run, encoding: .utf8).hasSuffix(" mine\n"))
+        }
+    }
+
     @Test("--snippet-length is a hard bound in bytes", arguments: [20, 50, 200])
     func snippetLength(length: Int) throws {
         let long = (0..<60).map { "word\($0), kabul’s “quoted” text!" }.joined(separator: " ")
