@@ -16,6 +16,7 @@ extension SearchCommand {
     static func printText(query: QueryLine, results: SearchResults, micros: Int,
                           searcher: Searcher, settings: Settings, batch: Bool) throws(CLIError) {
         if batch { Output.line("Query \(TerminalText.escaped(query.id)): \(TerminalText.escaped(query.text))") }
+        if settings.explain, let expansion = results.expansion { printExpansion(expansion) }
         let styled = Output.stylesStandardOutput
         var article: Substring? = nil
         for hit in results.hits {
@@ -124,6 +125,7 @@ extension SearchCommand {
         pairs += [("query", JSON.string(query.text)), ("totalHits", "\(results.totalHits)"),
                   ("totalHitsExact", results.totalHitsIsExact ? "true" : "false"),
                   ("tookMicroseconds", "\(micros)"), ("hits", JSON.array(items))]
+        if let expansion = results.expansion { pairs.append(("expansion", expansionJSON(expansion))) }
         if !results.notes.isEmpty { pairs.append(("notes", JSON.array(results.notes.map { JSON.string(noteText($0)) }))) }
         return JSON.object(pairs)
     }

@@ -5,7 +5,7 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search",
         overview: "Search the index with the query language, ranked by BM25.",
-        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--queries FILE.tsv|-] [--run-tag TAG] [--max-expansions N] [--max-clauses N] [--syntax query|plain] [--snippet-length N] [QUERY...]",
+        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--queries FILE.tsv|-] [--run-tag TAG] [--max-expansions N] [--max-clauses N] [--syntax query|plain] [--snippet-length N] " + rm3Usage + " [QUERY...]",
         arguments: [("QUERY", "The query (words joined with spaces): terms, +required, -excluded, AND/OR/NOT, ( ), \"phrases\"~N, prefix*, title:…, term^boost.")],
         options: [
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
@@ -24,7 +24,7 @@ enum SearchCommand {
             OptionSpec(names: ["--exhaustive"], valueName: nil, help: "Score every matching document (no pruning), to verify that pruning changes nothing."),
             OptionSpec(names: ["--syntax"], valueName: "query|plain", help: "Read queries in the query language (default for QUERY) or as plain words (default for --queries)."),
             OptionSpec(names: ["--snippet-length"], valueName: "N", help: "Longest snippet in bytes, ellipses included (default: 200); text and json only."),
-        ],
+        ] + rm3Options,
         discussion: """
             Limits: a query of at most \(QueryLimits.defaultMaxBytes) bytes, \(QueryLimits.defaultMaxClauses) clauses (--max-clauses) \
             and \(QueryLimits.defaultMaxDepth) levels of nesting (groups, NOTs, field prefixes); past them, exit 64 naming the limit.
@@ -150,7 +150,8 @@ enum SearchCommand {
         let options = SearchOptions(limit: limit, offset: offset, bm25: BM25Parameters(k1: k1, b: b),
                                     defaultOperator: mode == "all" ? .and : .or, maxExpansions: maxExpansions,
                                     syntax: QuerySyntax(rawValue: syntax)!, exhaustive: parsed.flag("--exhaustive"),
-                                    countTotalHits: parsed.flag("--count"), limits: QueryLimits(maxClauses: maxClauses))
+                                    countTotalHits: parsed.flag("--count"), limits: QueryLimits(maxClauses: maxClauses),
+                                    rm3: try rm3Parameters(parsed, spec: spec))
         return Settings(options: options, format: format, explain: parsed.flag("--explain"), runTag: runTag, snippetLength: snippetLength)
     }
 

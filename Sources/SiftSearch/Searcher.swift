@@ -16,7 +16,7 @@ import SiftAnalysis
 public final class Searcher {
     /// The index searched.
     public let reader: IndexReader
-    private let analyzer: Analyzer
+    let analyzer: Analyzer
     private var tokens: [AnalyzedToken] = []
     /// Length factors for the BM25 parameters of the last search.
     private var lengthFactors: LengthFactors?
@@ -61,8 +61,10 @@ public final class Searcher {
         return results
     }
 
-    /// Ranks the index against a parsed query.
-    /// - Complexity: O(postings of the query's terms + matches · log k).
+    /// Ranks the index against a parsed query. With `options.rm3` it searches twice, the second
+    /// time with the query expanded by RM3 (`RM3Parameters`), and the results carry the `expansion`.
+    /// - Complexity: O(postings of the query's terms + matches · log k); with RM3, that of both
+    ///   searches plus the feedback documents' text.
     /// - Throws: `SearchError.limit` for a query past `options.limits` (too many clauses, or
     ///   booleans nested deeper than 4 × `maxDepth`, which no parsed query reaches);
     ///   `SearchError.index` when the index cannot be read.
@@ -78,21 +80,26 @@ public final class Searcher {
             throw .index(error)
         }
         if compiler.exceededClauseLimit { throw .limit(.tooManyClauses(limit: options.limits.maxClauses)) }
+        var notes = compiler.notes
+        if case .dropped = compiled {
+            notes.insert(SearchNote(kind: .onlyStopWords, message: "the query has only stop words, which are not indexed"), at: 0)
+        }
         let results: SearchResults
         do {
-            results = try rank(compiled, notes: compiler.notes, options: options)
+            // RM3: a first search, then the expanded query (Feedback/Searcher+Feedback.swift).
+            if let rm3 = options.rm3 {
+                results = try searchWithFeedback(query, compiled: compiled, notes: notes, parameters: rm3, options: options)
+            } else {
+                results = try rank(compiled, notes: notes, options: options)
+            }
         } catch {
             throw .index(error)
         }
         return results
     }
 
-    /// Ranks the index against a compiled query.
-    private func rank(_ compiled: CompiledQuery, notes compilerNotes: [SearchNote], options: SearchOptions) throws(IndexError) -> SearchResults {
-        var notes = compilerNotes
-        if case .dropped = compiled {
-            notes.insert(SearchNote(kind: .onlyStopWords, message: "the query has only stop words, which are not indexed"), at: 0)
-        }
+    /// Ranks the index against a compiled query: the scoring path, top k and hits.
+    func rank(_ compiled: CompiledQuery, notes: [SearchNote], options: SearchOptions) throws(IndexError) -> SearchResults {
         let factors = lengthFactors(for: options.bm25)
 
         // The heap never needs more room than there are documents (and `limit: .max` must not overflow).
