@@ -20,6 +20,13 @@ enum Format {
     }
 }
 
+extension Format {
+    /// `count` and the noun, singular for one: `1 hit`, `2 hits`, `0 documents`.
+    static func count(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+        "\(count) " + (count == 1 ? singular : plural ?? singular + "s")
+    }
+}
+
 /// The number of cores, without Foundation.
 enum ProcessInfoLite {
     static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
