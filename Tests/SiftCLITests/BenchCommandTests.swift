@@ -37,4 +37,28 @@ import Testing
         #expect(blocked.status != 0)
         #expect(blocked.stderr.contains("is not a folder"), "\(blocked.stderr)")
     }
+
+    @Test("search --threads 2 runs every query on two searchers: all samples, in run order, and the rate")
+    func searchThreads() throws {
+        let folder = try SiftProcess.temporaryDirectory()
+        defer { SiftProcess.removeTemporaryDirectory(folder) }
+        let corpus = folder.appendingPathComponent("corpus").path
+        let queries = folder.appendingPathComponent("queries").path
+        let index = folder.appendingPathComponent("index").path
+        #expect(try Self.bench(["generate", "--docs", "300", "--out", corpus, "--queries-out", queries, "--queries", "7"]).status == 0)
+        let indexed = try SiftProcess.run(["index", corpus, "--index", index], input: Data())
+        #expect(indexed.status == 0, "\(indexed.stderr)")
+        let samples = folder.appendingPathComponent("samples.tsv").path
+        for threads in ["1", "2"] {
+            let result = try Self.bench(["search", "--index", index, "--queries", queries + "/or2.tsv", "--syntax", "query",
+                                         "--repeat", "3", "--threads", threads, "--samples-out", samples])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains(threads == "1" ? "one thread" : "2 threads") && result.stdout.contains("queries/s"), "\(result.stdout)")
+            let count = try String(contentsOfFile: queries + "/or2.tsv", encoding: .utf8).split(separator: "\n").count
+            let lines = try String(contentsOfFile: samples, encoding: .utf8).split(separator: "\n")
+            #expect(count > 0 && lines.count == 3 * count)
+            // Sample i is query i mod the set's size, whichever thread ran it.
+            #expect(lines.prefix(count).map { $0.split(separator: "\t")[0] } == lines.suffix(count).map { $0.split(separator: "\t")[0] })
+        }
+    }
 }
