@@ -22,9 +22,9 @@ enum CheckCommand {
             throw mapIndexError(error)
         }
         if report.deep {
-            Output.line("ok: \(indexPath): \(report.segmentCount) segments, \(report.documentCount) documents (\(report.deletedCount) deleted), \(report.termCount) terms, \(report.postingCount) postings, \(report.positionCount) positions, \(report.sourceFileCount) files, \(report.byteCount) bytes verified")
+            Output.line("ok: \(indexPath): \(Format.counted(report.segmentCount, "segment")), \(Format.counted(report.documentCount, "document")) (\(report.deletedCount) deleted), \(Format.counted(report.termCount, "term")), \(Format.counted(report.postingCount, "posting")), \(Format.counted(report.positionCount, "position")), \(Format.counted(report.sourceFileCount, "file")), \(Format.counted(report.byteCount, "byte")) verified")
         } else {
-            Output.line("ok: \(indexPath): \(report.segmentCount) segments, \(report.deletedCount) deleted documents, \(report.sourceFileCount) files, \(report.byteCount) bytes verified (--deep also decodes every posting and document)")
+            Output.line("ok: \(indexPath): \(Format.counted(report.segmentCount, "segment")), \(Format.counted(report.deletedCount, "deleted document")), \(Format.counted(report.sourceFileCount, "file")), \(Format.counted(report.byteCount, "byte")) verified (--deep also decodes every posting and document)")
         }
     }
 }

@@ -20,6 +20,13 @@ enum Format {
     }
 }
 
+extension Format {
+    /// `count` and the noun, singular for exactly one: `1 document`, `0 documents`, `2 files`.
+    static func counted<Count: BinaryInteger>(_ count: Count, _ singular: String, plural: String? = nil) -> String {
+        "\(count) " + (count == 1 ? singular : plural ?? singular + "s")
+    }
+}
+
 /// The number of cores, without Foundation.
 enum ProcessInfoLite {
     static var coreCount: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }

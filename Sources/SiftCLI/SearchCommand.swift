@@ -118,7 +118,9 @@ enum SearchCommand {
         do {
             // One process per query: checking every checksum first costs little here and turns
             // any damage into a clear error instead of a wrong answer.
-            return Searcher(reader: try IndexReader(path: indexPath, verifyChecksums: true))
+            let reader = try IndexReader(path: indexPath, verifyChecksums: true)
+            warnIfAnalyzedByAnotherVersion(reader)
+            return Searcher(reader: reader)
         } catch {
             throw mapIndexError(error)
         }
