@@ -251,8 +251,13 @@ public final class IndexWriter {
         let onDisk = (try? MappedFile(path: path + "/" + IndexFormat.manifestName)).flatMap { file in
             try? Manifest.decode(file.bytes, file: file.path)
         }
-        let live = onDisk.map(Self.fileNames) ?? []
-        for name in uncommittedFiles where !live.contains(name) { FileIO.remove(path + "/" + name) }
+        if let onDisk {
+            // The lock is held: whatever of Sift's naming the manifest does not name is stale
+            // (this writer's files, or the previous generation's if the manifest was replaced).
+            removeUnreferencedFiles(keeping: Self.fileNames(onDisk))
+        } else {
+            for name in uncommittedFiles { FileIO.remove(path + "/" + name) }
+        }
         uncommittedFiles = []
         flushed = []
         flushedDocuments = 0
