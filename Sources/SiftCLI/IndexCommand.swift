@@ -99,7 +99,9 @@ enum IndexCommand {
             walk = try CorpusWalker(roots: parsed.positionals, options: options, jobs: jobs, skippedFolders: [indexPath]).walk()
         } catch {
             switch error {
-            case .duplicateRootName, .overlappingRoots, .insideSkippedFolder: throw spec.usageError(error.description)
+            case .insideSkippedFolder(let root, _):
+                throw spec.usageError("'\(root)' is the index folder (--index \(indexPath)) or inside it: give the folder of the documents to index (an index is never indexed)")
+            case .duplicateRootName, .overlappingRoots: throw spec.usageError(error.description)
             case .missingDirectory, .notADirectory: throw .noInput("\(error)")
             }
         }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SiftStorage
 
 /// The few POSIX calls ingest makes, wrapped so that callers never see `errno`, never retry
 /// `EINTR` themselves and never leak a descriptor.
@@ -87,6 +88,10 @@ package enum IngestFileSystem {
 
     /// Opens `path` (bytes, which need not be UTF-8) for reading.
     private static func openForReading(_ path: [UInt8], relativeTo folder: Int32) -> Int32 {
+        if FileFaults.isActive, let code = FileFaults.failure(.read, faultPath(path, relativeTo: folder)) {
+            errno = code
+            return -1
+        }
         var terminated = path
         terminated.append(0)
         var descriptor: Int32
@@ -129,6 +134,16 @@ package enum IngestFileSystem {
         case contents(Int)
         case tooLarge(size: Int)
         case failed(reason: String)
+    }
+
+    /// The path a fault rule sees for `path` opened in `folder`: absolute when `folder` is open.
+    private static func faultPath(_ path: [UInt8], relativeTo folder: Int32) -> String {
+        let name = String(decoding: path, as: UTF8.self)
+        guard folder != currentFolder else { return name }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/fd/\(folder)", &buffer, buffer.count - 1)
+        guard length > 0 else { return name }
+        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + name
     }
 
     /// Paths relative to the working folder, as `open` takes them.

@@ -25,6 +25,8 @@ package enum FileFaults {
         case rename
         /// `fsync` of a folder, which makes renames durable.
         case syncFolder
+        /// Opening a document's file to read it (ingest).
+        case read
     }
 
     /// Decides, for each operation on a path under the rule's folder, whether it fails: an
@@ -48,6 +50,15 @@ package enum FileFaults {
             return before - rules.count
         }
         installed.subtract(removed, ordering: .sequentiallyConsistent)
+    }
+
+    /// Whether any rule is installed (so a caller can skip building a path for `check`).
+    @inline(__always)
+    package static var isActive: Bool { installed.load(ordering: .relaxed) > 0 }
+
+    /// The errno a rule asks for `operation` on `path`, if any.
+    package static func failure(_ operation: Operation, _ path: String) -> Int32? {
+        isActive ? code(for: operation, path) : nil
     }
 
     /// Throws the error a rule asks for `operation` on `path`, if any.
@@ -79,6 +90,7 @@ extension FileFaults.Operation {
         case .write: "write"
         case .sync, .syncFolder: "sync"
         case .rename: "rename"
+        case .read: "read"
         }
     }
 }
