@@ -142,6 +142,7 @@ enum IndexCommand {
                 progress.update(files: step.files, bytes: step.bytes, documents: step.documents)
             }
         } catch {
+            InterruptCleanup.waitIfInterrupted()
             progress.finish()
             throw mapIndexError(error)
         }
@@ -159,6 +160,7 @@ enum IndexCommand {
         do {
             summary = try writer.commit()
         } catch {
+            InterruptCleanup.waitIfInterrupted()
             throw mapIndexError(error)
         }
         writer.close()

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import SiftAnalysis
 @_spi(SiftInternal) import SiftStorage
@@ -277,6 +280,12 @@ public final class IndexWriter {
 
     func removeTemporaries() {
         Self.removeTemporaryFiles(inIndex: path)
+    }
+
+    /// Makes every later file operation of writers under the index folder `path` fail (for a
+    /// process that is being interrupted and must not start another file).
+    package static func refuseWrites(inIndex path: String) {
+        FileFaults.install(under: path) { _, _ in ECANCELED }
     }
 
     /// Removes the temporary files of the index folder `path` (segments being built, partial

@@ -9,7 +9,9 @@ import Synchronization
 /// demand, so that every step of a commit can be made to fail in turn (a full disk, a failed
 /// sync) and what the failure leaves behind can be checked.
 ///
-/// Nothing in the library installs a rule; with none installed, `check` costs one atomic load.
+/// Nothing in the library installs a rule (`sift index`, interrupted, installs one that stops
+/// every write before it removes its temporaries); with none installed, `check` costs one
+/// atomic load.
 /// Rules are scoped to a folder, so tests running in parallel in one process do not disturb
 /// each other.
 package enum FileFaults {
