@@ -129,7 +129,8 @@ public final class IndexWriter {
         case .update:
             // Every byte of what the update builds on is checked first: a commit on top of a
             // damaged segment would make the damage look like a sound, newer index.
-            let reader = try IndexReader(path: path, verifyChecksums: true)
+            let reader = try IndexReader(path: path)
+            try reader.verifyChecksums(jobs: self.jobs)
             guard reader.analyzerVersion == Analyzer.version else {
                 throw .analyzerVersionMismatch(path: path, stored: reader.analyzerVersion, current: Analyzer.version)
             }
