@@ -19,13 +19,14 @@ let package = Package(
     ],
     targets: [
         // Library layers, lowest first.
-        .target(name: "SiftStorage"),
-        .target(name: "SiftAnalysis", dependencies: ["SiftStorage"]),
-        .target(name: "SiftIngest", dependencies: ["SiftStorage"]),
-        .target(name: "SiftIndex", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIngest"]),
-        .target(name: "SiftSearch", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIndex"]),
-        .target(name: "SiftEvaluation"),
-        .target(name: "Sift", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIngest", "SiftIndex", "SiftSearch", "SiftEvaluation"]),
+        .target(name: "SiftStorage", exclude: ["README.md"]),
+        .target(name: "SiftAnalysis", dependencies: ["SiftStorage"], exclude: ["README.md"]),
+        .target(name: "SiftIngest", dependencies: ["SiftStorage"], exclude: ["README.md"]),
+        .target(name: "SiftIndex", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIngest"], exclude: ["README.md"]),
+        .target(name: "SiftSearch", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIndex"], exclude: ["README.md"]),
+        .target(name: "SiftEvaluation", exclude: ["README.md"]),
+        .target(name: "Sift", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIngest", "SiftIndex", "SiftSearch", "SiftEvaluation"],
+                exclude: ["README.md"]),
 
         // Tools.
         .executableTarget(name: "SiftCLI", dependencies: ["Sift"]),

@@ -3,10 +3,12 @@ import Sift
 /// Query latency: each query of a TSV file timed on its own, one thread, in-process, after a
 /// warm-up pass, the whole set repeated `--repeat` times. `--samples-out FILE` also writes
 /// every timed query's latency, one `id<TAB>µs` line per sample in the order run, so that a
-/// harness running Sift beside other engines can pool the samples of several runs.
+/// harness running Sift beside other engines can pool the samples of several runs. `--rm3`
+/// times RM3 pseudo-relevance feedback: both searches and the feedback documents' terms
+/// (`--fb-docs N`, `--fb-terms N` as in `sift search`).
 enum SearchBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: ["--exhaustive"])
+        let options = try BenchOptions(arguments, flags: ["--exhaustive", "--rm3"])
         guard let indexPath = options.string("--index") else { throw BenchError.usage("search needs --index PATH") }
         guard let queriesPath = options.string("--queries") else { throw BenchError.usage("search needs --queries FILE.tsv") }
         let k = try options.integer("-k", default: 10)
@@ -19,7 +21,10 @@ enum SearchBenchmark {
         guard !queries.isEmpty else { throw BenchError.failed("no queries in \(queriesPath)") }
         let reader = try IndexReader(path: indexPath)
         let searcher = Searcher(reader: reader)
-        let searchOptions = SearchOptions(limit: k, syntax: syntax, exhaustive: options.flag("--exhaustive"))
+        let rm3 = options.flag("--rm3")
+            ? RM3Parameters(feedbackDocuments: try options.integer("--fb-docs", default: 10), feedbackTerms: try options.integer("--fb-terms", default: 10))
+            : nil
+        let searchOptions = SearchOptions(limit: k, syntax: syntax, exhaustive: options.flag("--exhaustive"), rm3: rm3)
         var checksum: UInt64 = 0
         var work = SearchWork()
         for query in queries {  // warm-up, and what the queries read
@@ -47,9 +52,9 @@ enum SearchBenchmark {
         let stats = SampleStatistics(samples.map { $0 * 1e6 })
         let qps = Double(samples.count) / total
         if json {
-            print("{\"benchmark\":\"search\",\"index\":\"\(indexPath)\",\"queries\":\(queries.count),\"repeat\":\(repeats),\"k\":\(k),\"documents\":\(reader.documentCount),\"p50_us\":\(stats.median),\"p90_us\":\(stats.percentile(90)),\"p99_us\":\(stats.percentile(99)),\"mean_us\":\(stats.mean),\"qps\":\(qps),\"postings_decoded_per_query\":\(work.postingsDecoded / queries.count),\"blocks_skipped_share\":\(skipped),\"checksum\":\(checksum)}")
+            print("{\"benchmark\":\"search\",\"index\":\"\(indexPath)\",\"queries\":\(queries.count),\"repeat\":\(repeats),\"k\":\(k),\"rm3\":\(rm3 != nil),\"documents\":\(reader.documentCount),\"p50_us\":\(stats.median),\"p90_us\":\(stats.percentile(90)),\"p99_us\":\(stats.percentile(99)),\"mean_us\":\(stats.mean),\"qps\":\(qps),\"postings_decoded_per_query\":\(work.postingsDecoded / queries.count),\"blocks_skipped_share\":\(skipped),\"checksum\":\(checksum)}")
         } else {
-            print("search: \(indexPath) (\(reader.documentCount) documents), \(queries.count) queries × \(repeats), top \(k), one thread\(options.flag("--exhaustive") ? ", exhaustive" : "")")
+            print("search: \(indexPath) (\(reader.documentCount) documents), \(queries.count) queries × \(repeats), top \(k), one thread\(options.flag("--exhaustive") ? ", exhaustive" : "")\(rm3.map { ", RM3 (\($0.feedbackDocuments) documents, \($0.feedbackTerms) terms)" } ?? "")")
             print("  latency  p50 \(fixed(stats.median, 1)) µs   p90 \(fixed(stats.percentile(90), 1)) µs   p99 \(fixed(stats.percentile(99), 1)) µs   mean \(fixed(stats.mean, 1)) µs")
             print("  rate     \(fixed(qps, 0)) queries/s")
             print("  work     \(work.postingsDecoded / queries.count) postings decoded a query (of \(work.postings / queries.count) in the lists); \(fixed(skipped * 100, 1))% of blocks skipped")

@@ -18,7 +18,7 @@ let usage = """
                 round changes a share of its files (60% edited, 20% removed, 20% added) and updates the index.
                 --corpus DIR [--change 0.01] [--rounds N] [--full-runs N] [--jobs N] [--seed S] [--json]
       search    Query latency, one thread, in-process, after warm-up: p50/p90/p99 µs and queries/s.
-                --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--format text|json]
+                --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--rm3 [--fb-docs N] [--fb-terms N]] [--format text|json]
                 [--samples-out FILE]: also write each timed query's latency, one `id<TAB>µs` line per sample.
                 Queries are plain words by default (subject lines are prose, not query syntax).
       open      Time to open an index (map files, read the manifest): p50/p90/p99 µs.

@@ -7,7 +7,7 @@ enum EvalCommand {
         name: "eval",
         overview: "Measure ranking quality: run queries and compute MAP, nDCG, P, recall, MRR against qrels; evaluate or compare TREC runs.",
         usage: """
-            sift eval --queries FILE.tsv --qrels QRELS [--index PATH] [--run-out FILE] [--run-tag TAG] [-k N] [--mode any|all] [--k1 X] [--b X] [--syntax plain|query] [--metrics LIST] [--per-query] [--format text|json]
+            sift eval --queries FILE.tsv --qrels QRELS [--index PATH] [--run-out FILE] [--run-tag TAG] [-k N] [--mode any|all] [--k1 X] [--b X] [--syntax plain|query] \(SearchCommand.rm3Usage) [--metrics LIST] [--per-query] [--format text|json]
                    sift eval --run RUN --qrels QRELS [--metrics LIST] [--per-query] [--format text|json]
                    sift eval --compare RUN RUN [RUN...] --qrels QRELS [--permutations N] [--seed N] [--metrics LIST] [--per-query] [--format text|json]
             """,
@@ -30,7 +30,7 @@ enum EvalCommand {
             OptionSpec(names: ["--k1"], valueName: "X", help: "BM25 k1 (default: 1.2)."),
             OptionSpec(names: ["--b"], valueName: "X", help: "BM25 b (default: 0.75)."),
             OptionSpec(names: ["--syntax"], valueName: "plain|query", help: "Queries as plain words (default: test queries are prose) or in the query language."),
-        ],
+        ] + SearchCommand.rm3Options,
         discussion: """
             Every ranking is evaluated in trec_eval's order: score descending (as single-precision floats), \
             ties broken by document id descending, compared byte by byte. A run file's rank column is ignored, \
@@ -45,7 +45,8 @@ enum EvalCommand {
 
     /// The options only one kind of evaluation takes, for the error that names them when
     /// given to another.
-    private static let searchOnly = ["--queries", "--index", "--run-out", "--run-tag", "--top", "--mode", "--k1", "--b", "--syntax"]
+    private static let searchOnly = ["--queries", "--index", "--run-out", "--run-tag", "--top", "--mode", "--k1", "--b", "--syntax",
+                                     "--fb-docs", "--fb-terms", "--original-weight"]
     private static let compareOnly = ["--permutations", "--seed"]
 
     static func run(_ arguments: [String]) throws(CLIError) {
@@ -55,6 +56,9 @@ enum EvalCommand {
         if compare && runPath != nil { throw spec.usageError("give either --run RUN or --compare RUN RUN..., not both") }
         if compare || runPath != nil, let option = searchOnly.first(where: { parsed.values[$0] != nil }) {
             throw spec.usageError("\(option == "--top" ? "-k/--top" : option) is for searching an index, not with \(compare ? "--compare" : "--run")")
+        }
+        if compare || runPath != nil, parsed.flag("--rm3") {
+            throw spec.usageError("--rm3 is for searching an index, not with \(compare ? "--compare" : "--run")")
         }
         if !compare, let option = compareOnly.first(where: { parsed.values[$0] != nil }) {
             throw spec.usageError("\(option) goes with --compare")

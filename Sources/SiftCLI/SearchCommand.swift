@@ -5,7 +5,7 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search",
         overview: "Search the index with the query language, ranked by BM25.",
-        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--queries FILE.tsv] [--run-tag TAG] [--max-expansions N] [--syntax query|plain] [QUERY...]",
+        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--queries FILE.tsv] [--run-tag TAG] [--max-expansions N] [--syntax query|plain] " + rm3Usage + " [QUERY...]",
         arguments: [("QUERY", "The query (words joined with spaces): terms, +required, -excluded, AND/OR/NOT, ( ), \"phrases\"~N, prefix*, title:…, term^boost.")],
         options: [
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
@@ -23,7 +23,7 @@ enum SearchCommand {
             OptionSpec(names: ["--exhaustive"], valueName: nil, help: "Score every matching document (no pruning), to verify that pruning changes nothing."),
             OptionSpec(names: ["--syntax"], valueName: "query|plain", help: "Read queries in the query language (default for QUERY) or as plain words (default for --queries)."),
             OptionSpec(names: ["--snippet-length"], valueName: "N", help: "Longest snippet in bytes (default: 200)."),
-        ])
+        ] + rm3Options)
 
     /// Settings shared by every query of one run.
     struct Settings {
@@ -110,7 +110,7 @@ enum SearchCommand {
         let options = SearchOptions(limit: limit, offset: offset, bm25: BM25Parameters(k1: k1, b: b),
                                     defaultOperator: mode == "all" ? .and : .or, maxExpansions: maxExpansions,
                                     syntax: QuerySyntax(rawValue: syntax)!, exhaustive: parsed.flag("--exhaustive"),
-                                    countTotalHits: parsed.flag("--count"))
+                                    countTotalHits: parsed.flag("--count"), rm3: try rm3Parameters(parsed, spec: spec))
         return Settings(options: options, format: format, explain: parsed.flag("--explain"), runTag: runTag, snippetLength: snippetLength)
     }
 
@@ -129,6 +129,7 @@ enum SearchCommand {
     private static func printText(query: (id: String, text: String), results: SearchResults, micros: Int,
                                   searcher: Searcher, settings: Settings, batch: Bool) throws(CLIError) {
         if batch { Output.line("Query \(query.id): \(query.text)") }
+        if settings.explain, let expansion = results.expansion { printExpansion(expansion) }
         let terminal = Output.stdoutIsTerminal
         for hit in results.hits {
             let snippet = try call { () throws(IndexError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) }
@@ -200,6 +201,7 @@ enum SearchCommand {
         pairs += [("query", JSON.string(query.text)), ("totalHits", "\(results.totalHits)"),
                   ("totalHitsExact", results.totalHitsIsExact ? "true" : "false"),
                   ("tookMicroseconds", "\(micros)"), ("hits", JSON.array(items))]
+        if let expansion = results.expansion { pairs.append(("expansion", expansionJSON(expansion))) }
         if !results.notes.isEmpty { pairs.append(("notes", JSON.array(results.notes.map { JSON.string(noteText($0)) }))) }
         return JSON.object(pairs)
     }

@@ -345,7 +345,9 @@ struct SegmentEncoder {
 
     /// Adds the next document's stored fields.
     mutating func addStoredDocument(id: UnsafeRawBufferPointer, title: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer) throws(IndexError) {
-        if !block.isEmpty && block.count + text.count > Self.textBlockSize { try finishBlock() }
+        // An empty text never starts a block: its record must point at a block that gets
+        // written (the open one), even when it comes last.
+        if !text.isEmpty && !block.isEmpty && block.count + text.count > Self.textBlockSize { try finishBlock() }
         record.removeAll()
         record.writeVarint(UInt64(id.count)); record.write(bytes: id)
         record.writeVarint(UInt64(title.count)); record.write(bytes: title)

@@ -16,7 +16,7 @@ import SiftAnalysis
 public final class Searcher {
     /// The index searched.
     public let reader: IndexReader
-    private let analyzer: Analyzer
+    let analyzer: Analyzer
     private var tokens: [AnalyzedToken] = []
     /// Length factors for the BM25 parameters of the last search.
     private var lengthFactors: LengthFactors?
@@ -71,8 +71,10 @@ public final class Searcher {
         }
     }
 
-    /// Ranks the index against a parsed query.
-    /// - Complexity: O(postings of the query's terms + matches · log k).
+    /// Ranks the index against a parsed query. With `options.rm3` it searches twice, the second
+    /// time with the query expanded by RM3 (`RM3Parameters`), and the results carry the `expansion`.
+    /// - Complexity: O(postings of the query's terms + matches · log k); with RM3, that of both
+    ///   searches plus the feedback documents' text.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(IndexError) -> SearchResults {
         analyzer.forgetWords(ifMoreThan: Self.analyzerWordLimit)
         var compiler = QueryCompiler(reader: reader, analyzer: analyzer, options: options, averageLength: averageLength)
@@ -81,6 +83,15 @@ public final class Searcher {
         if case .dropped = compiled {
             notes.insert(SearchNote(kind: .onlyStopWords, message: "the query has only stop words, which are not indexed"), at: 0)
         }
+        // RM3: a first search, then the expanded query (Feedback/Searcher+Feedback.swift).
+        if let rm3 = options.rm3 {
+            return try searchWithFeedback(query, compiled: compiled, notes: notes, parameters: rm3, options: options)
+        }
+        return try rank(compiled, notes: notes, options: options)
+    }
+
+    /// Ranks the index against a compiled query: the scoring path, top k and hits.
+    func rank(_ compiled: CompiledQuery, notes: [SearchNote], options: SearchOptions) throws(IndexError) -> SearchResults {
         let factors = lengthFactors(for: options.bm25)
 
         // The heap never needs more room than there are documents (and `limit: .max` must not overflow).

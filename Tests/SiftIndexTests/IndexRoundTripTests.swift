@@ -265,3 +265,27 @@ import SiftTestSupport
         }
     }
 }
+
+@Suite struct StoredTextBlockTests {
+    @Test("an empty document after a text block past 64 KiB points at a written block: check passes, updates work")
+    func emptyDocumentAfterFullBlock() throws {
+        try IndexTestFolder.with { folder in
+            let big = String(repeating: "word ", count: 30_000)
+            // The empty document comes last, right after the block that passed the size.
+            let documents = [IndexTestDocument(id: "c", text: "before"), IndexTestDocument(id: "a", text: big),
+                             IndexTestDocument(id: "b", text: "")]
+            try IndexTestKit.write(documents, at: folder.path)
+            let reader = try IndexReader(path: folder.path)
+            _ = try reader.check(deep: true)
+            #expect(try reader.document(0).text == Array("before".utf8))
+            #expect(try reader.document(2).text.isEmpty)
+            // A merge reads every stored document: it used to fail on the empty one.
+            let writer = try IndexWriter(path: folder.path, configuration: IndexTestKit.plain, mode: .update)
+            defer { writer.close() }
+            try writer.deleteDocuments(withID: "c")
+            writer.forceMerge()
+            try writer.commit()
+            _ = try IndexReader(path: folder.path).check(deep: true)
+        }
+    }
+}

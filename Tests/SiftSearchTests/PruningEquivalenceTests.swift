@@ -60,19 +60,9 @@ import SiftTestSupport
     @Test("every Cranfield and CISI query: pruned equals exhaustive at k = 1, 10, 100, 1000",
           arguments: ["cranfield", "cisi"])
     func testCollections(name: String) throws {
-        guard let directory = SharedData.directory(name) else { return }
-        try IndexTestFolder.with { folder in
-            let writer = try IndexWriter(path: folder.path, jobs: 2)
-            let files = try CorpusWalker(roots: [directory.appendingPathComponent("docs").path]).candidates()
-            _ = try writer.addFiles(files, extractor: DocumentExtractor())
-            try writer.commit()
-            writer.close()
-            let searcher = Searcher(reader: try IndexReader(path: folder.path))
-            let lines = try SharedData.lines(of: directory.appendingPathComponent("queries.tsv"))
-            for line in lines {
-                let parts = line.split(separator: "\t", maxSplits: 1)
-                guard parts.count == 2 else { continue }
-                for k in [1, 10, 100, 1000] { try Self.compare(searcher, String(parts[1]), k: k, syntax: .plain) }
+        try SharedCollection.withIndex(name) { searcher, queries in
+            for query in queries {
+                for k in [1, 10, 100, 1000] { try Self.compare(searcher, query.text, k: k, syntax: .plain) }
             }
         }
     }

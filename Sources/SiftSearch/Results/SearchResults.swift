@@ -14,6 +14,9 @@ public struct SearchResults: Sendable {
     public var notes: [SearchNote]
     /// What ranking read of the postings (OR-of-terms queries; zero otherwise).
     public var work: SearchWork
+    /// What RM3 did, when `SearchOptions.rm3` asked for it: the feedback documents and the
+    /// weighted expansion terms; nil for a plain search.
+    public var expansion: QueryExpansion? = nil
     let compiled: CompiledQuery
     let options: SearchOptions
 }
