@@ -194,7 +194,7 @@ extension IndexWriter {
                     continue
                 }
                 var kept = result.documents
-                if ids.isNeeded(for: file) {
+                if ids.isNeeded {
                     kept = try ids.admit(result.documents, from: file, skipped: &summary.skipped)
                 }
                 summary.filesIndexed += 1
@@ -234,8 +234,8 @@ struct DocumentIDs {
             || writer.indexedFiles.keys.contains { $0.hasSuffix(".jsonl") && !replacing.contains($0) }
     }
 
-    /// Whether the documents of `file` must be checked.
-    func isNeeded(for file: CandidateFile) -> Bool { active }
+    /// Whether documents must be checked at all.
+    var isNeeded: Bool { active }
 
     /// The documents of `file` whose ids are free; the others are reported as skipped.
     mutating func admit(_ documents: [SourceDocument], from file: CandidateFile,

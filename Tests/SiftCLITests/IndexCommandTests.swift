@@ -177,7 +177,7 @@ enum IndexCLITestKit {
     func skippedFiles() throws {
         try Kit.withFolder { folder in
             let corpus = folder.appendingPathComponent("corpus")
-            try SiftProcess.write(["ok.txt": "fine words here", "big.txt": String(repeating: "huge ", count: 1000)], in: corpus)
+            try SiftProcess.write(["ok.txt": "fine words here", "big.txt": String(repeating: "huge ", count: 600_000)], in: corpus)
             try Kit.write(bytes: Array("binary\u{0}stuff uniqueword".utf8), to: "bin.txt", in: corpus)
             let index = folder.appendingPathComponent("idx").path
             let result = try Kit.sift(["index", corpus.path, "--index", index, "--max-file-size", "4096"])
@@ -190,7 +190,7 @@ enum IndexCLITestKit {
             #expect(skippedLine?.contains("binary") == true)
             #expect(skippedLine?.contains("too large") == true)
             #expect(result.stdout.contains("Indexed 1 document from 1 file into"), "stdout: \(result.stdout)")
-            // MB/s counts the bytes read for documents: ok.txt's 15, not the skipped files' 5,000.
+            // MB/s counts the bytes read for documents: ok.txt's 15, not the skipped files' 3 MB.
             #expect(result.stdout.contains("(0.0 MB/s"), "stdout: \(result.stdout)")
             #expect(try Kit.searchIds(["uniqueword"], index: index).isEmpty)
             #expect(try Kit.searchIds(["huge"], index: index).isEmpty)

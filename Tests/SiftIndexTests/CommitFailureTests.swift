@@ -110,7 +110,7 @@ import Glibc
             let after = try Self.answers(index)
             #expect(after != before, "the change changes the answers")
             let kinds = Set(steps.map(\.0))
-            #expect(kinds == Set(FileFaults.Operation.allCases), "\(change) performs every kind of operation: \(kinds)")
+            #expect(kinds == Set(FileFaults.Operation.allCases).subtracting([.read]), "\(change) performs every kind of operation: \(kinds)")
             print("commit failures: \(change): \(steps.count) file operations")
 
             for (step, (operation, path)) in steps.enumerated() {
