@@ -41,6 +41,6 @@ let package = Package(
         .testTarget(name: "SiftIndexTests", dependencies: ["SiftIndex", "SiftSearch", "SiftTestSupport"]),
         .testTarget(name: "SiftSearchTests", dependencies: ["SiftSearch", "SiftEvaluation", "SiftTestSupport"]),
         .testTarget(name: "SiftEvaluationTests", dependencies: ["SiftEvaluation", "SiftTestSupport"]),
-        .testTarget(name: "SiftCLITests", dependencies: ["Sift", "SiftCLI", "SiftTestSupport"]),
+        .testTarget(name: "SiftCLITests", dependencies: ["Sift", "SiftCLI", "SiftBenchmarks", "SiftTestSupport"]),
     ]
 )

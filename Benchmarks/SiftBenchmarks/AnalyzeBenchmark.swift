@@ -4,7 +4,7 @@ import Sift
 /// in memory, so only analysis is timed.
 enum AnalyzeBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: ["--json"])
+        let options = try BenchOptions(arguments, flags: ["--json"], values: ["--stemmer", "--iterations", "--warmup", "--corpus"])
         let stemmerName = options.string("--stemmer") ?? "porter"
         guard let stemmer = StemmerKind(rawValue: stemmerName) else { throw BenchError.usage("unknown stemmer '\(stemmerName)'") }
         let iterations = try options.integer("--iterations", default: 20)

@@ -9,7 +9,7 @@ enum CorpusGenerator {
     static let exponent = 1.1
 
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: [])
+        let options = try BenchOptions(arguments, flags: [], values: ["--docs", "--seed", "--out", "--docs-per-file", "--queries-out", "--queries"])
         let documents = try options.integer("--docs", default: 10_000)
         let seed = UInt64(try options.integer("--seed", default: 1))
         guard let output = options.string("--out") else { throw BenchError.usage("generate needs --out DIR") }
@@ -20,7 +20,7 @@ enum CorpusGenerator {
         var random = SplitMix64(seed: seed)
         let words = (0..<vocabularySize).map(word(rank:))
         let cumulative = zipfCumulative(size: vocabularySize, exponent: exponent)
-        mkdir(output, 0o755)
+        try makeFolders(output)
         var file: UnsafeMutablePointer<FILE>? = nil
         defer { if let file { fclose(file) } }
         var adjacentPairs: [(Int, Int)] = []
@@ -61,6 +61,7 @@ enum CorpusGenerator {
         print("generated \(documents) documents, \(totalTokens) tokens, into \(output)/part-*.jsonl")
 
         guard let queryFolder else { return }
+        try makeFolders(queryFolder)
         // Queries: words from ranks 10…20,000 (skipping the few that are in nearly every document).
         func pick() -> String { words[10 + Int(random.next() % 19_990)] }
         var classes: [(String, [String])] = [("term1", []), ("or2", []), ("and2", []), ("or5", []), ("phrase", []), ("prefix", [])]
@@ -143,3 +144,18 @@ struct SplitMix64 {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// Creates `path` and any missing folders above it (`mkdir -p`); an existing folder is fine.
+func makeFolders(_ path: String) throws(BenchError) {
+    var current = path.hasPrefix("/") ? "" : "."
+    for component in path.split(separator: "/") {
+        current += "/" + component
+        if mkdir(current, 0o755) != 0 && errno != EEXIST {
+            throw .failed("cannot create folder \(current): \(String(cString: strerror(errno)))")
+        }
+    }
+    var status = stat()
+    guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+        throw .failed("\(path) is not a folder")
+    }
+}

@@ -5,7 +5,7 @@ import Sift
 /// write and commit into a temporary folder.
 enum IndexBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: ["--json"])
+        let options = try BenchOptions(arguments, flags: ["--json"], values: ["--corpus", "--iterations", "--jobs", "--memory-budget", "--unit"])
         guard let corpus = options.string("--corpus") else { throw BenchError.usage("index needs --corpus DIR") }
         let iterations = try options.integer("--iterations", default: 3)
         let jobs = max(1, try options.integer("--jobs", default: 1))

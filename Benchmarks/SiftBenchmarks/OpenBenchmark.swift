@@ -4,7 +4,7 @@ import Sift
 /// should grow with the number of segments, not with the postings.
 enum OpenBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: ["--json", "--verify"])
+        let options = try BenchOptions(arguments, flags: ["--json", "--verify"], values: ["--index", "--repeat"])
         guard let indexPath = options.string("--index") else { throw BenchError.usage("open needs --index PATH") }
         let repeats = max(1, try options.integer("--repeat", default: 50))
         let verify = options.flag("--verify")

@@ -1,9 +1,13 @@
-/// A tiny option reader for the benchmark tool: `--name value` pairs and flags.
+/// A tiny option reader for the benchmark tool: `--name value` pairs and flags. Every option a
+/// benchmark takes is declared, so an unknown one is an error, never silently ignored.
 struct BenchOptions {
     private var values: [String: String] = [:]
     private var flags: Set<String> = []
 
-    init(_ arguments: ArraySlice<String>, flags known: Set<String>) throws(BenchError) {
+    /// - Parameters:
+    ///   - known: the flags (options without a value) the benchmark takes.
+    ///   - valued: the options that take a value.
+    init(_ arguments: ArraySlice<String>, flags known: Set<String>, values valued: Set<String>) throws(BenchError) {
         var index = arguments.startIndex
         while index < arguments.endIndex {
             let argument = arguments[index]
@@ -13,7 +17,12 @@ struct BenchOptions {
                 flags.insert(argument)
                 continue
             }
+            guard valued.contains(argument) else {
+                let all = (known.union(valued)).sorted().joined(separator: " ")
+                throw .usage("unknown option '\(argument)' (this benchmark takes: \(all))")
+            }
             guard index < arguments.endIndex else { throw .usage("option '\(argument)' needs a value") }
+            guard values[argument] == nil else { throw .usage("option '\(argument)' given more than once") }
             values[argument] = arguments[index]
             index += 1
         }
@@ -26,11 +35,6 @@ struct BenchOptions {
         guard let text = values[name] else { return fallback }
         guard let value = Int(text), value >= 0 else { throw .usage("\(name) must be a whole number, not '\(text)'") }
         return value
-    }
-
-    /// Names given that the command does not know.
-    func unknown(besides known: Set<String>) -> [String] {
-        values.keys.filter { !known.contains($0) }.sorted()
     }
 }
 

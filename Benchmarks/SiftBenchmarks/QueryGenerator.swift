@@ -4,7 +4,7 @@ import Sift
 /// query set the peers' figures in the speed issue were measured with.
 enum SubjectQueries {
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: [])
+        let options = try BenchOptions(arguments, flags: [], values: ["--corpus", "--count", "--seed"])
         guard let corpus = options.string("--corpus") else { throw BenchError.usage("subject-queries needs --corpus DIR") }
         let count = try options.integer("--count", default: 1000)
         let seed = UInt64(try options.integer("--seed", default: 1))

@@ -7,7 +7,7 @@ import Sift
 /// changed ones, delete, add, merge, commit.
 enum ReindexBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: ["--json"])
+        let options = try BenchOptions(arguments, flags: ["--json"], values: ["--corpus", "--change", "--rounds", "--full-runs", "--jobs", "--seed"])
         guard let corpus = options.string("--corpus") else { throw BenchError.usage("reindex needs --corpus DIR") }
         let share = Double(options.string("--change") ?? "0.01") ?? 0.01
         let rounds = max(1, try options.integer("--rounds", default: 5))

@@ -8,7 +8,9 @@ import Sift
 /// (`--fb-docs N`, `--fb-terms N` as in `sift search`).
 enum SearchBenchmark {
     static func run(_ arguments: ArraySlice<String>) throws {
-        let options = try BenchOptions(arguments, flags: ["--exhaustive", "--rm3"])
+        let options = try BenchOptions(arguments, flags: ["--exhaustive", "--rm3"],
+                                       values: ["--index", "--queries", "-k", "--repeat", "--format", "--syntax", "--samples-out",
+                                                "--fb-docs", "--fb-terms"])
         guard let indexPath = options.string("--index") else { throw BenchError.usage("search needs --index PATH") }
         guard let queriesPath = options.string("--queries") else { throw BenchError.usage("search needs --queries FILE.tsv") }
         let k = try options.integer("-k", default: 10)

@@ -1,15 +1,15 @@
 /// A word found by the tokenizer, before folding, stop words and stemming.
 package struct RawToken: Sendable, Equatable {
     /// Byte offset of the token's first byte in the input.
-    var start: Int
+    package var start: Int
     /// Byte offset just past the token's last byte (a dropped possessive `'s` stays inside).
-    var end: Int
+    package var end: Int
     /// True when the normalized surface in `Tokenizer.buffer` is plain ASCII, already lowercase,
     /// so folding can be skipped.
     var isASCII: Bool
     /// True for tokens longer than `Tokenizer.maximumTokenBytes`: they keep their position but
     /// produce no term.
-    var isTooLong: Bool
+    package var isTooLong: Bool
 }
 
 /// Splits UTF-8 bytes into words.
@@ -24,7 +24,7 @@ package struct RawToken: Sendable, Equatable {
 /// The tokenizer borrows the input: it must not outlive the buffer it was made with.
 package struct Tokenizer {
     /// Longer tokens are skipped (they are almost always encoded data, not words).
-    static let maximumTokenBytes = 255
+    package static let maximumTokenBytes = 255
 
     /// Bytes of the scratch a tokenizer writes normalized tokens into.
     static let scratchCapacity = maximumTokenBytes + 8

@@ -28,7 +28,7 @@ struct CommandSpec {
             lines.append("")
         }
         lines.append("OPTIONS:")
-        for option in options {
+        for option in options + Self.commonOptions {
             var left = option.names.joined(separator: ", ")
             if let value = option.valueName { left += " <\(value)>" }
             lines.append(Self.row(left, option.help))
@@ -45,6 +45,25 @@ struct CommandSpec {
             return indented + String(repeating: " ", count: pad - indented.count) + text
         }
         return indented + "\n" + String(repeating: " ", count: pad) + text
+    }
+
+    /// Options every subcommand takes (also before the subcommand: `sift --quiet index …`).
+    static let commonOptions = [
+        OptionSpec(names: ["--color"], valueName: "auto|always|never", help: "Bold matches: on a terminal unless NO_COLOR is set or TERM=dumb (auto, default), always, or never."),
+        OptionSpec(names: ["-q", "--quiet"], valueName: nil, help: "No progress line and no notes on stderr (warnings and errors still show)."),
+    ]
+
+    /// Applies a common option (`--color`, `--quiet`) to the output settings.
+    static func applyCommon(_ option: OptionSpec, value: String?, usage: String) throws(CLIError) {
+        switch option.key {
+        case "--quiet":
+            Output.quiet = true
+        default:
+            guard let value, let choice = ColorChoice(rawValue: value) else {
+                throw .usage("--color must be one of auto, always, never, not '\(value ?? "")'", usage: usage)
+            }
+            Output.color = choice
+        }
     }
 
     /// Parses `arguments` (without the subcommand name). `-h`/`--help` throws `.help`.
@@ -70,11 +89,13 @@ struct CommandSpec {
                 name = String(argument[..<equals])
                 inlineValue = String(argument[argument.index(after: equals)...])
             }
-            guard let option = options.first(where: { $0.names.contains(name) }) else {
+            let common = Self.commonOptions.first(where: { $0.names.contains(name) })
+            guard let option = options.first(where: { $0.names.contains(name) }) ?? common else {
                 throw usageError("unknown option '\(name)'")
             }
             if option.valueName == nil {
                 if inlineValue != nil { throw usageError("option '\(name)' takes no value") }
+                if common != nil { try Self.applyCommon(option, value: nil, usage: usage) }
                 parsed.flags.insert(option.key)
                 continue
             }
@@ -89,12 +110,13 @@ struct CommandSpec {
             if !option.repeatable && parsed.values[option.key] != nil {
                 throw usageError("option '\(name)' given more than once")
             }
+            if common != nil { try Self.applyCommon(option, value: value, usage: usage) }
             parsed.values[option.key, default: []].append(value)
         }
         return parsed
     }
 
-    /// A usage error for this command: the message plus its usage line.
+    /// A usage error for this command (printed as one line that points to its help).
     func usageError(_ message: String) -> CLIError {
         .usage(message, usage: usage)
     }

@@ -22,9 +22,9 @@ enum CheckCommand {
             throw mapIndexError(error)
         }
         if report.deep {
-            Output.line("ok: \(indexPath): \(Format.counted(report.segmentCount, "segment")), \(Format.counted(report.documentCount, "document")) (\(report.deletedCount) deleted), \(Format.counted(report.termCount, "term")), \(Format.counted(report.postingCount, "posting")), \(Format.counted(report.positionCount, "position")), \(Format.counted(report.sourceFileCount, "file")), \(Format.counted(report.byteCount, "byte")) verified")
+            Output.line("ok: \(indexPath): \(Format.count(report.segmentCount, "segment")), \(Format.count(report.documentCount, "document")) (\(report.deletedCount) deleted), \(Format.count(report.termCount, "term")), \(Format.count(report.postingCount, "posting")), \(Format.count(report.positionCount, "position")), \(Format.count(report.sourceFileCount, "file")), \(Format.count(report.byteCount, "byte")) verified")
         } else {
-            Output.line("ok: \(indexPath): \(Format.counted(report.segmentCount, "segment")), \(Format.counted(report.deletedCount, "deleted document")), \(Format.counted(report.sourceFileCount, "file")), \(Format.counted(report.byteCount, "byte")) verified (--deep also decodes every posting and document)")
+            Output.line("ok: \(indexPath): \(Format.count(report.segmentCount, "segment")), \(Format.count(report.deletedCount, "deleted document")), \(Format.count(report.sourceFileCount, "file")), \(Format.count(report.byteCount, "byte")) verified (--deep also decodes every posting and document)")
         }
     }
 }

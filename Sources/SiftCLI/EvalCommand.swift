@@ -17,7 +17,7 @@ enum EvalCommand {
             OptionSpec(names: ["--qrels"], valueName: "QRELS", help: "Relevance judgments, TREC format 'qid 0 docid relevance'; docids are ids without file extension."),
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
             OptionSpec(names: ["--run-out"], valueName: "FILE", help: "Also write the rankings as a TREC run 'qid Q0 docid rank score tag', ranked as evaluated."),
-            OptionSpec(names: ["--run-tag"], valueName: "TAG", help: "Last column of the --run-out lines (default: sift)."),
+            OptionSpec(names: ["--run-tag"], valueName: "TAG", help: "Last column of the --run-out lines (default: sift); only with --run-out."),
             OptionSpec(names: ["--run"], valueName: "RUN", help: "Evaluate a TREC run file from any engine instead of searching an index."),
             OptionSpec(names: ["--compare"], valueName: nil, help: "Compare the RUN files: means, differences, paired t-test and randomization test against the first."),
             OptionSpec(names: ["--permutations"], valueName: "N", help: "With --compare: sign-flip permutations of the randomization test (default: \(RandomizationTest.defaultPermutations))."),
@@ -127,6 +127,10 @@ enum EvalCommand {
         let depth = try parsed.integer("--top", default: 1000, range: 1...1_000_000, spec: spec)
         parsed.values["--top"] = ["\(depth)"]
         let settings = try SearchCommand.settings(parsed, spec: spec, defaultSyntax: .plain)
+        // The tag is the last column of the --run-out lines; without them it would do nothing.
+        if parsed.value("--run-tag") != nil && parsed.value("--run-out") == nil {
+            throw spec.usageError("--run-tag goes with --run-out FILE (it is the run file's last column)")
+        }
         let queries = try QueryFileReader.read(queriesPath)
         guard !queries.isEmpty else { throw .data("\(queriesPath): no queries (expected 'id<TAB>query' lines)") }
         var seen = Set<String>()
@@ -143,6 +147,7 @@ enum EvalCommand {
             } catch {
                 switch error {
                 case .syntax(let syntax): throw .data("query \(query.id): \(syntax)")
+                case .limit(let limit): throw .data("query \(query.id): \(limit)")
                 case .index(let index): throw mapIndexError(index)
                 }
             }
@@ -165,7 +170,7 @@ enum EvalCommand {
             var text = ""
             for query in run.queries {
                 for (index, entry) in query.entries.enumerated() {
-                    text += "\(query.id) Q0 \(entry.documentID) \(index + 1) \(Float(entry.score)) \(settings.runTag)\n"
+                    text += "\(TRECField.escaped(query.id)) Q0 \(TRECField.escaped(entry.documentID)) \(index + 1) \(Float(entry.score)) \(settings.runTag)\n"
                 }
             }
             do {

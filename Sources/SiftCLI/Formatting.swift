@@ -21,8 +21,8 @@ enum Format {
 }
 
 extension Format {
-    /// `count` and the noun, singular for exactly one: `1 document`, `0 documents`, `2 files`.
-    static func counted<Count: BinaryInteger>(_ count: Count, _ singular: String, plural: String? = nil) -> String {
+    /// `count` and the noun, singular for one: `1 hit`, `2 hits`, `0 documents`.
+    static func count<Count: BinaryInteger>(_ count: Count, _ singular: String, _ plural: String? = nil) -> String {
         "\(count) " + (count == 1 ? singular : plural ?? singular + "s")
     }
 }

@@ -171,18 +171,18 @@ enum IndexCommand {
         if existing == nil {
             var rate = "\(Format.fixed(Double(update.ingest.bytesRead) / 1_048_576 / max(seconds, 1e-9), decimals: 1)) MB/s"
             if summary.documentCount > 0 {
-                rate += ", \(Format.counted(Int((Double(summary.documentCount) / max(seconds, 1e-9)).rounded()), "document"))/s"
+                rate += ", \(Format.count(Int((Double(summary.documentCount) / max(seconds, 1e-9)).rounded()), "document"))/s"
             }
-            Output.line("Indexed \(Format.counted(summary.documentCount, "document")) from \(Format.counted(update.ingest.filesIndexed, "file")) into \(indexPath)")
+            Output.line("Indexed \(Format.count(summary.documentCount, "document")) from \(Format.count(update.ingest.filesIndexed, "file")) into \(indexPath)")
             Output.line("  skipped:  \(skipped.count)\(reasonText)")
             Output.line("  terms:    \(summary.termCount)")
             Output.line("  postings: \(summary.postingCount)")
             Output.line("  tokens:   \(summary.tokenCount)")
-            Output.line("  bytes:    \(summary.byteCount) in \(Format.counted(summary.files.count, "file"))")
+            Output.line("  bytes:    \(summary.byteCount) in \(Format.count(summary.files.count, "file"))")
             Output.line("  time:     \(Format.fixed(seconds, decimals: 2)) s (\(rate))")
             return
         }
-        var fileCounts = [Format.counted(update.addedFiles.count, "file") + " added", "\(update.changedFiles.count) changed",
+        var fileCounts = [Format.count(update.addedFiles.count, "file") + " added", "\(update.changedFiles.count) changed",
                           "\(update.removedFiles.count) removed"]
         if !update.nowSkippedFiles.isEmpty { fileCounts.append("\(update.nowSkippedFiles.count) now skipped (documents deleted)") }
         if !update.unreadableFiles.isEmpty { fileCounts.append("\(update.unreadableFiles.count) unreadable (documents kept)") }
@@ -190,19 +190,19 @@ enum IndexCommand {
         if changed {
             Output.line("Updated \(indexPath): " + fileCounts.joined(separator: ", "))
         } else {
-            Output.line("\(indexPath) is up to date: \(Format.counted(update.unchangedFileCount, "file")) unchanged"
+            Output.line("\(indexPath) is up to date: \(Format.count(update.unchangedFileCount, "file")) unchanged"
                         + (update.unreadableFiles.isEmpty ? "" : ", \(update.unreadableFiles.count) unreadable (documents kept)"))
         }
         Output.line("  documents: \(update.addedDocuments) added, \(update.updatedDocuments) updated, \(update.deletedDocuments) deleted, \(update.unchangedDocuments) unchanged")
         Output.line("  skipped:   \(skipped.count)\(reasonText)")
         if changed {
-            Output.line("  index:     \(Format.counted(summary.documentCount, "document")) in \(Format.counted(summary.segmentCount, "segment")) (\(summary.deletedCount) deleted kept until merged), generation \(summary.generation)")
-            if summary.mergedSegmentCount > 0 { Output.line("  merged:    \(Format.counted(summary.mergedSegmentCount, "segment"))") }
-            Output.line("  bytes:     \(summary.byteCount) in \(Format.counted(summary.files.count, "file"))")
+            Output.line("  index:     \(Format.count(summary.documentCount, "document")) in \(Format.count(summary.segmentCount, "segment")) (\(summary.deletedCount) deleted kept until merged), generation \(summary.generation)")
+            if summary.mergedSegmentCount > 0 { Output.line("  merged:    \(Format.count(summary.mergedSegmentCount, "segment"))") }
+            Output.line("  bytes:     \(summary.byteCount) in \(Format.count(summary.files.count, "file"))")
         }
         let compared = update.unchangedFileCount + update.changedFiles.count + update.nowSkippedFiles.count + update.unreadableFiles.count
         let read = update.addedFiles.count + update.changedFiles.count
-        Output.line("  time:      \(Format.fixed(seconds, decimals: 2)) s (\(compared) compared by content, \(read) read for documents, \(Format.counted(update.ingest.bytesRead, "byte")))")
+        Output.line("  time:      \(Format.fixed(seconds, decimals: 2)) s (\(compared) compared by content, \(read) read for documents, \(Format.count(update.ingest.bytesRead, "byte")))")
     }
 
     /// `--dry-run`: what an update would add, replace and delete, each file by its id (its
@@ -227,10 +227,10 @@ enum IndexCommand {
         for key in plan.removedFiles { Output.line("delete  \(key)") }
         for skip in plan.nowSkippedFiles { Output.line("delete  \(skip.path)  (now skipped: \(skip.reason))") }
         for skip in plan.unreadableFiles { Output.line("keep    \(skip.path)  (\(skip.reason))") }
-        let note = replacing != nil ? " (--full: a rebuild replacing all \(Format.counted(replacing!, "document")))" : existing == nil ? " (no index yet)" : ""
-        var counts = ["\(Format.counted(plan.addedFiles.count, "file")) to add",
-                      "\(plan.changedFiles.count) to update (\(Format.counted(plan.documentsOfChangedFiles, "document")) to replace)",
-                      "\(plan.removedFiles.count + plan.nowSkippedFiles.count) to delete (\(Format.counted(plan.deletedDocuments, "document")))"]
+        let note = replacing != nil ? " (--full: a rebuild replacing all \(Format.count(replacing!, "document")))" : existing == nil ? " (no index yet)" : ""
+        var counts = ["\(Format.count(plan.addedFiles.count, "file")) to add",
+                      "\(plan.changedFiles.count) to update (\(Format.count(plan.documentsOfChangedFiles, "document")) to replace)",
+                      "\(plan.removedFiles.count + plan.nowSkippedFiles.count) to delete (\(Format.count(plan.deletedDocuments, "document")))"]
         if !plan.unreadableFiles.isEmpty { counts.append("\(plan.unreadableFiles.count) unreadable (kept)") }
         counts.append("\(plan.unchangedFileCount) unchanged")
         Output.line("Dry run on \(indexPath)\(note): " + counts.joined(separator: ", ") + "; nothing written")

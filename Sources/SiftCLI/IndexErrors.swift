@@ -30,8 +30,8 @@ func mapIndexError(_ error: IndexError, hint: String = "") -> CLIError {
 /// Why an update that would delete most of the index is refused, naming the first files.
 func deletionRefusal(path: String, files: [String], documents: Int, of total: Int) -> String {
     let shown = files.prefix(3).map { "'\($0)'" }.joined(separator: ", ") + (files.count > 3 ? " and \(files.count - 3) more" : "")
-    let what = documents == total ? "every one of the \(Format.counted(total, "document"))" : "\(documents) of the \(Format.counted(total, "document"))"
-    return "this would delete \(what) of '\(path)' (\(Format.counted(files.count, "file")) gone or no longer matched: \(shown)); "
+    let what = documents == total ? "every one of the \(Format.count(total, "document"))" : "\(documents) of the \(Format.count(total, "document"))"
+    return "this would delete \(what) of '\(path)' (\(Format.count(files.count, "file")) gone or no longer matched: \(shown)); "
         + "check the folders and --include/--exclude (--dry-run lists every change), or pass --allow-deletes to delete them"
 }
 

@@ -28,6 +28,6 @@ enum OptimizeCommand {
             throw mapIndexError(error)
         }
         let seconds = seconds(since: started, clock: clock)
-        Output.line("Optimized \(indexPath): \(Format.counted(before.segments, "segment")) with \(Format.counted(before.deleted, "deleted document")) -> \(Format.counted(summary.segmentCount, "segment")) of \(Format.counted(summary.documentCount, "document")), \(Format.counted(summary.byteCount, "byte")), in \(Format.fixed(seconds, decimals: 2)) s")
+        Output.line("Optimized \(indexPath): \(Format.count(before.segments, "segment")) with \(Format.count(before.deleted, "deleted document")) -> \(Format.count(summary.segmentCount, "segment")) of \(Format.count(summary.documentCount, "document")), \(Format.count(summary.byteCount, "byte")), in \(Format.fixed(seconds, decimals: 2)) s")
     }
 }

@@ -50,8 +50,48 @@ enum Output {
 
     static func warning(_ text: String) { error("warning: \(text)") }
 
+    /// A note about how input was read (stderr); `--quiet` leaves notes out.
+    static func note(_ text: String) {
+        if !quiet { error("note: \(text)") }
+    }
+
     static var stdoutIsTerminal: Bool { isatty(1) != 0 }
     static var stderrIsTerminal: Bool { isatty(2) != 0 }
+
+    /// `--color`: when output for people uses terminal styles (bold matches).
+    nonisolated(unsafe) static var color: ColorChoice = .auto
+    /// `--quiet`: no progress line and no notes; warnings and errors are still shown.
+    nonisolated(unsafe) static var quiet = false
+
+    /// Whether standard output gets terminal styles: `--color always`, or `auto` on a terminal
+    /// unless `NO_COLOR` is set (to anything but "") or `TERM` is `dumb`.
+    static var stylesStandardOutput: Bool {
+        switch color {
+        case .always: true
+        case .never: false
+        case .auto: stdoutIsTerminal && !environmentForbidsStyles
+        }
+    }
+
+    /// Whether a progress line may redraw itself on stderr: a terminal that is not `dumb`
+    /// (which cannot erase a line), and no `--quiet`.
+    static var showsProgress: Bool {
+        !quiet && stderrIsTerminal && environment("TERM") != "dumb"
+    }
+
+    private static var environmentForbidsStyles: Bool {
+        if let noColor = environment("NO_COLOR"), !noColor.isEmpty { return true }
+        return environment("TERM") == "dumb"
+    }
+
+    private static func environment(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+}
+
+/// `--color auto|always|never`.
+enum ColorChoice: String, CaseIterable {
+    case auto, always, never
 }
 
 /// Minimal JSON text building with a fixed key order, so output is stable and diffable.

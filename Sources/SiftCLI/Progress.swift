@@ -1,7 +1,8 @@
-/// A progress line on stderr while indexing, when stderr is a terminal; silent otherwise.
+/// A progress line on stderr while indexing, when stderr is a terminal (not `TERM=dumb`) and
+/// `--quiet` was not given; silent otherwise.
 struct Progress {
     let total: Int
-    let enabled = Output.stderrIsTerminal
+    let enabled = Output.showsProgress
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
     private var lastShown: ContinuousClock.Instant

@@ -31,7 +31,7 @@ extension SearchCommand {
     /// The expansion for people (`--explain`): the feedback documents, the original query's
     /// boost factor, and each expansion term's weight and probability.
     static func printExpansion(_ expansion: QueryExpansion) {
-        let documents = expansion.feedbackDocuments.map(\.id).joined(separator: ", ")
+        let documents = expansion.feedbackDocuments.map { TerminalText.escaped($0.id) }.joined(separator: ", ")
         Output.line("RM3: \(expansion.feedbackDocuments.count) feedback document\(expansion.feedbackDocuments.count == 1 ? "" : "s")\(documents.isEmpty ? "" : " (\(documents))")")
         guard !expansion.terms.isEmpty else {
             Output.line("    no expansion terms: the results are the plain search's")

@@ -52,7 +52,7 @@ enum StatsCommand {
         Output.line("title tokens:     \(stats.titleTokenCount)")
         Output.line("average length:   \(Format.fixed(stats.averageDocumentLength, decimals: 2)) tokens")
         Output.line("segments:         \(stats.segmentCount)")
-        Output.line("deleted:          \(Format.counted(stats.deletedCount, "document")) (kept until their segment is merged)")
+        Output.line("deleted:          \(Format.count(stats.deletedCount, "document")) (kept until their segment is merged)")
         Output.line("generation:       \(stats.generation)")
         Output.line("analyzer:         stemmer \(stats.configuration.stemmer.rawValue), stop words \(stopWords), version \(stats.analyzerVersion)")
         Output.line("bytes:            \(totalBytes)")

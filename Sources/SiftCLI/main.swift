@@ -13,6 +13,8 @@ let commands: [(CommandSpec, ([String]) throws(CLIError) -> Void)] = [
     (CheckCommand.spec, CheckCommand.run),
     (OptimizeCommand.spec, OptimizeCommand.run),
     (EvalCommand.spec, EvalCommand.run),
+    (ShowCommand.spec, ShowCommand.run),
+    (ListCommand.spec, ListCommand.run),
 ]
 
 let topHelp = """
@@ -24,6 +26,9 @@ let topHelp = """
     \(commands.map { "  " + $0.0.name.padded(to: 10) + $0.0.overview }.joined(separator: "\n"))
 
     OPTIONS:
+      --color <auto|always|never>
+                              Bold matches: on a terminal unless NO_COLOR is set or TERM=dumb (auto, default), always, or never.
+      -q, --quiet             No progress line and no notes on stderr (warnings and errors still show).
       --version               Show the version.
       -h, --help              Show help information.
 
@@ -34,8 +39,28 @@ let topHelp = """
 @MainActor
 func runMain() -> Int32 {
     var arguments = Array(CommandLine.arguments.dropFirst())
+    // `--color` and `--quiet` may also come before the subcommand.
+    while let first = arguments.first, let option = CommandSpec.commonOptions.first(where: { option in
+        option.names.contains(first) || (first.hasPrefix(option.key + "="))
+    }) {
+        arguments.removeFirst()
+        var value: String? = nil
+        if option.valueName != nil {
+            if let equals = first.firstIndex(of: "=") {
+                value = String(first[first.index(after: equals)...])
+            } else if !arguments.isEmpty {
+                value = arguments.removeFirst()
+            }
+        }
+        do {
+            try CommandSpec.applyCommon(option, value: value, usage: "sift")
+        } catch {
+            if case .usage(let message, _) = error { Output.error("Error: \(message) (see 'sift --help')") }
+            return 64
+        }
+    }
     guard let first = arguments.first else {
-        Output.error("Error: missing subcommand\nUsage: sift <subcommand> [options]  (see 'sift --help')")
+        Output.error("Error: missing subcommand; usage: sift <subcommand> [options] (see 'sift --help')")
         return 64
     }
     if first == "-h" || first == "--help" || first == "help" {
@@ -50,7 +75,7 @@ func runMain() -> Int32 {
     }
     arguments.removeFirst()
     guard let command = commands.first(where: { $0.0.name == first }) else {
-        Output.error("Error: unknown subcommand '\(first)'\nUsage: sift <subcommand> [options]  (see 'sift --help')")
+        Output.error("Error: unknown subcommand '\(TerminalText.escaped(first))' (see 'sift --help')")
         return 64
     }
     do {
@@ -58,14 +83,15 @@ func runMain() -> Int32 {
         Output.flush()
         return 0
     } catch {
+        // Every error is one line on stderr.
         switch error {
         case .help(let text):
             Output.write(text)
             Output.flush()
-        case .usage(let message, let usage):
-            Output.error("Error: \(message)\nUsage: \(usage)\n  See 'sift \(command.0.name) --help'.")
-        case .data(let message), .noInput(let message), .io(let message):
-            Output.error("Error: \(message)")
+        case .usage(let message, _):
+            Output.error("Error: \(TerminalText.escaped(message)) (see 'sift \(command.0.name) --help')")
+        case .query(let message), .data(let message), .noInput(let message), .io(let message):
+            Output.error("Error: \(TerminalText.escaped(message))")
         }
         return error.exitCode
     }

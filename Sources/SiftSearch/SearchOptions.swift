@@ -18,13 +18,17 @@ public struct SearchOptions: Sendable, Equatable {
     /// Count every matching document, so `totalHits` is exact (pruned search otherwise
     /// reports a lower bound).
     public var countTotalHits: Bool
+    /// The most a query may ask for (bytes, clauses, nesting); past them a search throws
+    /// `SearchError.limit`.
+    public var limits: QueryLimits
     /// RM3 pseudo-relevance feedback: when set, the query is expanded with terms of its first
     /// search's top documents and searched again (`RM3Parameters`); nil (the default) searches once.
     public var rm3: RM3Parameters?
 
     public init(limit: Int = 10, offset: Int = 0, bm25: BM25Parameters = BM25Parameters(),
                 defaultOperator: DefaultOperator = .or, maxExpansions: Int = 128, syntax: QuerySyntax = .query,
-                exhaustive: Bool = false, countTotalHits: Bool = false, rm3: RM3Parameters? = nil) {
+                exhaustive: Bool = false, countTotalHits: Bool = false, limits: QueryLimits = QueryLimits(),
+                rm3: RM3Parameters? = nil) {
         self.limit = limit
         self.offset = offset
         self.bm25 = bm25
@@ -33,6 +37,7 @@ public struct SearchOptions: Sendable, Equatable {
         self.syntax = syntax
         self.exhaustive = exhaustive
         self.countTotalHits = countTotalHits
+        self.limits = limits
         self.rm3 = rm3
     }
 }

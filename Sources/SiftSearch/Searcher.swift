@@ -42,7 +42,9 @@ public final class Searcher {
 
     /// Parses `query` in the query language (see `QueryParser`) and ranks the index against it.
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
-        let parser = QueryParser(defaultOperator: options.defaultOperator)
+        let bytes = query.utf8.count
+        if bytes > options.limits.maxBytes { throw .limit(.tooLong(bytes: bytes, limit: options.limits.maxBytes)) }
+        let parser = QueryParser(defaultOperator: options.defaultOperator, maxDepth: options.limits.maxDepth)
         let parsed: Query
         switch options.syntax {
         case .plain:
@@ -54,40 +56,46 @@ public final class Searcher {
                 throw .syntax(error)
             }
         }
-        do {
-            var results = try search(parsed, options: options)
-            if results.terms.isEmpty && !results.notes.contains(where: { $0.kind == .onlyStopWords }) {
-                let hasWords = !Array(query.utf8).withUnsafeBufferPointer { bytes in
-                    Tokenizer.withScratch { scratch in
-                        var tokenizer = Tokenizer(bytes, scratch: scratch)
-                        return tokenizer.next() == nil
-                    }
-                }
-                if !hasWords { results.notes.insert(SearchNote(kind: .noWords, message: "the query has no words"), at: 0) }
-            }
-            return results
-        } catch {
-            throw .index(error)
-        }
+        var results = try search(parsed, options: options)
+        results.notes = QueryTextSurvey(query).notes(adjusting: results.notes, terms: results.terms)
+        return results
     }
 
     /// Ranks the index against a parsed query. With `options.rm3` it searches twice, the second
     /// time with the query expanded by RM3 (`RM3Parameters`), and the results carry the `expansion`.
     /// - Complexity: O(postings of the query's terms + matches · log k); with RM3, that of both
     ///   searches plus the feedback documents' text.
-    public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(IndexError) -> SearchResults {
+    /// - Throws: `SearchError.limit` for a query past `options.limits` (too many clauses, or
+    ///   booleans nested deeper than 4 × `maxDepth`, which no parsed query reaches);
+    ///   `SearchError.index` when the index cannot be read.
+    public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
+        let depthLimit = options.limits.maxDepth * 4
+        if query.nestingDepth(stoppingAfter: depthLimit) > depthLimit { throw .limit(.tooDeep(limit: depthLimit)) }
         analyzer.forgetWords(ifMoreThan: Self.analyzerWordLimit)
         var compiler = QueryCompiler(reader: reader, analyzer: analyzer, options: options, averageLength: averageLength)
-        let compiled = try compiler.compile(query)
+        let compiled: CompiledQuery
+        do {
+            compiled = try compiler.compile(query)
+        } catch {
+            throw .index(error)
+        }
+        if compiler.exceededClauseLimit { throw .limit(.tooManyClauses(limit: options.limits.maxClauses)) }
         var notes = compiler.notes
         if case .dropped = compiled {
             notes.insert(SearchNote(kind: .onlyStopWords, message: "the query has only stop words, which are not indexed"), at: 0)
         }
-        // RM3: a first search, then the expanded query (Feedback/Searcher+Feedback.swift).
-        if let rm3 = options.rm3 {
-            return try searchWithFeedback(query, compiled: compiled, notes: notes, parameters: rm3, options: options)
+        let results: SearchResults
+        do {
+            // RM3: a first search, then the expanded query (Feedback/Searcher+Feedback.swift).
+            if let rm3 = options.rm3 {
+                results = try searchWithFeedback(query, compiled: compiled, notes: notes, parameters: rm3, options: options)
+            } else {
+                results = try rank(compiled, notes: notes, options: options)
+            }
+        } catch {
+            throw .index(error)
         }
-        return try rank(compiled, notes: notes, options: options)
+        return results
     }
 
     /// Ranks the index against a compiled query: the scoring path, top k and hits.
@@ -135,6 +143,7 @@ public final class Searcher {
                     try scorer.next()
                 }
                 if scorer.mayHaveSkippedMatches { exact = false }
+                work.clauseVisits += scorer.clauseVisits
             }
         }
         var hits: [SearchHit] = []
@@ -163,15 +172,17 @@ public final class Searcher {
         return explanation.kind == .sum ? explanation : Explanation(kind: .sum, value: explanation.value, details: [explanation])
     }
 
-    /// The snippet of a hit: the window of its stored text with the most matches of the query.
-    /// - Parameter maxLength: the window's length in bytes at most.
+    /// The snippet of a hit: the window of its stored text with the most matches of the query,
+    /// taken after the first line when that line is the title (shown with the hit anyway).
+    /// - Parameter maxLength: the snippet's length in bytes at most, ellipses included.
     public func snippet(for hit: SearchHit, in results: SearchResults, maxLength: Int = 200) throws(IndexError) -> Snippet {
         let stored = try reader.document(hit.document)
+        let text = Array(SnippetBuilder.body(of: stored.text, title: stored.title))
         analyzer.forgetWords(ifMoreThan: Self.analyzerWordLimit)
         tokens.removeAll(keepingCapacity: true)
-        stored.text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
+        text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
         let matched = Highlighter.matches(tokens: tokens, leaves: results.compiled.positiveLeaves, analyzer: analyzer)
-        return SnippetBuilder.build(text: stored.text, tokens: tokens, matched: matched, maxLength: maxLength)
+        return SnippetBuilder.build(text: text, tokens: tokens, matched: matched, maxLength: maxLength)
     }
 
     /// The length factors for `parameters`, computed when they change.

@@ -174,10 +174,18 @@ private func terms(_ text: String, _ stemmer: StemmerKind = .porter, _ stopWords
         #expect(terms("ſ") == ["s"])
     }
 
-    @Test("a word's term is its stem (words of one or two letters are kept as they are)",
-          arguments: [StemmerKind.porter, .porter2])
-    func vocabularyThroughAnalyzer(kind: StemmerKind) throws {
-        guard let directory = SharedData.directory(kind.rawValue) else { return }
+    @Test("a word's term is its Porter stem (words of one or two letters are kept as they are)", SharedData.needs("porter"))
+    func porterVocabularyThroughAnalyzer() throws {
+        try vocabularyThroughAnalyzer(kind: .porter)
+    }
+
+    @Test("a word's term is its Porter2 stem (words of one or two letters are kept as they are)", SharedData.needs("porter2"))
+    func porter2VocabularyThroughAnalyzer() throws {
+        try vocabularyThroughAnalyzer(kind: .porter2)
+    }
+
+    private func vocabularyThroughAnalyzer(kind: StemmerKind) throws {
+        let directory = try SharedData.require(kind.rawValue)
         let words = try SharedData.lines(of: directory.appendingPathComponent("voc.txt"))
         let stems = try SharedData.lines(of: directory.appendingPathComponent("output.txt"))
         try #require(words.count == stems.count)

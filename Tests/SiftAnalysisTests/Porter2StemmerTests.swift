@@ -10,8 +10,8 @@ import SiftTestSupport
     }
 
     /// Snowball's own English vocabulary and expected stems (Snowball 3.x), line for line.
-    @Test func matchesSnowballVocabulary() throws {
-        guard let directory = SharedData.directory("porter2") else { return }
+    @Test(SharedData.needs("porter2")) func matchesSnowballVocabulary() throws {
+        let directory = try SharedData.require("porter2")
         let words = try SharedData.lines(of: directory.appendingPathComponent("voc.txt"))
         let stems = try SharedData.lines(of: directory.appendingPathComponent("output.txt"))
         #expect(words.count == 42_649)

@@ -12,8 +12,8 @@ import SiftTestSupport
     }
 
     /// Snowball's published vocabulary for `porter`: every word must stem exactly as listed.
-    @Test func matchesSnowballVocabulary() throws {
-        guard let directory = SharedData.directory("porter") else { return }
+    @Test(SharedData.needs("porter")) func matchesSnowballVocabulary() throws {
+        let directory = try SharedData.require("porter")
         let words = try SharedData.lines(of: directory.appendingPathComponent("voc.txt"))
         let stems = try SharedData.lines(of: directory.appendingPathComponent("output.txt"))
         #expect(words.count == 42_603)

@@ -1,18 +1,20 @@
 import Foundation
 import Sift
+import SiftTestSupport
 import Testing
 
 private func sift(_ arguments: [String], input: String? = nil) throws -> SiftProcess.Result {
     try SiftProcess.run(arguments, input: input.map { Data($0.utf8) } ?? Data())
 }
 
-/// A usage error: status 64, nothing on stdout, "Error: …" and the usage line on stderr.
+/// A usage error: status 64, nothing on stdout, one line "Error: … (see 'sift X --help')" on stderr.
 private func expectUsageError(_ result: SiftProcess.Result, mentioning text: String? = nil,
                               sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(result.status == 64, sourceLocation: sourceLocation)
     #expect(result.stdout.isEmpty, sourceLocation: sourceLocation)
     #expect(result.stderr.hasPrefix("Error: "), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
-    #expect(result.stderr.contains("Usage:"), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stderr.hasSuffix(" --help')\n"), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
+    #expect(result.stderr.filter { $0 == "\n" }.count == 1, "one line: \(result.stderr)", sourceLocation: sourceLocation)
     if let text {
         #expect(result.stderr.contains(text), "stderr: \(result.stderr)", sourceLocation: sourceLocation)
     }
@@ -136,8 +138,8 @@ private func expectUsageError(_ result: SiftProcess.Result, mentioning text: Str
     // MARK: - sift stem
 
     /// Feeds a published vocabulary to `sift stem` and compares with its output file, byte for byte.
-    private func checkVocabulary(_ folder: String, arguments: [String], test: String = #function) throws {
-        guard let directory = IncrementalKit.sharedDirectory(folder, for: test) else { return }
+    private func checkVocabulary(_ folder: String, arguments: [String]) throws {
+        let directory = try SharedData.require(folder)
         let words = try Data(contentsOf: directory.appendingPathComponent("voc.txt"))
         let expected = try Data(contentsOf: directory.appendingPathComponent("output.txt"))
         let result = try SiftProcess.run(["stem"] + arguments, input: words)
@@ -153,12 +155,12 @@ private func expectUsageError(_ result: SiftProcess.Result, mentioning text: Str
         }
     }
 
-    @Test("sift stem reproduces the porter vocabulary byte for byte")
+    @Test("sift stem reproduces the porter vocabulary byte for byte", SharedData.needs("porter"))
     func porterVocabulary() throws {
         try checkVocabulary("porter", arguments: [])
     }
 
-    @Test("sift stem --stemmer porter2 reproduces the porter2 vocabulary byte for byte")
+    @Test("sift stem --stemmer porter2 reproduces the porter2 vocabulary byte for byte", SharedData.needs("porter2"))
     func porter2Vocabulary() throws {
         try checkVocabulary("porter2", arguments: ["--stemmer", "porter2"])
     }

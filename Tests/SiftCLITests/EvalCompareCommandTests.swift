@@ -300,9 +300,9 @@ import Testing
 
     /// Cranfield end to end: two BM25 settings written with --run-out, then compared. The
     /// comparison's means are each run's own figures, and its statistics are well-formed.
-    @Test("Cranfield: two settings, their runs, and their comparison agree")
+    @Test("Cranfield: two settings, their runs, and their comparison agree", SharedData.needs("cranfield"))
     func cranfield() throws {
-        guard let collection = IncrementalKit.sharedDirectory("cranfield") else { return }
+        let collection = try SharedData.require("cranfield")
         try Kit.withFolder { folder throws in
             let index = folder.appendingPathComponent("index").path
             let built = try Kit.sift(["index", collection.appendingPathComponent("docs").path, "--index", index])

@@ -1,4 +1,5 @@
 import Foundation
+import SiftTestSupport
 import Testing
 
 /// An index kept up to date with `sift index` after each of a seeded random series of adds,
@@ -91,9 +92,10 @@ import Testing
         return Data(text[(newline + 1)...])
     }
 
-    @Test("incremental sift index answers like sift index --full after each of a series of random changes")
+    @Test("incremental sift index answers like sift index --full after each of a series of random changes",
+          SharedData.needs("cranfield/docs"))
     func incrementalEqualsFull() throws {
-        guard let docs = Inc.sharedDirectory("cranfield/docs") else { return }
+        let docs = try SharedData.require("cranfield/docs")
         try Kit.withFolder { folder in
             var random = IndexCLIRandom(seed: 20_240_611)
             var names = try FileManager.default.contentsOfDirectory(atPath: docs.path).filter { $0.hasSuffix(".txt") }

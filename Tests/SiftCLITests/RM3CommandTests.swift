@@ -193,7 +193,8 @@ import Testing
         try Self.withIndex { index, _ in
             let result = try Kit.sift(usage.arguments + (usage.arguments[0] == "search" ? ["--index", index] : []))
             #expect(result.status == 64)
-            #expect(result.stderr.hasPrefix("Error: \(usage.message)\n"), "\(result.stderr)")
+            // One line: the message and where to read more.
+            #expect(result.stderr == "Error: \(usage.message) (see 'sift \(usage.arguments[0]) --help')\n", "\(result.stderr)")
             #expect(result.stdout.isEmpty)
         }
     }

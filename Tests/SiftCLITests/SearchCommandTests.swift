@@ -39,7 +39,9 @@ import Testing
             for (index, hit) in expected.hits.enumerated() {
                 let head = lines[2 * index]
                 let score = String(format: "%.4f", Double(hit.score))
-                #expect(head == "\(hit.rank). \(score)  \(hit.id)  \(hit.title)", "line \(2 * index)")
+                // Control characters are escaped: the tab of mixed.txt's title shows as \t.
+                let title = hit.title.replacingOccurrences(of: "\t", with: "\\t")
+                #expect(head == "\(hit.rank). \(score)  \(hit.id)  \(title)", "line \(2 * index)")
                 let snippet = lines[2 * index + 1]
                 #expect(snippet.hasPrefix("    "))
                 #expect(snippet.lowercased().contains("[cat]") || snippet.lowercased().contains("[cats]"), "\(snippet)")

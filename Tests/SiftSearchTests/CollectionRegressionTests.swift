@@ -48,9 +48,20 @@ import SiftTestSupport
 
     static let tolerance = 0.005
 
-    @Test("MAP and nDCG@10 stay at or above the baseline", arguments: baselines)
-    func quality(_ baseline: Baseline) throws {
-        guard let collection = SharedData.directory("\(baseline.name)", for: "CollectionRegressionTests \(baseline.name)") else { return }
+    @Test("Cranfield: MAP and nDCG@10 stay at or above the baseline", SharedData.needs("cranfield"),
+          arguments: baselines.filter { $0.name == "cranfield" })
+    func cranfieldQuality(_ baseline: Baseline) throws {
+        try quality(baseline)
+    }
+
+    @Test("CISI: MAP and nDCG@10 stay at or above the baseline", SharedData.needs("cisi"),
+          arguments: baselines.filter { $0.name == "cisi" })
+    func cisiQuality(_ baseline: Baseline) throws {
+        try quality(baseline)
+    }
+
+    private func quality(_ baseline: Baseline) throws {
+        let collection = try SharedData.require(baseline.name)
         let docs = collection.appendingPathComponent("docs").path
         try IndexTestFolder.with { folder throws in
             // Index as `sift index DOCS` does, with default settings.

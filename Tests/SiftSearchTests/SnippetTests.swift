@@ -73,12 +73,13 @@ import SiftTestSupport
 
     @Test("the lead-in context never pushes a match of the best window out")
     func leadInKeepsCluster() throws {
-        // The two "cat"s span 38 bytes, within maxLength 40, so a 40-byte window holds both.
-        // Expected: 2 highlights. Actual: 1 — the window starts 10 bytes earlier (lead-in of
-        // maxLength/4) and ends before the second cat: "… six seven [cat] alpha beta gamma delta …".
+        // The two "cat"s span 38 bytes, within a window of maxLength 50 − 12 (the room kept for
+        // ellipses and punctuation), so the window holds both; a lead-in of a quarter of the
+        // window must not push the second one out.
         let text = "one two three four five six seven cat alpha beta gamma delta epsilon cat"
-        let snippet = try #require(try Self.snippet(text: text, query: "cat", maxLength: 40))
+        let snippet = try #require(try Self.snippet(text: text, query: "cat", maxLength: 50))
         #expect(snippet.highlights.count == 2, "\(snippet.text)")
+        #expect(snippet.text.utf8.count <= 50)
     }
 
     @Test("a hyphenated word is not cut after its hyphen")
@@ -130,6 +131,38 @@ import SiftTestSupport
         #expect(Snippet(text: "le café noir", highlights: [3..<8]).marked(open: "[", close: "]") == "le [café] noir")
         #expect(Snippet(text: "日本語", highlights: [3..<6]).marked(open: "«", close: "»") == "日«本»語")
         #expect(Snippet(text: "plain", highlights: []).marked(open: "[", close: "]") == "plain")
+    }
+
+    @Test("--snippet-length is a hard bound: ellipses, punctuation and long words included", arguments: [20, 21, 33, 50, 64, 200])
+    func hardBound(maxLength: Int) throws {
+        let texts = [
+            "filler " + String(repeating: "alpha beta, gamma; delta! ", count: 20) + "kabul!!!!!!!!!!!!!!!!!!!!!!!!!!!!” " + String(repeating: "omega ", count: 20),
+            String(repeating: "x", count: 250) + " kabul " + String(repeating: "y", count: 250),
+            "«««««««««««««««««««««««««««««««««««««««« kabul »»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»»",
+            "Kabul — " + String(repeating: "naïve café ", count: 40),
+        ]
+        for text in texts {
+            let snippet = try #require(try Self.snippet(text: text, query: "kabul", maxLength: maxLength))
+            #expect(snippet.text.utf8.count <= maxLength, "\(maxLength): «\(snippet.text)» is \(snippet.text.utf8.count) bytes")
+            #expect(snippet.highlights.allSatisfy { $0.upperBound <= snippet.text.utf8.count })
+        }
+    }
+
+    @Test("a first line that repeats the title is not shown again in the snippet, unless it is all there is")
+    func titleLineSkipped() throws {
+        func snippet(_ text: String, title: String) throws -> String? {
+            try QueryTestKit.withSearcher([IndexTestDocument(id: "d", title: title, text: text)]) { searcher throws in
+                let results = try searcher.search("kabul OR title:kabul")
+                guard let hit = results.hits.first else { return nil }
+                return try searcher.snippet(for: hit, in: results).text
+            }
+        }
+        #expect(try snippet("Kabul falls\nThe Taliban entered Kabul.", title: "Kabul falls") == "The Taliban entered Kabul.")
+        #expect(try snippet("# Kabul falls\n\nThe Taliban entered Kabul.", title: "Kabul falls") == "The Taliban entered Kabul.")
+        #expect(try snippet("  Kabul falls  \r\nThe Taliban entered Kabul.", title: "Kabul falls") == "The Taliban entered Kabul.")
+        // A passage that is the headline itself, or a first line that is not the title, stays.
+        #expect(try snippet("Kabul falls", title: "Kabul falls") == "Kabul falls")
+        #expect(try snippet("Kabul falls today\nMore.", title: "Kabul falls") == "Kabul falls today More.")
     }
 
     @Test("an empty text gives an empty snippet")
@@ -192,8 +225,8 @@ import SiftTestSupport
                     }
                     #expect(atBoundaries, "\(label)")
 
-                    // Length: at most maxLength bytes of text, plus up to 4 bytes of closing punctuation.
-                    #expect(core.utf8.count <= maxLength + 4, "\(label)")
+                    // Length: at most maxLength bytes, ellipses and punctuation included.
+                    #expect(snippet.text.utf8.count <= maxLength, "\(label)")
 
                     // Highlights: sorted, disjoint, each exactly one query term; every query term
                     // of the core is highlighted.
@@ -219,7 +252,7 @@ import SiftTestSupport
         }
     }
 
-    @Test("random texts: the snippet holds the most matches any maxLength window holds")
+    @Test("random texts: the snippet holds the most matches any window of maxLength − 12 bytes holds (room for ellipses and punctuation)")
     func randomMostMatches() throws {
         var random = TestRandom(seed: 0x5419_0002)
         let vocabulary = ["cat", "dog", "elephant", "kabul", "president", "a", "entered"]
@@ -239,9 +272,10 @@ import SiftTestSupport
                     let matches = analyzer.analyze(text).filter { $0.term == word }
                     var best = 0
                     for (first, match) in matches.enumerated() {
-                        best = max(best, matches[first...].prefix { $0.end - match.start <= maxLength }.count)
+                        best = max(best, matches[first...].prefix { $0.end - match.start <= maxLength - 12 }.count)
                     }
-                    #expect(snippet.highlights.count == best, "\(word) max \(maxLength): «\(snippet.text)»")
+                    #expect(snippet.highlights.count >= best, "\(word) max \(maxLength): «\(snippet.text)»")
+                    #expect(snippet.text.utf8.count <= maxLength, "\(word) max \(maxLength): «\(snippet.text)»")
                 }
             }
         }

@@ -5,11 +5,10 @@ import Sift
 /// default settings in a temporary folder, for the tests that run every query of it.
 package enum SharedCollection {
     /// Runs `body` with a searcher over collection `name`'s documents, indexed as `sift index`
-    /// does by default, and its queries (`id<TAB>text` lines); does nothing but print why when
-    /// the data is absent.
-    package static func withIndex(_ name: String, for test: String = #function,
-                                  _ body: (Searcher, [(id: String, text: String)]) throws -> Void) throws {
-        guard let directory = SharedData.directory(name, for: test) else { return }
+    /// does by default, and its queries (`id<TAB>text` lines); throws when the data is absent
+    /// (the test's `SharedData.needs(name)` trait skips it first, except in CI).
+    package static func withIndex(_ name: String, _ body: (Searcher, [(id: String, text: String)]) throws -> Void) throws {
+        let directory = try SharedData.require(name)
         try IndexTestFolder.with { folder in
             let writer = try IndexWriter(path: folder.path, jobs: 2)
             let files = try CorpusWalker(roots: [directory.appendingPathComponent("docs").path]).candidates()

@@ -13,6 +13,11 @@ struct QueryCompiler {
     let averageLength: [IndexField: Double]
     /// Notes for the user, collected while compiling (a prefix cut at `maxExpansions`, …).
     private(set) var notes: [SearchNote] = []
+    /// Clauses made so far: terms, phrase words and prefix expansions.
+    private(set) var clauseCount = 0
+    /// Set once `clauseCount` passes `options.limits.maxClauses`: compiling stops there and
+    /// the searcher refuses the query (`QueryLimitError.tooManyClauses`).
+    private(set) var exceededClauseLimit = false
 
     init(reader: IndexReader, analyzer: Analyzer, options: SearchOptions, averageLength: [IndexField: Double]) {
         self.reader = reader
@@ -22,10 +27,12 @@ struct QueryCompiler {
     }
 
     mutating func compile(_ query: Query) throws(IndexError) -> CompiledQuery {
+        if exceededClauseLimit { return .nothing }
         switch query {
         case .term(let word, let field, let boost):
             let terms = analyzer.analyze(word).map(\.term)
             if terms.isEmpty { return .dropped }
+            if !countClauses(terms.count) { return .nothing }
             if terms.count == 1 { return try termQuery(terms[0], field: field, boost: boost) }
             // A word the analyzer splits (`war-torn`) is its parts, each a clause of its own.
             var clauses: [CompiledClause] = []
@@ -37,6 +44,7 @@ struct QueryCompiler {
         case .phrase(let text, let field, let slop, let boost):
             let phraseTokens = analyzer.analyze(text)
             if phraseTokens.isEmpty { return .dropped }
+            if !countClauses(phraseTokens.count) { return .nothing }
             if phraseTokens.count == 1 { return try termQuery(phraseTokens[0].term, field: field, boost: boost) }
             var idf = 0.0
             var keys: [[UInt8]] = []
@@ -58,6 +66,7 @@ struct QueryCompiler {
             guard let prefix = analyzer.foldedPrefix(word) else { return .dropped }
             let expansions = try expand(prefix: prefix, field: field, shown: word)
             if expansions.isEmpty { return .nothing }
+            if !countClauses(expansions.count) { return .nothing }
             var clauses: [CompiledClause] = []
             for expansion in expansions {
                 let term = String(decoding: field == .title ? expansion.key.dropFirst() : expansion.key[...], as: UTF8.self)
@@ -93,6 +102,13 @@ struct QueryCompiler {
             if !compiled.contains(where: { $0.occur != .mustNot }) { return .nothing }  // pure negation
             return combine(compiled)
         }
+    }
+
+    /// Adds `count` clauses; false (and compiling stops) once they pass the limit.
+    private mutating func countClauses(_ count: Int) -> Bool {
+        clauseCount += count
+        if clauseCount > options.limits.maxClauses { exceededClauseLimit = true }
+        return !exceededClauseLimit
     }
 
     /// One clause stands for itself; otherwise a boolean.

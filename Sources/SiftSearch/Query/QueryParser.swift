@@ -21,12 +21,19 @@ public struct QuerySyntaxError: Error, Equatable, CustomStringConvertible {
 /// term^2  "a phrase"^0.5         boosts
 /// ```
 /// A backslash makes the next character literal (`\"`, `\(`, `\*`).
+///
+/// Parsing recurses once per level of nesting — a group `( )`, a `NOT`, a field prefix
+/// `title:` — and every level past `maxDepth` is an error, so no query can exhaust the stack,
+/// here or in anything that walks the parsed tree later.
 public struct QueryParser: Sendable {
     /// How bare words combine.
     public var defaultOperator: DefaultOperator
+    /// The deepest nesting accepted (groups, `NOT`s and field prefixes inside one another).
+    public var maxDepth: Int
 
-    public init(defaultOperator: DefaultOperator = .or) {
+    public init(defaultOperator: DefaultOperator = .or, maxDepth: Int = QueryLimits.defaultMaxDepth) {
         self.defaultOperator = defaultOperator
+        self.maxDepth = maxDepth
     }
 
     /// Every word a bare term, no operators: for natural-language queries (test collections),
@@ -39,7 +46,7 @@ public struct QueryParser: Sendable {
 
     /// Parses `text` into a query.
     public func parse(_ text: String) throws(QuerySyntaxError) -> Query {
-        var state = State(characters: Array(text), defaultOperator: defaultOperator)
+        var state = State(characters: Array(text), defaultOperator: defaultOperator, maxDepth: maxDepth)
         let query = try state.parseSequence(field: .text, closing: nil)
         state.skipSpaces()
         if state.index < state.characters.count {
@@ -51,11 +58,24 @@ public struct QueryParser: Sendable {
     private struct State {
         let characters: [Character]
         let defaultOperator: DefaultOperator
+        let maxDepth: Int
         var index = 0
+        /// Groups, NOTs and field prefixes open around the cursor.
+        var depth = 0
 
-        init(characters: [Character], defaultOperator: DefaultOperator) {
+        init(characters: [Character], defaultOperator: DefaultOperator, maxDepth: Int) {
             self.characters = characters
             self.defaultOperator = defaultOperator
+            self.maxDepth = maxDepth
+        }
+
+        /// Enters one more level of nesting (the construct starts at `column`); past
+        /// `maxDepth` the query is refused before the recursion can go any deeper.
+        mutating func enter(column: Int) throws(QuerySyntaxError) {
+            depth += 1
+            if depth > maxDepth {
+                throw QuerySyntaxError(message: "query nesting deeper than \(maxDepth)", column: column)
+            }
         }
 
         /// A clause and the modifier in front of it (+, -, NOT), if any.
@@ -154,7 +174,9 @@ public struct QueryParser: Sendable {
                 guard index < characters.count, characters[index] != ")", operatorWord() == nil || operatorWord() == "NOT" else {
                     throw QuerySyntaxError(message: "NOT needs a clause after it", column: column)
                 }
+                try enter(column: column)
                 let inner = try parseUnary(field: field)
+                depth -= 1
                 return (.mustNot, inner.query)
             }
             let character = characters[index]
@@ -163,6 +185,10 @@ public struct QueryParser: Sendable {
                 index += 1
                 guard index < characters.count, !characters[index].isWhitespace, characters[index] != ")" else {
                     throw QuerySyntaxError(message: "'\(character)' needs a clause right after it", column: column)
+                }
+                // `+-a` would otherwise read as `+` of the word `-a`, i.e. `+a`: say so instead.
+                if characters[index] == "+" || characters[index] == "-" {
+                    throw QuerySyntaxError(message: "'\(character)\(characters[index])': give one '+' or '-' per clause", column: column)
                 }
                 return (character == "+" ? .must : .mustNot, try parsePrimary(field: field))
             }
@@ -174,9 +200,11 @@ public struct QueryParser: Sendable {
             var query: Query
             if character == "(" {
                 let open = index
+                try enter(column: open + 1)
                 index += 1
                 query = try parseSequence(field: field, closing: open)
                 index += 1  // the ')'
+                depth -= 1
             } else if character == "\"" {
                 query = try parsePhrase(field: field)
             } else if character == ")" {
@@ -196,11 +224,12 @@ public struct QueryParser: Sendable {
                     if next == "~" {
                         throw QuerySyntaxError(message: "'~' (fuzzy matching) is only supported after a phrase", column: index + 1)
                     }
-                    if next == ":", let scoped = IndexField(rawValue: word), index + 1 < characters.count,
-                       !characters[index + 1].isWhitespace
-                    {
+                    if next == ":", let scoped = try fieldPrefix(word, start: start) {
+                        try enter(column: start + 1)
                         index += 1
-                        return try applyBoost(to: parsePrimary(field: scoped))
+                        let scopedQuery = try parsePrimary(field: scoped)
+                        depth -= 1
+                        return try applyBoost(to: scopedQuery)
                     }
                     if next == "*" && (index + 1 == characters.count || characters[index + 1].isWhitespace
                         || characters[index + 1] == ")" || characters[index + 1] == "^")
@@ -214,6 +243,10 @@ public struct QueryParser: Sendable {
                 }
                 if word.isEmpty {
                     throw QuerySyntaxError(message: isPrefix ? "a prefix needs at least one character before '*'" : "missing clause", column: start + 1)
+                }
+                // `**` or `-*` would expand to nothing the index holds; say why instead.
+                if isPrefix && !word.contains(where: { $0.isLetter || $0.isNumber }) {
+                    throw QuerySyntaxError(message: "a prefix needs a letter or digit before '*'", column: start + 1)
                 }
                 query = isPrefix ? .prefix(word, field: field) : .term(word, field: field)
             }
@@ -234,6 +267,9 @@ public struct QueryParser: Sendable {
                     index += 2
                     continue
                 }
+                if next == "*" {
+                    throw QuerySyntaxError(message: "'*' inside a phrase: prefixes work outside phrases only (\\* is a literal star)", column: index + 1)
+                }
                 index += 1
                 if next == "\"" { break }
                 text.append(next)
@@ -243,8 +279,11 @@ public struct QueryParser: Sendable {
                 let column = index + 1
                 index += 1
                 let digits = readNumber()
-                guard !digits.isEmpty, let value = Int(digits), value >= 0, value <= 1_000_000 else {
+                guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else {
                     throw QuerySyntaxError(message: "'~' needs a whole number of moves", column: column)
+                }
+                guard let value = Int(digits), value <= QueryLimits.maxSlop else {
+                    throw QuerySyntaxError(message: "'~' allows at most \(QueryLimits.maxSlop) moves, not \(digits)", column: column)
                 }
                 slop = value
             }
@@ -256,12 +295,39 @@ public struct QueryParser: Sendable {
             let column = index + 1
             index += 1
             let digits = readNumber()
-            // The number must end the clause: `a^1e5` is not a boost of 1 followed by `e5`.
-            let ended = index == characters.count || characters[index].isWhitespace || characters[index] == ")"
-            guard ended, let value = Double(digits), value.isFinite, value > 0 else {
+            guard let value = Double(digits), value.isFinite, value > 0 else {
                 throw QuerySyntaxError(message: "'^' needs a positive number", column: column)
             }
+            // The number must end the clause: `a^1e5` is not a boost of 1 followed by `e5`.
+            if index < characters.count, !characters[index].isWhitespace, characters[index] != ")" {
+                if characters[index] == "~" {
+                    throw QuerySyntaxError(message: "'~' goes before '^': write \"…\"~N^B", column: index + 1)
+                }
+                throw QuerySyntaxError(message: "unexpected '\(characters[index])' after the boost '^\(digits)'", column: index + 1)
+            }
             return query.boosted(by: value)
+        }
+
+        /// The field a word followed by ':' names, or nil when the colon is just text (`10:30`,
+        /// `http://…`, `Re: …`). A known field with nothing after it, or a word that looks
+        /// like a field name but is none, is an error rather than a silent search for the words.
+        func fieldPrefix(_ word: String, start: Int) throws(QuerySyntaxError) -> IndexField? {
+            let after = index + 1
+            let clauseFollows = after < characters.count && !characters[after].isWhitespace && characters[after] != ")"
+            if let field = IndexField(rawValue: word) {
+                guard clauseFollows else {
+                    throw QuerySyntaxError(message: "'\(word):' needs a clause right after it", column: start + 1)
+                }
+                return field
+            }
+            let looksLikeField = word.first.map { $0.isASCII && $0.isLetter } == true
+                && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            let next = clauseFollows ? characters[after] : " "
+            if looksLikeField && (next.isLetter || next.isNumber || next == "\"" || next == "(") {
+                let fields = IndexField.allCases.map(\.rawValue).joined(separator: ", ")
+                throw QuerySyntaxError(message: "unknown field '\(word)' (fields: \(fields); write \(word)\\: to search the words)", column: start + 1)
+            }
+            return nil
         }
 
         mutating func readNumber() -> String {

@@ -29,6 +29,10 @@ public struct SearchWork: Sendable, Equatable {
     /// Blocks and postings actually decoded.
     public var blocksDecoded = 0
     public var postingsDecoded = 0
+    /// Clauses looked at by boolean queries scored document at a time (phrases, required and
+    /// excluded clauses): for each document considered, every clause of each boolean. The
+    /// cost that grows with a query's size, bounded by `QueryLimits.maxClauses`.
+    public var clauseVisits = 0
 
     public init() {}
 }
@@ -39,6 +43,10 @@ public struct SearchNote: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: String, Sendable, Equatable {
         /// The query has no words at all (only punctuation or operators).
         case noWords
+        /// A word of the query is longer than the analyzer keeps (255 bytes), so it was left out.
+        case wordTooLong
+        /// The query held invalid UTF-8 (seen as U+FFFD), which separates words.
+        case invalidUTF8
         /// Every word of the query is a stop word, which is not indexed.
         case onlyStopWords
         /// A prefix matched more terms than `maxExpansions`; the most frequent were kept.

@@ -24,10 +24,19 @@ public struct Snippet: Sendable, Equatable {
 
 /// Chooses and cuts snippet windows.
 enum SnippetBuilder {
-    /// The window of at most `maxLength` bytes holding the most matched tokens (the earliest
-    /// such window on ties), widened with context and cut at word boundaries.
-    static func build(text: [UInt8], tokens: [AnalyzedToken], matched: [Bool], maxLength: Int) -> Snippet {
+    /// Room kept for the ellipses at both ends, `… ` and ` …` (3 + 1 bytes each).
+    static let ellipsisBytes = 4
+    /// Closing punctuation kept after the window's last word (`said.”`), at most.
+    static let maxClosingPunctuation = 4
+
+    /// The snippet of at most `maxLength` bytes (ellipses and punctuation included): the window
+    /// holding the most matched tokens (the earliest such window on ties), widened with context
+    /// and cut at word boundaries.
+    static func build(text: [UInt8], tokens: [AnalyzedToken], matched: [Bool], maxLength limit: Int) -> Snippet {
         guard !text.isEmpty else { return Snippet(text: "", highlights: []) }
+        // Choose the window with room for both ellipses and the closing punctuation kept after
+        // it; `bounded` cuts whatever still spills (a long run of punctuation at an edge).
+        let maxLength = max(limit - 2 * ellipsisBytes - maxClosingPunctuation, 1)
         let matches = tokens.indices.filter { matched[$0] }.map { tokens[$0] }
         var windowStart = 0
         var firstMatchEnd = 0
@@ -83,7 +92,7 @@ enum SnippetBuilder {
             // Keep closing punctuation that sticks to the last word (`said.`, `Kabul,`, `safe”`),
             // never a hyphen or anything else that would leave half a word.
             var extra = 0
-            while windowEnd < text.count, extra < 4 {
+            while windowEnd < text.count, extra < maxClosingPunctuation {
                 let length = closingPunctuationLength(text, at: windowEnd)
                 guard length > 0 else { break }
                 windowEnd += length
@@ -127,7 +136,56 @@ enum SnippetBuilder {
         }
         while output.last == 0x20 { output.removeLast() }
         if moreAfter { output.append(contentsOf: " …".utf8) }
-        return Snippet(text: String(decoding: output, as: UTF8.self), highlights: highlights)
+        return bounded(output, highlights: highlights, limit: limit)
+    }
+
+    /// The snippet cut to `limit` bytes: at the last space that leaves room for ` …` (inside
+    /// one long word, at a character boundary), highlights clipped to what is left.
+    static func bounded(_ output: [UInt8], highlights: [Range<Int>], limit: Int) -> Snippet {
+        guard output.count > limit else { return Snippet(text: String(decoding: output, as: UTF8.self), highlights: highlights) }
+        var bytes = output
+        let room = max(limit - ellipsisBytes, 0)
+        var cut = room
+        while cut > 0 && bytes[cut] != 0x20 { cut -= 1 }
+        if cut == 0 || (cut < ellipsisBytes && bytes.starts(with: "… ".utf8)) {
+            cut = room
+            while cut > 0 && bytes[cut] & 0xC0 == 0x80 { cut -= 1 }  // not inside a character
+        }
+        bytes.removeSubrange(cut...)
+        while bytes.last == 0x20 { bytes.removeLast() }
+        let kept = bytes.count
+        bytes.append(contentsOf: " …".utf8)
+        let clipped = highlights.compactMap { range -> Range<Int>? in
+            range.lowerBound < kept ? range.lowerBound..<min(range.upperBound, kept) : nil
+        }
+        return Snippet(text: String(decoding: bytes, as: UTF8.self), highlights: clipped)
+    }
+
+    /// The part of a stored text a snippet is taken from: after its first line when that line
+    /// is the title (a text file's first line, a Markdown heading), which the hit shows anyway,
+    /// unless nothing else is left.
+    static func body(of text: [UInt8], title: String) -> ArraySlice<UInt8> {
+        let wanted = trimmed(Array(title.utf8)[...])
+        guard !wanted.isEmpty else { return text[...] }
+        var start = 0
+        while start < text.count, isSpace(text[start]) { start += 1 }
+        let end = text[start...].firstIndex(of: 0x0A) ?? text.count
+        var line = trimmed(text[start..<end])
+        while line.first == UInt8(ascii: "#") { line = line.dropFirst() }  // a Markdown heading
+        guard trimmed(line) == wanted else { return text[...] }
+        let rest = text[end...]
+        return rest.contains(where: { !isSpace($0) }) ? rest : text[...]
+    }
+
+    private static func isSpace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
+    }
+
+    private static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var slice = bytes
+        while let first = slice.first, isSpace(first) { slice = slice.dropFirst() }
+        while let last = slice.last, isSpace(last) { slice = slice.dropLast() }
+        return slice
     }
 }
 

@@ -9,6 +9,8 @@ final class BooleanScorer: Scorer {
     private let required: [Int]
     private let optional: [Int]
     private let excluded: [Int]
+    /// Clauses looked at: all of them per document settled on and per document scored.
+    private var visits = 0
 
     /// `clauses` must hold at least one `must` or `should` clause.
     init(clauses: [Scorer], occurs: [Occur]) throws(IndexError) {
@@ -32,6 +34,7 @@ final class BooleanScorer: Scorer {
     }
 
     private func settle(from target: UInt32) throws(IndexError) {
+        visits += clauses.count
         var candidate = target
         search: while true {
             if !required.isEmpty {
@@ -77,7 +80,12 @@ final class BooleanScorer: Scorer {
         document = PostingsCursor.exhausted
     }
 
+    override var clauseVisits: Int {
+        clauses.reduce(visits) { $0 + $1.clauseVisits }
+    }
+
     override func score() -> Float {
+        visits += clauses.count
         var total: Float = 0
         for (index, clause) in clauses.enumerated() where occurs[index] != .mustNot && clause.document == document {
             total += clause.score()

@@ -27,6 +27,10 @@ class Scorer {
     /// Whether a match may have been skipped after `setMinimumCompetitiveScore`, so that a
     /// count of matches is only a lower bound.
     var mayHaveSkippedMatches: Bool { false }
+
+    /// Clauses of boolean scorers looked at so far, this one's and those below it
+    /// (`SearchWork.clauseVisits`); a leaf has none.
+    var clauseVisits: Int { 0 }
 }
 
 /// What an explanation needs beyond the scorer: the collection statistics and BM25's k1, b.

@@ -12,32 +12,6 @@ import Darwin
 enum IncrementalKit {
     typealias Kit = IndexCLITestKit
 
-    // MARK: - Shared data
-
-    /// `../shared/data` beside the checkout (or `SIFT_SHARED_DATA`), like the library tests' SharedData.
-    static let sharedData: URL? = {
-        let fm = FileManager.default
-        if let override = ProcessInfo.processInfo.environment["SIFT_SHARED_DATA"], !override.isEmpty {
-            return fm.fileExists(atPath: override) ? URL(fileURLWithPath: override) : nil
-        }
-        let candidate = SiftProcess.packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-        return fm.fileExists(atPath: candidate.path) ? candidate : nil
-    }()
-
-    /// `sharedData/relative` when it exists; otherwise prints why the caller skips and returns nil.
-    static func sharedDirectory(_ relative: String, for test: String = #function) -> URL? {
-        guard let root = sharedData else {
-            print("SKIP \(test): ../shared/data is absent (set SIFT_SHARED_DATA to run it)")
-            return nil
-        }
-        let url = root.appendingPathComponent(relative)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            print("SKIP \(test): \(url.path) is absent")
-            return nil
-        }
-        return url
-    }
-
     // MARK: - Searches
 
     /// One hit of a TREC run: the document id (without its extension) and its score.

@@ -33,18 +33,27 @@ enum SiftProcess {
         _ = signal(SIGPIPE, SIG_IGN)
     }()
 
-    /// Runs `sift` with `arguments` in `directory`, feeding `input` on stdin.
+    /// `sift-bench`, built beside `sift`.
+    static var benchmarkExecutable: URL { executable.deletingLastPathComponent().appendingPathComponent("sift-bench") }
+
+    /// Runs `sift` (or another `executable`) with `arguments` in `directory`, feeding `input`
+    /// on stdin; `environment` entries are added to the test's own.
     @discardableResult
-    static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil) throws -> Result {
-        try run(arguments, in: directory, input: input, limit: nil)!
+    static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil, executable: URL? = nil,
+                    environment: [String: String] = [:]) throws -> Result {
+        try run(arguments, in: directory, input: input, limit: nil, executable: executable, environment: environment)!
     }
 
     /// As `run`, but a command still running after `limit` seconds is killed (SIGKILL) and nil
     /// returned — only a bound so that a command waiting on a lock fails a test instead of
     /// hanging it.
-    static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil, limit: TimeInterval?) throws -> Result? {
+    static func run(_ arguments: [String], in directory: URL? = nil, input: Data? = nil, limit: TimeInterval?,
+                    executable: URL? = nil, environment: [String: String] = [:]) throws -> Result? {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = executable ?? Self.executable
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         let stdout = Pipe()

@@ -1,0 +1,59 @@
+/// One live document's id and title, without its text: what a listing shows.
+public struct DocumentSummary: Sendable, Equatable {
+    /// The global document number (what `IndexReader.document(_:)` takes).
+    public var number: Int
+    /// The document's stored id.
+    public var id: String
+    /// The document's title.
+    public var title: String
+
+    public init(number: Int, id: String, title: String) {
+        self.number = number
+        self.id = id
+        self.title = title
+    }
+}
+
+extension IndexReader {
+    /// The live documents whose id is `id` (one, unless the same id was indexed twice), in
+    /// document order.
+    /// - Complexity: O(documents): the stored ids are scanned, as no id lookup is kept yet.
+    public func documentNumbers(withID id: String) throws(IndexError) -> [Int] {
+        try liveDocuments { $0 == id }
+    }
+
+    /// The live documents whose id starts with `prefix`, in document order: the passages of
+    /// one file are those whose ids start with its id and `#`.
+    /// - Complexity: O(documents), a scan of the stored ids.
+    public func documentNumbers(withIDPrefix prefix: String) throws(IndexError) -> [Int] {
+        try liveDocuments { $0.hasPrefix(prefix) }
+    }
+
+    /// Up to `limit` live documents' ids and titles, skipping the first `offset` live ones,
+    /// in document order.
+    /// - Complexity: O(offset + limit) stored records read, plus the deletion bits skipped.
+    public func documentSummaries(offset: Int, limit: Int) throws(IndexError) -> [DocumentSummary] {
+        var summaries: [DocumentSummary] = []
+        var skipped = 0
+        var number = 0
+        while number < maxDocument && summaries.count < limit {
+            defer { number += 1 }
+            guard Self.isLive(UInt32(number), deletedBits) else { continue }
+            if skipped < offset {
+                skipped += 1
+                continue
+            }
+            let header = try documentHeader(number)
+            summaries.append(DocumentSummary(number: number, id: header.id, title: header.title))
+        }
+        return summaries
+    }
+
+    private func liveDocuments(matching accepts: (String) -> Bool) throws(IndexError) -> [Int] {
+        var found: [Int] = []
+        for number in 0..<maxDocument where Self.isLive(UInt32(number), deletedBits) {
+            if accepts(try documentHeader(number).id) { found.append(number) }
+        }
+        return found
+    }
+}
