@@ -78,6 +78,15 @@ public struct AnalyzedToken: Sendable, Equatable {
 /// dense term ids without hashing strings. An `Analyzer` is not thread-safe: give each thread
 /// its own (they are cheap to make).
 public final class Analyzer {
+    /// The version of the analysis itself — tokenizer, folding, stop-word matching, stemmers —
+    /// stored in every index. An index analyzed by another version would count and match terms
+    /// differently, so updates refuse it and searches warn that it should be rebuilt.
+    ///
+    /// Bump it in the same change as anything that alters a term, a position or an offset the
+    /// analyzer gives for some text (including a new Unicode table); `AnalyzerVersionTests`
+    /// fails until the bump and the new expected terms are made together.
+    public static let version: UInt32 = 1
+
     /// The settings this analyzer applies.
     public let configuration: AnalyzerConfiguration
 

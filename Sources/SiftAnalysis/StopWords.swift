@@ -1,4 +1,9 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+@_spi(SiftInternal) import SiftStorage
 
 /// Which words the analyzer drops. Stored in the index, so the words themselves are kept,
 /// never a path to a file that may change.
@@ -27,17 +32,21 @@ public enum StopWords: Sendable, Equatable, Hashable {
     }
 
     /// Reads a stop-word file: one word per line; blank lines and lines starting with `#`
-    /// are ignored, surrounding white space is trimmed.
+    /// are ignored, surrounding white space is trimmed. Any readable file will do — a pipe,
+    /// `/dev/stdin`; an empty one (`/dev/null`) is an empty list.
     public static func load(contentsOf path: String) throws(AnalysisError) -> StopWords {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw .unreadableStopWordFile(path)
+        let bytes: [UInt8]
+        do {
+            bytes = try FileIO.readAll(path)
+        } catch {
+            throw .unreadableStopWordFile(path, reason: String(cString: strerror(error.code)))
         }
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .invalidStopWordFile(path, "not valid UTF-8")
         }
         var words: [String] = []
         for line in text.split(omittingEmptySubsequences: true, whereSeparator: \.isNewline) {
-            let word = line.trimmingCharacters(in: .whitespaces)
+            let word = String(line.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
             if word.isEmpty || word.hasPrefix("#") { continue }
             words.append(word)
         }
@@ -66,14 +75,14 @@ public enum StemmerKind: String, Sendable, CaseIterable, Equatable, Hashable {
 
 /// Problems with analyzer settings.
 public enum AnalysisError: Error, Equatable, CustomStringConvertible {
-    /// The stop-word file could not be read.
-    case unreadableStopWordFile(String)
+    /// The stop-word file could not be read: its path and the system's reason.
+    case unreadableStopWordFile(String, reason: String)
     /// The stop-word file is not a word list.
     case invalidStopWordFile(String, String)
 
     public var description: String {
         switch self {
-        case .unreadableStopWordFile(let path): "cannot read stop-word file '\(path)'"
+        case .unreadableStopWordFile(let path, let reason): "cannot read stop-word file '\(path)': \(reason)"
         case .invalidStopWordFile(let path, let why): "stop-word file '\(path)' is \(why)"
         }
     }

@@ -43,7 +43,10 @@ enum AnalyzeCommand {
         do {
             stopWords = try StopWords.parse(parsed.value("--stopwords") ?? "english")
         } catch {
-            throw .noInput("--stopwords: \(error)")
+            switch error {
+            case .unreadableStopWordFile: throw .noInput("--stopwords: \(error)")
+            case .invalidStopWordFile: throw .data("--stopwords: \(error)")
+            }
         }
         return AnalyzerConfiguration(stemmer: StemmerKind(rawValue: stemmerName)!, stopWords: stopWords)
     }

@@ -22,9 +22,9 @@ enum CheckCommand {
             throw mapIndexError(error)
         }
         if report.deep {
-            Output.line("ok: \(indexPath): \(report.segmentCount) segments, \(report.documentCount) documents (\(report.deletedCount) deleted), \(report.termCount) terms, \(report.postingCount) postings, \(report.positionCount) positions, \(report.sourceFileCount) files, \(report.byteCount) bytes verified")
+            Output.line("ok: \(indexPath): \(Format.count(report.segmentCount, "segment")), \(Format.count(report.documentCount, "document")) (\(report.deletedCount) deleted), \(Format.count(report.termCount, "term")), \(Format.count(report.postingCount, "posting")), \(Format.count(report.positionCount, "position")), \(Format.count(report.sourceFileCount, "file")), \(Format.count(report.byteCount, "byte")) verified")
         } else {
-            Output.line("ok: \(indexPath): \(report.segmentCount) segments, \(report.deletedCount) deleted documents, \(report.sourceFileCount) files, \(report.byteCount) bytes verified (--deep also decodes every posting and document)")
+            Output.line("ok: \(indexPath): \(Format.count(report.segmentCount, "segment")), \(Format.count(report.deletedCount, "deleted document")), \(Format.count(report.sourceFileCount, "file")), \(Format.count(report.byteCount, "byte")) verified (--deep also decodes every posting and document)")
         }
     }
 }

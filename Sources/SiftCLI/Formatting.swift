@@ -22,7 +22,7 @@ enum Format {
 
 extension Format {
     /// `count` and the noun, singular for one: `1 hit`, `2 hits`, `0 documents`.
-    static func count(_ count: Int, _ singular: String, _ plural: String? = nil) -> String {
+    static func count<Count: BinaryInteger>(_ count: Count, _ singular: String, _ plural: String? = nil) -> String {
         "\(count) " + (count == 1 ? singular : plural ?? singular + "s")
     }
 }

@@ -19,6 +19,7 @@ enum OptimizeCommand {
         do {
             let reader = try IndexReader(path: indexPath)
             before = (reader.segmentCount, reader.deletedCount)
+            // The writer checks every checksum of what it merges or keeps: damage exits 65.
             let writer = try IndexWriter(path: indexPath, configuration: reader.configuration, mode: .update)
             writer.forceMerge()
             summary = try writer.commit()
@@ -27,6 +28,6 @@ enum OptimizeCommand {
             throw mapIndexError(error)
         }
         let seconds = seconds(since: started, clock: clock)
-        Output.line("Optimized \(indexPath): \(before.segments) segments with \(before.deleted) deleted documents -> \(summary.segmentCount) segment\(summary.segmentCount == 1 ? "" : "s") of \(summary.documentCount) documents, \(summary.byteCount) bytes, in \(Format.fixed(seconds, decimals: 2)) s")
+        Output.line("Optimized \(indexPath): \(Format.count(before.segments, "segment")) with \(Format.count(before.deleted, "deleted document")) -> \(Format.count(summary.segmentCount, "segment")) of \(Format.count(summary.documentCount, "document")), \(Format.count(summary.byteCount, "byte")), in \(Format.fixed(seconds, decimals: 2)) s")
     }
 }

@@ -173,7 +173,9 @@ enum SearchCommand {
             // Opening checks sizes, headers and trailers, and every read is bounds-checked, so
             // damage gives a clear error, never a trap; reading every byte for its checksum
             // (O(index size)) is left to `sift check` and `--verify`.
-            return Searcher(reader: try IndexReader(path: indexPath, verifyChecksums: verify))
+            let reader = try IndexReader(path: indexPath, verifyChecksums: verify)
+            warnIfAnalyzedByAnotherVersion(reader)
+            return Searcher(reader: reader)
         } catch {
             throw mapIndexError(error)
         }

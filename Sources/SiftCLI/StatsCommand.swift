@@ -39,6 +39,7 @@ enum StatsCommand {
                 ("bytes", "\(totalBytes)"),
                 ("files", JSON.array(stats.files.map { JSON.object([("name", JSON.string($0.0)), ("bytes", "\($0.1)")]) })),
                 ("analyzer", JSON.object([("stemmer", JSON.string(stats.configuration.stemmer.rawValue)), ("stopwords", JSON.string(stopWords))])),
+                ("analyzerVersion", "\(stats.analyzerVersion)"),
             ]))
             return
         }
@@ -51,9 +52,9 @@ enum StatsCommand {
         Output.line("title tokens:     \(stats.titleTokenCount)")
         Output.line("average length:   \(Format.fixed(stats.averageDocumentLength, decimals: 2)) tokens")
         Output.line("segments:         \(stats.segmentCount)")
-        Output.line("deleted:          \(stats.deletedCount) documents (kept until their segment is merged)")
+        Output.line("deleted:          \(Format.count(stats.deletedCount, "document")) (kept until their segment is merged)")
         Output.line("generation:       \(stats.generation)")
-        Output.line("analyzer:         stemmer \(stats.configuration.stemmer.rawValue), stop words \(stopWords)")
+        Output.line("analyzer:         stemmer \(stats.configuration.stemmer.rawValue), stop words \(stopWords), version \(stats.analyzerVersion)")
         Output.line("bytes:            \(totalBytes)")
         for (name, bytes) in stats.files { Output.line("  \(name)  \(bytes)") }
     }

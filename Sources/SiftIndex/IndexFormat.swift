@@ -5,7 +5,7 @@
     /// "SIFT" at byte 0 of every file.
     static let magic: [UInt8] = Array("SIFT".utf8)
     /// The version this build writes and the newest it reads.
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
     static let headerSize = 16
     static let trailerSize = 4
     /// Documents per posting block.
@@ -53,6 +53,14 @@
     /// The dictionary key of `term` in `field`.
     package static func key<C: Collection>(_ term: C, field: IndexField) -> [UInt8] where C.Element == UInt8 {
         field == .title ? [titleKeyPrefix] + Array(term) : Array(term)
+    }
+
+    /// True for files only a writer at work has a use for — segments being built
+    /// (`building-…`), partial segments (`flush-…`), any temporary of Sift's naming (`….tmp`):
+    /// no manifest names them, so whatever of them a writer holding the lock finds was left by
+    /// a writer that failed or died.
+    static func isTemporaryFileName(_ name: String) -> Bool {
+        isIndexFileName(name) && (name.hasSuffix(".tmp") || name.hasPrefix("building-") || name.hasPrefix("flush-"))
     }
 
     /// True for the names of files Sift writes in an index folder (segment and partial-segment
@@ -130,9 +138,38 @@
         return writer.bytes
     }
 
-    /// Checks the header of a file (magic, kind, version) and its length. The checksum is
-    /// checked separately (`verifyChecksum`), since that reads every byte.
+    /// Checks the header of a file a manifest names (magic, kind, version) and its length. The
+    /// manifest was read by this version, so a file of any other version is damaged, not of
+    /// another Sift. The checksum is checked separately (`verifyChecksum`): it reads every byte.
     static func validateHeader(_ bytes: UnsafeRawBufferPointer, kind: FileKind, file: String) throws(IndexError) {
+        try validateFraming(bytes, kind: kind, file: file)
+        let found = storedVersion(bytes)
+        guard found == version else {
+            throw .corrupt(file: file, reason: "format version \(found), but its manifest is version \(version)")
+        }
+    }
+
+    /// Checks a manifest: length, magic and kind, then its checksum, and only then its version,
+    /// so that a damaged version field is reported as damage, not as a file of another Sift.
+    static func validateManifest(_ bytes: UnsafeRawBufferPointer, file: String) throws(IndexError) {
+        try validateFraming(bytes, kind: .manifest, file: file)
+        try verifyChecksum(bytes, file: file)
+        let found = storedVersion(bytes)
+        if found > version {
+            throw .newerFormat(file: file, found: Int(found), supported: Int(version))
+        }
+        guard found == version else {
+            if found >= 1 { throw .olderFormat(file: file, found: Int(found), supported: Int(version)) }
+            throw .corrupt(file: file, reason: "unknown format version \(found)")
+        }
+    }
+
+    private static func storedVersion(_ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+    }
+
+    /// Length (a header and a checksum at least), magic and kind.
+    private static func validateFraming(_ bytes: UnsafeRawBufferPointer, kind: FileKind, file: String) throws(IndexError) {
         guard bytes.count >= headerSize + trailerSize else {
             throw .corrupt(file: file, reason: "file is \(bytes.count) bytes, shorter than its header and checksum")
         }
@@ -142,14 +179,6 @@
         let tag = kind.tag
         guard bytes[4] == tag[0], bytes[5] == tag[1], bytes[6] == tag[2], bytes[7] == tag[3] else {
             throw .corrupt(file: file, reason: "wrong file kind (expected \(kind.rawValue))")
-        }
-        let found = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
-        if found > version {
-            throw .newerFormat(file: file, found: Int(found), supported: Int(version))
-        }
-        guard found == version else {
-            if found >= 1 { throw .olderFormat(file: file, found: Int(found), supported: Int(version)) }
-            throw .corrupt(file: file, reason: "unknown format version \(found)")
         }
     }
 
@@ -207,6 +236,9 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     /// A file the manifest names is not there (removed by hand, or by a writer that replaced
     /// the manifest between our reading it and opening the file).
     case missingFile(String)
+    /// The folder holds index files but no manifest (it was deleted or lost): what the files
+    /// held cannot be read back, and the index must be rebuilt.
+    case missingManifest(String)
     /// Another writer holds the index's lock.
     case locked(String)
     /// A system call failed.
@@ -217,11 +249,20 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     case documentOutOfRange(Int, count: Int)
     /// An update asked for settings other than those the index was built with.
     case settingsMismatch(path: String, setting: String, stored: String, requested: String)
+    /// The index was analyzed by another version of the analyzer (`Analyzer.version`) than
+    /// this one: an update would count and match terms differently, so it must be rebuilt.
+    case analyzerVersionMismatch(path: String, stored: UInt32, current: UInt32)
+    /// An update would delete more than half of the index's documents (or all of them), and
+    /// was not allowed to: the files whose documents it would delete (keys, in byte order),
+    /// how many documents they hold, and how many the index holds.
+    case tooManyDeletions(path: String, files: [String], documents: Int, of: Int)
 
     public var description: String {
         switch self {
         case .missingIndex(let path):
             "no index at '\(path)'"
+        case .missingManifest(let path):
+            "the index '\(path)' has index files but no manifest (deleted or lost); the index must be rebuilt"
         case .corrupt(let file, let reason):
             "index file '\(file)' is corrupt: \(reason)"
         case .olderFormat(let file, let found, let supported):
@@ -240,6 +281,10 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             "the writer of '\(path)' was closed; open a new IndexWriter to change the index"
         case .settingsMismatch(let path, let setting, let stored, let requested):
             "the index '\(path)' was built with \(setting) '\(stored)', not '\(requested)'"
+        case .analyzerVersionMismatch(let path, let stored, let current):
+            "the index '\(path)' was analyzed by analyzer version \(stored), and this Sift analyzes with version \(current); the index must be rebuilt"
+        case .tooManyDeletions(let path, let files, let documents, let total):
+            "the update of '\(path)' would delete \(documents) of its \(total) documents (from \(files.count) files)"
         }
     }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 @_spi(SiftInternal) import SiftStorage
 /// What `check()` verified, for the report of `sift check`.
 public struct CheckReport: Sendable {
@@ -22,6 +24,40 @@ public struct CheckReport: Sendable {
 }
 
 extension IndexReader {
+    /// Checks the CRC-32C of every byte of every file of the index (as `verifyChecksums: true`
+    /// at open does), the files shared among `jobs` threads, largest first.
+    /// - Throws: `IndexError.corrupt` naming the first damaged file in index order.
+    /// - Complexity: O(index size).
+    public func verifyChecksums(jobs: Int) throws(IndexError) {
+        var listed: [MappedFile] = []
+        for segment in segments {
+            listed += segment.files
+            if let deletions = segment.deletions { listed.append(deletions.file) }
+        }
+        if let sourcesFile { listed.append(sourcesFile) }
+        let files = listed
+        let order = files.indices.sorted { files[$0].bytes.count > files[$1].bytes.count }
+        var failures = [IndexError?](repeating: nil, count: files.count)
+        let workers = max(1, min(jobs, files.count))
+        let next = Atomic<Int>(0)
+        failures.withUnsafeMutableBufferPointer { failures in
+            nonisolated(unsafe) let failures = failures
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let slot = next.add(1, ordering: .relaxed).oldValue
+                    guard slot < order.count else { return }
+                    let file = files[order[slot]]
+                    do throws(IndexError) {
+                        try IndexFormat.verifyChecksum(file.bytes, file: file.path)
+                    } catch {
+                        failures[order[slot]] = error
+                    }
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+    }
+
     /// Verifies every checksum and the invariants that tie the files together: lengths that add
     /// up to the manifest's token counts, deletion bitmaps and the deleted documents' token
     /// counts, the table of indexed files (ranges inside their segments, never overlapping,

@@ -53,8 +53,7 @@ public final class IndexReader: @unchecked Sendable {
             do {
                 manifestFile = try MappedFile(path: manifestPath)
             } catch {
-                if error.code == ENOENT || error.code == ENOTDIR { throw .missingIndex(path) }
-                throw .io(error)
+                throw Self.manifestOpenError(error, path: path, manifestPath: manifestPath)
             }
             let manifest = try Manifest.decode(manifestFile.bytes, file: manifestPath)
             do {
@@ -122,6 +121,16 @@ public final class IndexReader: @unchecked Sendable {
         deletedBits?.deallocate()
     }
 
+    /// What a manifest that cannot be mapped means: no index, one whose manifest is gone
+    /// while its segments are there, a manifest that is not a file, or a failed system call.
+    static func manifestOpenError(_ error: FileError, path: String, manifestPath: String) -> IndexError {
+        if FileIO.isDirectory(manifestPath) { return .corrupt(file: manifestPath, reason: "it is a folder, not a file") }
+        guard error.code == ENOENT || error.code == ENOTDIR else { return .io(error) }
+        let names = (try? FileIO.listDirectory(path)) ?? []
+        if names.contains(where: { $0.hasPrefix("seg-") && IndexFormat.isIndexFileName($0) }) { return .missingManifest(path) }
+        return .missingIndex(path)
+    }
+
     /// Whether global document `document` is deleted.
     public func isDeleted(_ document: Int) throws(IndexError) -> Bool {
         guard document >= 0, document < maxDocument else { throw .documentOutOfRange(document, count: maxDocument) }
@@ -141,6 +150,10 @@ public final class IndexReader: @unchecked Sendable {
 
     /// The commit the reader sees: 1 for a fresh build, one more for each later commit.
     public var generation: UInt64 { manifest.generation }
+
+    /// The `Analyzer.version` that analyzed the documents. When it is not this Sift's, queries
+    /// may be analyzed differently from the documents: the index should be rebuilt.
+    public var analyzerVersion: UInt32 { manifest.analyzerVersion }
 
     /// Mean indexed tokens per document (`avgLen` of BM25); 0 for an empty index.
     public var averageDocumentLength: Double {
@@ -223,7 +236,8 @@ public final class IndexReader: @unchecked Sendable {
                                postingCount: postings, tokenCount: tokenCount, titleTokenCount: titleTokenCount,
                                averageDocumentLength: averageDocumentLength, deletedCount: deletedCount,
                                generation: manifest.generation,
-                               segmentCount: segments.count, files: files, configuration: configuration)
+                               segmentCount: segments.count, files: files, configuration: configuration,
+                               analyzerVersion: manifest.analyzerVersion)
     }
 }
 
@@ -250,6 +264,8 @@ public struct IndexStatistics: Sendable {
     /// Each file's name and size in bytes.
     public var files: [(String, Int)]
     public var configuration: AnalyzerConfiguration
+    /// The `Analyzer.version` that analyzed the documents.
+    public var analyzerVersion: UInt32
 }
 
 #if canImport(Glibc)

@@ -12,9 +12,19 @@ extension IndexWriter {
 
     /// Makes the added documents, the deletions and the chosen merges live atomically.
     /// The lock is kept; call `close()` to free it. If it throws, the index on disk is the
-    /// previous one, untouched, but the writer's view of it is not: close it and open another.
+    /// previous one, untouched, and every file the writer wrote for it is removed; but the
+    /// writer's view of the index is not as before: close it and open another.
     @discardableResult
     public func commit() throws(IndexError) -> CommitSummary {
+        do {
+            return try commitChanges()
+        } catch {
+            removeUncommittedFiles()
+            throw error
+        }
+    }
+
+    private func commitChanges() throws(IndexError) -> CommitSummary {
         // Without the lock another writer may be at work: never replace the index under it.
         guard lock != nil else { throw .writerClosed(path) }
         var summary = CommitSummary()
@@ -27,13 +37,14 @@ extension IndexWriter {
         }
         if documentCount > 0 {
             let segment: WrittenSegment
-            let taken = Set(segments.map(\.entry.name))
+            let taken = Set(segments.map(\.entry.name)).union(committedSegmentNames)
             if flushed.isEmpty {
                 segment = try SegmentWriter.write(buffer, terms: keys, directory: path, avoiding: taken)
             } else {
                 try flush()
                 segment = try SegmentMerger.merge(flushed.map(\.reader), directory: path, avoiding: taken).segment
             }
+            for (name, _) in segment.files { uncommittedFiles.insert(name) }
             summary.termCount = segment.termCount
             summary.postingCount = segment.postingCount
             summary.addedDocumentCount = Int(segment.entry.documentCount)
@@ -74,8 +85,8 @@ extension IndexWriter {
         }
 
         var manifest = Manifest(configuration: configuration, generation: generation, segments: segments.map(\.entry))
-        if let sources, let sourceUnit {
-            let table = SourceTable(unit: sourceUnit, files: Self.mergeTable(sourceOrder, freshKeys, from: sources))
+        if let sources, let sourceSettings {
+            let table = SourceTable(settings: sourceSettings, files: Self.mergeTable(sourceOrder, freshKeys, from: sources))
             sourceOrder = table.files.map(\.key)
             manifest.sources = try writeContentFile(table.encode(), kind: IndexFormat.sourcesExtension)
         }
@@ -86,6 +97,8 @@ extension IndexWriter {
         } catch {
             throw .io(error)
         }
+        uncommittedFiles = []
+        committedSegmentNames = Set(manifest.segments.map(\.name))
         generation += 1
         structureChanged = false
         committedSources = manifest.sources
@@ -97,12 +110,7 @@ extension IndexWriter {
         var summary = summary
         // Files of replaced segments (and partial segments) are dropped only now, after the
         // manifest no longer needs them.
-        var live: Set<String> = [IndexFormat.manifestName]
-        for segment in manifest.segments {
-            for kind in IndexFormat.FileKind.segmentKinds { live.insert(segment.name + "." + kind.fileExtension) }
-            if let deletions = segment.deletions { live.insert(deletions.file.name) }
-        }
-        if let sources = manifest.sources { live.insert(sources.name) }
+        let live = Self.fileNames(manifest)
         removeUnreferencedFiles(keeping: live)
 
         summary.documentCount = committedDocumentCount
@@ -134,14 +142,12 @@ extension IndexWriter {
 
     /// Merges the segments at `group` (ascending) into one, in the place of the first.
     func merge(_ group: [Int]) throws(IndexError) {
-        // A merge writes fresh checksums: damage in its input must be caught now, not carried
-        // into a segment that would then look sound.
-        for index in group {
-            for file in segments[index].reader.files { try IndexFormat.verifyChecksum(file.bytes, file: file.path) }
-        }
-        // Live segments' names are avoided, as for a new segment.
+        // A merge writes fresh checksums, so damage in its input would come out looking sound:
+        // the committed segments were verified when the writer opened them, and the others
+        // are this writer's own. Live segments' names are avoided, as for a new segment.
         let (written, maps) = try SegmentMerger.merge(group.map { segments[$0].reader }, deletions: group.map { segments[$0].deletions },
-                                                      directory: path, avoiding: Set(segments.map(\.entry.name)))
+                                                      directory: path, avoiding: Set(segments.map(\.entry.name)).union(committedSegmentNames))
+        for (name, _) in written.files { uncommittedFiles.insert(name) }
         let reader = try SegmentReader(directory: path, entry: written.entry, verifyChecksums: false)
         let target = group[0]
         if let current = sources {
@@ -189,6 +195,9 @@ extension IndexWriter {
     /// synced once for all of them before the manifest is replaced.
     func writeContentFile(_ bytes: [UInt8], kind: String) throws(IndexError) -> Manifest.NamedFile {
         let name = IndexFormat.contentName(bytes, kind: kind)
+        // A file of the same name is one of the same bytes: maybe the live one, which a failed
+        // commit must then keep (it removes only what the manifest on disk does not name).
+        uncommittedFiles.insert(name)
         do {
             try FileIO.atomicReplace(path + "/" + name, with: bytes, syncingFolder: false)
         } catch {

@@ -7,22 +7,32 @@ extension IndexWriter {
     /// Records that the `count` documents from uncommitted document `firstDocument` on come
     /// from the file `key`.
     func recordSource(key: String, fingerprint: FileFingerprint, firstDocument: Int, documentCount count: Int,
-                      unit: String) throws(IndexError) {
-        if let sourceUnit, sourceUnit != unit, !(sources?.isEmpty ?? true) || !pendingSources.isEmpty {
-            throw .settingsMismatch(path: path, setting: "unit", stored: sourceUnit, requested: unit)
+                      settings: IndexedFileSettings) throws(IndexError) {
+        if let sourceUnit, sourceUnit != settings.unit, !(sources?.isEmpty ?? true) || !pendingSources.isEmpty {
+            throw .settingsMismatch(path: path, setting: "unit", stored: sourceUnit, requested: settings.unit)
         }
-        sourceUnit = unit
+        if sourceSettings != settings { structureChanged = true }
+        sourceSettings = settings
         if sources == nil { sources = [:] }
         pendingSources.append(SourceFile(key: key, fingerprint: fingerprint, segment: -1, firstDocument: firstDocument,
                                          documentCount: count))
     }
 
-    /// Starts (or keeps) recording files cut with `unit`; the table is written even if empty.
-    func trackFiles(unit: String) {
-        guard sources == nil || sourceUnit != unit else { return }
+    /// Starts (or keeps) recording files found and cut with `settings`; the table is written
+    /// even if empty, and again whenever the settings change.
+    func trackFiles(_ settings: IndexedFileSettings) {
+        guard sources == nil || sourceSettings != settings else { return }
         if sources == nil { sources = [:] }
-        sourceUnit = unit
+        sourceSettings = settings
         structureChanged = true
+    }
+
+    /// The settings `files`, walked and cut by `extractor`, are recorded with.
+    static func fileSettings(_ extractor: DocumentExtractor, files: [CandidateFile]) -> IndexedFileSettings {
+        let options = extractor.options
+        return IndexedFileSettings(unit: options.unit.rawValue, include: options.include, exclude: options.exclude,
+                                   idsStartWithFolderName: options.idsStartWithFolderName ?? files.contains { !$0.idPrefix.isEmpty },
+                                   followsSymbolicLinks: options.followSymbolicLinks)
     }
 
     /// The committed files of the index, by key (empty when it does not come from files).

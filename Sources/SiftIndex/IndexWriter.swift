@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Dispatch
 import SiftAnalysis
 @_spi(SiftInternal) import SiftStorage
@@ -64,8 +67,10 @@ public final class IndexWriter {
     /// Indexed files by key (their `segment` is a position in `segments`); nil when the index
     /// does not come from files.
     var sources: [String: SourceFile]?
+    /// How the indexed files were found and cut.
+    var sourceSettings: IndexedFileSettings?
     /// The unit the indexed files were cut with.
-    var sourceUnit: String?
+    var sourceUnit: String? { sourceSettings?.unit }
     /// The keys of `sources` as of the last commit, in byte order (a commit merges the new keys
     /// in rather than sorting the whole table again).
     var sourceOrder: [String] = []
@@ -77,6 +82,12 @@ public final class IndexWriter {
     var mergeEverything = false
     /// The source table the last commit (or the index opened) named.
     var committedSources: Manifest.NamedFile?
+    /// Names of the segments the manifest on disk names: new segments avoid them too, so a
+    /// file a failed commit removes is never one the index still uses.
+    var committedSegmentNames: Set<String> = []
+    /// Files this writer wrote that no commit has made part of the index yet: what a failed
+    /// commit, or closing without one, removes.
+    var uncommittedFiles: Set<String> = []
 
     /// Opens (creating if needed) the index folder at `path` for writing and takes its lock.
     /// - Parameters:
@@ -108,6 +119,7 @@ public final class IndexWriter {
             }
         }
         generation = 1
+        removeLeftovers()
         // A new index is written at the first commit even if empty; so is a replacement.
         structureChanged = mode == .create || !FileIO.exists(path + "/" + IndexFormat.manifestName)
         guard !structureChanged else { return }
@@ -115,27 +127,35 @@ public final class IndexWriter {
         case .create:
             break
         case .update:
+            // Every byte of what the update builds on is checked first: a commit on top of a
+            // damaged segment would make the damage look like a sound, newer index.
             let reader = try IndexReader(path: path)
+            try reader.verifyChecksums(jobs: self.jobs)
+            guard reader.analyzerVersion == Analyzer.version else {
+                throw .analyzerVersionMismatch(path: path, stored: reader.analyzerVersion, current: Analyzer.version)
+            }
             guard reader.configuration == configuration else {
                 throw .settingsMismatch(path: path, setting: "analyzer", stored: reader.configuration.description,
                                         requested: configuration.description)
             }
             generation = reader.generation + 1
             for (entry, segment) in zip(reader.manifest.segments, reader.segments) {
-                // Deletions are carried into the next deletions file with a fresh checksum:
-                // damage must be caught before that.
                 segments.append(LiveSegment(entry: entry, reader: segment, deletions: try segment.deletions.map { file throws(IndexError) in
-                    try IndexFormat.verifyChecksum(file.file.bytes, file: file.path)
-                    return try SegmentDeletions(file, extending: true)
+                    try SegmentDeletions(file, extending: true)
                 }))
             }
+            committedSegmentNames = Set(reader.manifest.segments.map(\.name))
             committedSources = reader.manifest.sources
             if let table = try reader.sourceTable() {
-                sourceUnit = table.unit
+                sourceSettings = table.settings
                 sources = Dictionary(uniqueKeysWithValues: table.files.map { ($0.key, $0) })
                 sourceOrder = table.files.map(\.key)
             }
         }
+    }
+
+    deinit {
+        close()
     }
 
     /// Documents added and not yet committed.
@@ -212,14 +232,78 @@ public final class IndexWriter {
     func flush() throws(IndexError) {
         guard buffer.documentCount > 0 else { return }
         let written = try SegmentWriter.write(buffer, terms: keys, directory: path, prefix: "flush-")
+        for (name, _) in written.files { uncommittedFiles.insert(name) }
         let reader = try SegmentReader(directory: path, entry: written.entry, verifyChecksums: false)
         flushed.append((written, reader))
         flushedDocuments += buffer.documentCount
         buffer = SegmentBuffer()
     }
 
-    /// Releases the lock. The writer cannot be used afterwards.
+    /// Releases the lock. The writer cannot be used afterwards. Changes not committed are
+    /// dropped, and the files written for them removed.
     public func close() {
+        guard lock != nil else { return }
+        removeUncommittedFiles()
         lock = nil
+    }
+
+    /// Removes the files this writer wrote that the manifest on disk does not name, and any
+    /// temporary: after a failed commit (or none), the folder holds the index as it was and
+    /// nothing else of this writer's. A commit that failed after its manifest was renamed into
+    /// place (a failed sync of the folder) is the index now, and its files stay.
+    func removeUncommittedFiles() {
+        let onDisk = (try? MappedFile(path: path + "/" + IndexFormat.manifestName)).flatMap { file in
+            try? Manifest.decode(file.bytes, file: file.path)
+        }
+        if let onDisk {
+            // The lock is held: whatever of Sift's naming the manifest does not name is stale
+            // (this writer's files, or the previous generation's if the manifest was replaced).
+            removeUnreferencedFiles(keeping: Self.fileNames(onDisk))
+        } else {
+            for name in uncommittedFiles { FileIO.remove(path + "/" + name) }
+        }
+        uncommittedFiles = []
+        flushed = []
+        flushedDocuments = 0
+        buffer = SegmentBuffer()
+        removeTemporaries()
+    }
+
+    /// Removes what writers that failed or died left (the lock is held, so no other writer is
+    /// at work): temporaries always, and files of Sift's naming the manifest does not name when
+    /// the manifest can be read (segments renamed into place by a commit that never finished).
+    func removeLeftovers() {
+        removeTemporaries()
+        guard let file = try? MappedFile(path: path + "/" + IndexFormat.manifestName),
+              let manifest = try? Manifest.decode(file.bytes, file: file.path) else { return }
+        removeUnreferencedFiles(keeping: Self.fileNames(manifest))
+    }
+
+    func removeTemporaries() {
+        Self.removeTemporaryFiles(inIndex: path)
+    }
+
+    /// Makes every later file operation of writers under the index folder `path` fail (for a
+    /// process that is being interrupted and must not start another file).
+    package static func refuseWrites(inIndex path: String) {
+        FileFaults.install(under: path) { _, _ in ECANCELED }
+    }
+
+    /// Removes the temporary files of the index folder `path` (segments being built, partial
+    /// segments, `….tmp`): for a process that holds the index's lock and is being interrupted.
+    package static func removeTemporaryFiles(inIndex path: String) {
+        guard let names = try? FileIO.listDirectory(path) else { return }
+        for name in names where IndexFormat.isTemporaryFileName(name) { FileIO.remove(path + "/" + name) }
+    }
+
+    /// Every file `manifest` names, itself included.
+    static func fileNames(_ manifest: Manifest) -> Set<String> {
+        var live: Set<String> = [IndexFormat.manifestName]
+        for segment in manifest.segments {
+            for kind in IndexFormat.FileKind.segmentKinds { live.insert(segment.name + "." + kind.fileExtension) }
+            if let deletions = segment.deletions { live.insert(deletions.file.name) }
+        }
+        if let sources = manifest.sources { live.insert(sources.name) }
+        return live
     }
 }

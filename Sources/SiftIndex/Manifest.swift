@@ -56,6 +56,8 @@ struct Manifest: Equatable, Sendable {
     }
 
     var configuration: AnalyzerConfiguration
+    /// The `Analyzer.version` that analyzed the documents.
+    var analyzerVersion: UInt32 = Analyzer.version
     /// Commits since the index was created (1 for a fresh build): tells apart two states of
     /// the same folder.
     var generation: UInt64 = 1
@@ -80,6 +82,7 @@ struct Manifest: Equatable, Sendable {
             writer.writeVarint(UInt64(words.count))
             for word in words { writer.writeString(word) }
         }
+        writer.write(analyzerVersion)
         writer.write(generation)
         writer.writeVarint(UInt64(segments.count))
         for segment in segments {
@@ -116,8 +119,7 @@ struct Manifest: Equatable, Sendable {
     static let stemmerCodes: [StemmerKind] = [.porter, .porter2, .none]
 
     static func decode(_ bytes: UnsafeRawBufferPointer, file: String) throws(IndexError) -> Manifest {
-        try IndexFormat.validateHeader(bytes, kind: .manifest, file: file)
-        try IndexFormat.verifyChecksum(bytes, file: file)
+        try IndexFormat.validateManifest(bytes, file: file)
         let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - IndexFormat.trailerSize)])
         var reader = ByteReader(body, offset: IndexFormat.headerSize)
         return try IndexFormat.decoding(file) {
@@ -137,6 +139,7 @@ struct Manifest: Equatable, Sendable {
             case let code:
                 throw IndexError.corrupt(file: file, reason: "unknown stop-word code \(code)")
             }
+            let analyzerVersion = try reader.readUInt32()
             let generation = try reader.readUInt64()
             let segmentCount = try reader.readLength(limit: reader.remaining)
             var segments: [Segment] = []
@@ -179,7 +182,7 @@ struct Manifest: Equatable, Sendable {
                 throw IndexError.corrupt(file: file, reason: "more than 2^32 documents")
             }
             return Manifest(configuration: AnalyzerConfiguration(stemmer: stemmerCodes[stemmerCode], stopWords: stopWords),
-                            generation: generation, segments: segments, sources: sources)
+                            analyzerVersion: analyzerVersion, generation: generation, segments: segments, sources: sources)
         }
     }
 

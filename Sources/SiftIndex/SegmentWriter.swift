@@ -91,6 +91,18 @@ enum SegmentWriter {
 
         var encoder = try SegmentEncoder(directory: directory, lengths: buffer.lengths, titleLengths: buffer.titleLengths,
                                          tokenCount: buffer.tokenCount, titleTokenCount: buffer.titleTokenCount)
+        do throws(IndexError) {
+            try encode(buffer, terms: terms, termOrder: termOrder, start: start, sorted: sorted, positionStart: positionStart,
+                       into: &encoder)
+        } catch {
+            encoder.abandon()
+            throw error
+        }
+        return try encoder.finish(prefix: prefix, avoiding: taken)
+    }
+
+    private static func encode(_ buffer: SegmentBuffer, terms: ByteInterner, termOrder: [Int32], start: [UInt32], sorted: [UInt32],
+                               positionStart: [UInt32], into encoder: inout SegmentEncoder) throws(IndexError) {
         var postings = PostingsBuilder()
         for term in termOrder {
             postings.removeAll()
@@ -106,7 +118,6 @@ enum SegmentWriter {
             let range = Int(buffer.storedOffsets[document])..<Int(buffer.storedOffsets[document + 1])
             try encoder.addStoredRecord(buffer.stored.bytes[range])
         }
-        return try encoder.finish(prefix: prefix, avoiding: taken)
     }
 }
 
@@ -167,7 +178,8 @@ struct SegmentEncoder {
     private var blockData = ByteWriter()
     private var metadata = ByteWriter()
     private var positionBytes = ByteWriter()
-
+    /// Final paths the segment's files were (or were being) renamed to, for `abandon`.
+    private var renamed: [String] = []
 
     init(directory: String, lengths: [UInt32], titleLengths: [UInt32], tokenCount: UInt64, titleTokenCount: UInt64) throws(IndexError) {
         self.directory = directory
@@ -178,15 +190,27 @@ struct SegmentEncoder {
         // Unique among this process's writers without shared state (the folder's lock keeps
         // other processes out); the final names come from the contents, not from this.
         temporaryStem = directory + "/building-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        var opened: [FileSink] = []
         do {
-            postingsFile = try FileSink(path: temporaryStem + ".postings.tmp", header: IndexFormat.header(.postings))
-            positionsFile = try FileSink(path: temporaryStem + ".positions.tmp", header: IndexFormat.header(.positions))
-            recordsFile = try FileSink(path: temporaryStem + ".records.tmp")
-            textFile = try FileSink(path: temporaryStem + ".text.tmp")
+            opened.append(try FileSink(path: temporaryStem + ".postings.tmp", header: IndexFormat.header(.postings)))
+            opened.append(try FileSink(path: temporaryStem + ".positions.tmp", header: IndexFormat.header(.positions)))
+            opened.append(try FileSink(path: temporaryStem + ".records.tmp"))
+            opened.append(try FileSink(path: temporaryStem + ".text.tmp"))
         } catch {
+            // A failed writer leaves nothing behind: the files opened so far go, and the one
+            // that failed to open may exist too.
+            for index in opened.indices { opened[index].discard() }
+            for suffix in Self.temporarySuffixes { FileIO.remove(temporaryStem + suffix) }
             throw .io(error)
         }
+        postingsFile = opened[0]
+        positionsFile = opened[1]
+        recordsFile = opened[2]
+        textFile = opened[3]
     }
+
+    /// The temporary files of a segment being written, after `building-<pid>-<n>`.
+    static let temporarySuffixes = [".postings.tmp", ".positions.tmp", ".records.tmp", ".text.tmp", ".docs.tmp", ".terms.tmp"]
 
     /// Adds a term (its dictionary key) and its postings; keys must come in ascending byte order.
     mutating func addTerm<C: Collection>(_ key: C, postings: PostingsBuilder) throws(IndexError) where C.Element == UInt8 {
@@ -365,9 +389,18 @@ struct SegmentEncoder {
         guard documentsAdded == documentCount else {
             preconditionFailure("a segment needs stored fields for each of its \(documentCount) documents")
         }
-        try finishBlock()
-        let termsBytes = dictionary.finish()
+        do throws(IndexError) {
+            try finishBlock()
+            return try finishFiles(prefix: prefix, avoiding: taken)
+        } catch {
+            abandon()
+            throw error
+        }
+    }
 
+    private mutating func finishFiles(prefix: String, avoiding taken: Set<String>) throws(IndexError) -> WrittenSegment {
+        let documentCount = lengths.count
+        let termsBytes = dictionary.finish()
         do throws(FileError) {
             // Documents file: counts, text and title lengths, record offsets, records, the text
             // block index and the compressed blocks (records and blocks copied from scratch files).
@@ -414,9 +447,9 @@ struct SegmentEncoder {
             var files: [(String, Int)] = []
             for (kind, (temporary, info)) in zip(IndexFormat.FileKind.segmentKinds, zip(temporaries, infos)) {
                 let fileName = name + "." + kind.fileExtension
-                guard rename(temporary, directory + "/" + fileName) == 0 else {
-                    throw FileError(path: directory + "/" + fileName, operation: "rename", code: errno)
-                }
+                // Recorded first: if the rename fails half-way, `abandon` removes both names.
+                renamed.append(directory + "/" + fileName)
+                try FileIO.rename(temporary, to: directory + "/" + fileName)
                 files.append((fileName, Int(info.size)))
             }
             try FileIO.syncDirectory(directory)
@@ -429,11 +462,17 @@ struct SegmentEncoder {
         }
     }
 
-    /// Removes the temporary files (after a failure).
-    func abandon() {
-        for suffix in [".postings.tmp", ".positions.tmp", ".records.tmp", ".text.tmp", ".docs.tmp", ".terms.tmp"] {
-            FileIO.remove(temporaryStem + suffix)
-        }
+    /// Closes and removes every file of the segment, temporary or already renamed (after a
+    /// failure): a failed writer leaves nothing behind. The segment's final names are new
+    /// (`avoiding` live ones, and content-derived), so no live file is among them.
+    mutating func abandon() {
+        postingsFile.discard()
+        positionsFile.discard()
+        recordsFile.discard()
+        textFile.discard()
+        for suffix in Self.temporarySuffixes { FileIO.remove(temporaryStem + suffix) }
+        for path in renamed { FileIO.remove(path) }
+        renamed = []
     }
 }
 

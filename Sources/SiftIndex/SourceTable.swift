@@ -15,13 +15,55 @@ struct SourceFile: Equatable, Sendable {
     var documentCount: Int
 }
 
+/// How the files of an index were found and cut into documents: stored with the index (in its
+/// table of source files), so that an update finds the same files and makes the same ids.
+public struct IndexedFileSettings: Sendable, Equatable {
+    /// How files were cut into documents: `file`, `paragraph` or `line` (`DocumentUnit`).
+    public var unit: String
+    /// The `--include` patterns the walk used (none: every file of a known kind).
+    public var include: [String]
+    /// The `--exclude` patterns the walk used.
+    public var exclude: [String]
+    /// Whether ids start with the name of the folder a file was found in (`notes/a.txt`), as
+    /// when several folders are indexed together.
+    public var idsStartWithFolderName: Bool
+    /// Whether the walk followed symbolic links.
+    public var followsSymbolicLinks: Bool
+
+    /// Settings with every field given; by default those of a plain `sift index DIR`.
+    public init(unit: String = DocumentUnit.file.rawValue, include: [String] = [], exclude: [String] = [],
+                idsStartWithFolderName: Bool = false, followsSymbolicLinks: Bool = false) {
+        self.unit = unit
+        self.include = include
+        self.exclude = exclude
+        self.idsStartWithFolderName = idsStartWithFolderName
+        self.followsSymbolicLinks = followsSymbolicLinks
+    }
+}
+
 /// The table of source files of an index built from folders: what lets `sift index` find the
 /// files that changed since the last run and the documents to delete for them.
 struct SourceTable: Equatable, Sendable {
-    /// The `--unit` the files were cut into documents with.
-    var unit: String
+    /// How the files were found and cut into documents.
+    var settings: IndexedFileSettings
     /// By key, ascending.
     var files: [SourceFile]
+
+    /// The `--unit` the files were cut into documents with.
+    var unit: String { settings.unit }
+
+    init(settings: IndexedFileSettings, files: [SourceFile]) {
+        self.settings = settings
+        self.files = files
+    }
+
+    init(unit: String, files: [SourceFile]) {
+        self.init(settings: IndexedFileSettings(unit: unit), files: files)
+    }
+
+    /// Bits of the flags byte.
+    private static let idsStartWithFolderNameFlag: UInt8 = 1
+    private static let followsSymbolicLinksFlag: UInt8 = 2
 
     /// Byte order of the keys' UTF-8 (the generic comparison costs as much as the rest of a
     /// commit on a large table).
@@ -31,7 +73,7 @@ struct SourceTable: Equatable, Sendable {
 
     func encode() -> [UInt8] {
         var writer = IndexFormat.beginFile(.sources, capacity: files.count * 48)
-        writer.writeString(unit)
+        Self.write(settings, to: &writer)
         writer.writeVarint(UInt64(files.count))
         for file in files {
             writer.writeString(file.key)
@@ -46,15 +88,40 @@ struct SourceTable: Equatable, Sendable {
         return IndexFormat.finishFile(&writer)
     }
 
-    /// The unit alone, without decoding the files (the first field).
-    static func unit(_ bytes: UnsafeRawBufferPointer, file: String) throws(IndexError) -> String {
+    private static func write(_ settings: IndexedFileSettings, to writer: inout ByteWriter) {
+        writer.writeString(settings.unit)
+        writer.write((settings.idsStartWithFolderName ? idsStartWithFolderNameFlag : 0)
+                     | (settings.followsSymbolicLinks ? followsSymbolicLinksFlag : 0))
+        for patterns in [settings.include, settings.exclude] {
+            writer.writeVarint(UInt64(patterns.count))
+            for pattern in patterns { writer.writeString(pattern) }
+        }
+    }
+
+    private static func readSettings(_ reader: inout ByteReader, file: String) throws -> IndexedFileSettings {
+        let unit = try reader.readString()
+        guard DocumentUnit(rawValue: unit) != nil else { throw IndexError.corrupt(file: file, reason: "unknown unit '\(unit)'") }
+        let flags = try reader.readUInt8()
+        guard flags & ~(idsStartWithFolderNameFlag | followsSymbolicLinksFlag) == 0 else {
+            throw IndexError.corrupt(file: file, reason: "unknown flags \(flags)")
+        }
+        var lists: [[String]] = []
+        for _ in 0..<2 {
+            let count = try reader.readLength(limit: reader.remaining)
+            var patterns: [String] = []
+            for _ in 0..<count { patterns.append(try reader.readString()) }
+            lists.append(patterns)
+        }
+        return IndexedFileSettings(unit: unit, include: lists[0], exclude: lists[1],
+                                   idsStartWithFolderName: flags & idsStartWithFolderNameFlag != 0,
+                                   followsSymbolicLinks: flags & followsSymbolicLinksFlag != 0)
+    }
+
+    /// The settings alone, without decoding the files (they come first).
+    static func settings(_ bytes: UnsafeRawBufferPointer, file: String) throws(IndexError) -> IndexedFileSettings {
         var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - IndexFormat.trailerSize)]),
                                 offset: IndexFormat.headerSize)
-        do throws(ByteReaderError) {
-            return try reader.readString()
-        } catch {
-            throw .corrupt(file: file, reason: error.message)
-        }
+        return try IndexFormat.decoding(file) { try readSettings(&reader, file: file) }
     }
 
     /// Decodes and checks the table against the manifest's segments: keys strictly ascending,
@@ -63,7 +130,7 @@ struct SourceTable: Equatable, Sendable {
         let body = UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count - IndexFormat.trailerSize)])
         var reader = ByteReader(body, offset: IndexFormat.headerSize)
         return try IndexFormat.decoding(file) {
-            let unit = try reader.readString()
+            let settings = try readSettings(&reader, file: file)
             let count = try reader.readLength(limit: reader.remaining)
             var files: [SourceFile] = []
             files.reserveCapacity(count)
@@ -87,7 +154,7 @@ struct SourceTable: Equatable, Sendable {
                 files.append(SourceFile(key: key, fingerprint: fingerprint, segment: segment, firstDocument: first, documentCount: documents))
             }
             guard reader.isAtEnd else { throw IndexError.corrupt(file: file, reason: "\(reader.remaining) unexpected bytes after the file list") }
-            return SourceTable(unit: unit, files: files)
+            return SourceTable(settings: settings, files: files)
         }
     }
 }

@@ -17,6 +17,10 @@ public struct CandidateFile: Sendable, Equatable {
     /// several roots are indexed together (so their ids cannot collide), otherwise empty.
     /// JSON Lines ids get it too.
     public var idPrefix: String
+    /// The path's bytes, when a name on it is not valid UTF-8: `path` and `relativePath` then
+    /// spell each byte that is not part of valid UTF-8 as `\\xHH`, and the file is opened by
+    /// these bytes.
+    package var rawPath: [UInt8]? = nil
 
     /// A candidate with every field given; `idPrefix` defaults to none.
     public init(path: String, relativePath: String, kind: FileKind, size: Int, idPrefix: String = "") {

@@ -26,15 +26,15 @@ extension DocumentExtractor {
         return results
     }
 
-    /// The fingerprints of `files` (nil for a file that cannot be read or is over the size
-    /// limit), read on `jobs` threads.
+    /// The fingerprints of `files` (or why a file has none: it cannot be read, or is over the
+    /// size limit), read on `jobs` threads.
     ///
     /// Each thread takes a contiguous share (so the files of one folder mostly go to one
     /// thread) and opens them by name within their open folder: resolving whole paths was
     /// most of the cost of an update. Read buffers are reused, so hashing a corpus allocates
     /// nothing per file.
-    package func fingerprints(of files: [CandidateFile], jobs: Int) -> [FileFingerprint?] {
-        var results = [FileFingerprint?](repeating: nil, count: files.count)
+    package func fingerprints(of files: [CandidateFile], jobs: Int) -> [IngestFileSystem.FingerprintOutcome] {
+        var results = [IngestFileSystem.FingerprintOutcome](repeating: .unreadable(""), count: files.count)
         guard !files.isEmpty else { return results }
         let workers = max(1, min(jobs, files.count))
         results.withUnsafeMutableBufferPointer { slots in
@@ -46,9 +46,9 @@ extension DocumentExtractor {
                 defer { IngestFileSystem.closeFolder(folder) }
                 for index in (files.count * worker / workers)..<(files.count * (worker + 1) / workers) {
                     let path = files[index].path
-                    guard let slash = path.lastIndex(of: "/") else {
-                        slots[index] = fingerprint(files[index], name: path, relativeTo: IngestFileSystem.currentFolder,
-                                                   scratch: &scratch)
+                    guard files[index].rawPath == nil, let slash = path.lastIndex(of: "/") else {
+                        slots[index] = fingerprint(files[index], name: files[index].rawPath ?? Array(path.utf8),
+                                                   relativeTo: IngestFileSystem.currentFolder, scratch: &scratch)
                         continue
                     }
                     if path[..<slash] != folderPath || folder < 0 {
@@ -57,8 +57,8 @@ extension DocumentExtractor {
                         folder = IngestFileSystem.openFolder(folderPath.isEmpty ? "/" : String(folderPath))
                     }
                     slots[index] = folder < 0
-                        ? fingerprint(files[index], name: path, relativeTo: IngestFileSystem.currentFolder, scratch: &scratch)
-                        : fingerprint(files[index], name: String(path[path.index(after: slash)...]), relativeTo: folder,
+                        ? fingerprint(files[index], name: Array(path.utf8), relativeTo: IngestFileSystem.currentFolder, scratch: &scratch)
+                        : fingerprint(files[index], name: Array(path[path.index(after: slash)...].utf8), relativeTo: folder,
                                       scratch: &scratch)
                 }
             }

@@ -36,7 +36,7 @@ public struct DocumentExtractor: Sendable {
         if file.size > limit {
             return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: file.size, limit: limit))], nil)
         }
-        switch IngestFileSystem.readFile(atPath: file.path, sizeLimit: limit, expectedSize: file.size) {
+        switch IngestFileSystem.readFile(atPath: file.rawPath ?? Array(file.path.utf8), sizeLimit: limit, expectedSize: file.size) {
         case .contents(let bytes):
             let result = documents(fromContents: bytes, of: file)
             return (result.documents, result.skipped, FileFingerprint(of: bytes))
@@ -51,13 +51,15 @@ public struct DocumentExtractor: Sendable {
     /// than the limit (then a run would skip it).
     public func fingerprint(_ file: CandidateFile) -> FileFingerprint? {
         var scratch: [UInt8] = []
-        return fingerprint(file, name: file.path, relativeTo: IngestFileSystem.currentFolder, scratch: &scratch)
+        return fingerprint(file, name: file.rawPath ?? Array(file.path.utf8), relativeTo: IngestFileSystem.currentFolder,
+                           scratch: &scratch).fingerprint
     }
 
     /// The fingerprint of `file`, opened as `name` in the open folder `folder`, read into
-    /// `scratch`.
-    func fingerprint(_ file: CandidateFile, name: String, relativeTo folder: Int32, scratch: inout [UInt8]) -> FileFingerprint? {
-        guard file.size <= options.maxFileSize else { return nil }
+    /// `scratch`, or why there is none.
+    func fingerprint(_ file: CandidateFile, name: [UInt8], relativeTo folder: Int32,
+                     scratch: inout [UInt8]) -> IngestFileSystem.FingerprintOutcome {
+        guard file.size <= options.maxFileSize else { return .tooLarge(size: file.size) }
         return IngestFileSystem.fingerprint(atPath: name, relativeTo: folder, sizeLimit: options.maxFileSize, expectedSize: file.size,
                                             scratch: &scratch)
     }

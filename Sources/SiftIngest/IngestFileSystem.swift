@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SiftStorage
 
 /// The few POSIX calls ingest makes, wrapped so that callers never see `errno`, never retry
 /// `EINTR` themselves and never leak a descriptor.
@@ -21,10 +22,33 @@ package enum IngestFileSystem {
         case other
     }
 
-    /// The two facts about an entry the walk needs.
+    /// The facts about an entry the walk needs.
     struct EntryStatus: Equatable {
         var kind: EntryKind
         var size: Int
+        /// Device and inode: what tells the same file reached by two paths.
+        var identity: FileIdentity
+    }
+
+    /// A file's device and inode numbers.
+    struct FileIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// What hashing a file gave.
+    package enum FingerprintOutcome: Equatable, Sendable {
+        case fingerprint(FileFingerprint)
+        /// The file is larger than the limit.
+        case tooLarge(size: Int)
+        /// The file could not be opened or read; the system's phrase for why.
+        case unreadable(String)
+
+        /// The fingerprint, if the file could be hashed.
+        package var fingerprint: FileFingerprint? {
+            if case .fingerprint(let value) = self { return value }
+            return nil
+        }
     }
 
     /// A failed call's `errno`, kept so the caller can choose what to report.
@@ -44,24 +68,37 @@ package enum IngestFileSystem {
 
     /// The fingerprint of the file `path` (relative to the open folder `folder`), read into
     /// `scratch` (grown as needed and reused across calls: hashing a whole corpus allocates
-    /// nothing per file); nil if it cannot be read or is larger than `sizeLimit`.
+    /// nothing per file), or why there is none.
     /// A read stopping short at exactly `expectedSize` (the walk's) is taken as the end.
-    static func fingerprint(atPath path: String, relativeTo folder: Int32, sizeLimit: Int, expectedSize: Int,
-                            scratch: inout [UInt8]) -> FileFingerprint? {
+    static func fingerprint(atPath path: [UInt8], relativeTo folder: Int32, sizeLimit: Int, expectedSize: Int,
+                            scratch: inout [UInt8]) -> FingerprintOutcome {
         let descriptor = openForReading(path, relativeTo: folder)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else { return .unreadable(describe(errno)) }
         defer { _ = close(descriptor) }
         if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 1 << 16) }
-        guard case .contents(let filled) = fill(&scratch, from: descriptor, sizeLimit: sizeLimit, expectedSize: expectedSize) else {
-            return nil
+        switch fill(&scratch, from: descriptor, sizeLimit: sizeLimit, expectedSize: expectedSize) {
+        case .contents(let filled):
+            return .fingerprint(scratch.withUnsafeBytes { FileFingerprint(of: UnsafeRawBufferPointer(rebasing: $0[0..<filled])) })
+        case .tooLarge(let size):
+            return .tooLarge(size: size)
+        case .failed(let reason):
+            return .unreadable(reason)
         }
-        return scratch.withUnsafeBytes { FileFingerprint(of: UnsafeRawBufferPointer(rebasing: $0[0..<filled])) }
     }
 
-    private static func openForReading(_ path: String, relativeTo folder: Int32) -> Int32 {
+    /// Opens `path` (bytes, which need not be UTF-8) for reading.
+    private static func openForReading(_ path: [UInt8], relativeTo folder: Int32) -> Int32 {
+        if FileFaults.isActive, let code = FileFaults.failure(.read, faultPath(path, relativeTo: folder)) {
+            errno = code
+            return -1
+        }
+        var terminated = path
+        terminated.append(0)
         var descriptor: Int32
         repeat {
-            descriptor = openat(folder, path, O_RDONLY | O_CLOEXEC)
+            descriptor = terminated.withUnsafeBufferPointer { bytes in
+                bytes.withMemoryRebound(to: CChar.self) { openat(folder, $0.baseAddress!, O_RDONLY | O_CLOEXEC) }
+            }
         } while descriptor < 0 && errno == EINTR
         return descriptor
     }
@@ -99,6 +136,16 @@ package enum IngestFileSystem {
         case failed(reason: String)
     }
 
+    /// The path a fault rule sees for `path` opened in `folder`: absolute when `folder` is open.
+    private static func faultPath(_ path: [UInt8], relativeTo folder: Int32) -> String {
+        let name = String(decoding: path, as: UTF8.self)
+        guard folder != currentFolder else { return name }
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = readlink("/proc/self/fd/\(folder)", &buffer, buffer.count - 1)
+        guard length > 0 else { return name }
+        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self) + "/" + name
+    }
+
     /// Paths relative to the working folder, as `open` takes them.
     package static let currentFolder = AT_FDCWD
 
@@ -119,8 +166,18 @@ package enum IngestFileSystem {
 
     /// What is at `path`; a symbolic link itself unless `followingLinks`.
     static func status(ofPath path: String, followingLinks: Bool) -> Result<EntryStatus, Failure> {
+        status(ofPath: Array(path.utf8), followingLinks: followingLinks)
+    }
+
+    /// What is at `path` (bytes, which need not be UTF-8); a symbolic link itself unless
+    /// `followingLinks`.
+    static func status(ofPath path: [UInt8], followingLinks: Bool) -> Result<EntryStatus, Failure> {
         var info = stat()
-        let result = followingLinks ? stat(path, &info) : lstat(path, &info)
+        var terminated = path
+        terminated.append(0)
+        let result = terminated.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { followingLinks ? stat($0.baseAddress!, &info) : lstat($0.baseAddress!, &info) }
+        }
         guard result == 0 else { return .failure(Failure(code: errno)) }
         return .success(entryStatus(info))
     }
@@ -128,8 +185,13 @@ package enum IngestFileSystem {
     /// The names in a folder as raw bytes, without `.` and `..`, in the order the system gives,
     /// each with what it is (a symbolic link itself). Each entry is examined relative to the open
     /// folder, so the kernel does not resolve the whole path again for every file.
-    static func directoryEntries(atPath path: String) -> Result<[(name: [UInt8], status: Result<EntryStatus, Failure>)], Failure> {
-        guard let stream = opendir(path) else { return .failure(Failure(code: errno)) }
+    static func directoryEntries(atPath path: [UInt8]) -> Result<[(name: [UInt8], status: Result<EntryStatus, Failure>)], Failure> {
+        var terminatedPath = path
+        terminatedPath.append(0)
+        let opened = terminatedPath.withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { opendir($0.baseAddress!) }
+        }
+        guard let stream = opened else { return .failure(Failure(code: errno)) }
         defer { _ = closedir(stream) }
         let names: [[UInt8]]
         switch readNames(stream) {
@@ -157,7 +219,8 @@ package enum IngestFileSystem {
         case S_IFLNK: kind = .symbolicLink
         default: kind = .other
         }
-        return EntryStatus(kind: kind, size: Int(info.st_size))
+        return EntryStatus(kind: kind, size: Int(info.st_size),
+                           identity: FileIdentity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
     }
 
     private static func readNames(_ stream: OpaquePointer) -> Result<[[UInt8]], Failure> {
@@ -187,6 +250,11 @@ package enum IngestFileSystem {
     ///   read that stops short at exactly that size is taken as the end of the file (the
     ///   file still grows the buffer if it turns out larger).
     static func readFile(atPath path: String, sizeLimit: Int, expectedSize: Int? = nil) -> ReadOutcome {
+        readFile(atPath: Array(path.utf8), sizeLimit: sizeLimit, expectedSize: expectedSize)
+    }
+
+    /// `readFile` of a path given as bytes (which need not be UTF-8).
+    static func readFile(atPath path: [UInt8], sizeLimit: Int, expectedSize: Int? = nil) -> ReadOutcome {
         let descriptor = openForReading(path, relativeTo: currentFolder)
         guard descriptor >= 0 else { return .failed(reason: describe(errno)) }
         defer { _ = close(descriptor) }
@@ -212,6 +280,13 @@ package enum IngestFileSystem {
         case .failed(let reason):
             return .failed(reason: reason)
         }
+    }
+
+    /// `path` with `.`, `..` and links resolved; nil if it cannot be resolved.
+    static func resolvedPath(of path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 
     /// The last component of `path` after resolving `.`, `..` and links; nil if it cannot be

@@ -18,17 +18,34 @@ public struct IngestOptions: Sendable, Equatable {
     public var exclude: [String] = []
     /// Files larger than this many bytes are skipped with `SkipReason.tooLarge`.
     public var maxFileSize: Int = IngestOptions.defaultMaxFileSize
+    /// Whether the walk follows symbolic links below the folders (to files and folders alike;
+    /// a link back to a folder being walked is skipped, so a loop ends). By default links are
+    /// skipped.
+    public var followSymbolicLinks = false
+    /// Whether ids start with the name of the folder a file was found in (`notes/a.txt`); nil:
+    /// when several folders are walked together, so their ids cannot collide.
+    public var idsStartWithFolderName: Bool? = nil
 
     /// Options with every setting given or defaulted.
     public init(
         unit: DocumentUnit = .file,
         include: [String] = [],
         exclude: [String] = [],
-        maxFileSize: Int = IngestOptions.defaultMaxFileSize
+        maxFileSize: Int = IngestOptions.defaultMaxFileSize,
+        followSymbolicLinks: Bool = false,
+        idsStartWithFolderName: Bool? = nil
     ) {
         self.unit = unit
         self.include = include
         self.exclude = exclude
         self.maxFileSize = maxFileSize
+        self.followSymbolicLinks = followSymbolicLinks
+        self.idsStartWithFolderName = idsStartWithFolderName
+    }
+
+    /// The first of `include` and `exclude` that is not a valid pattern (an unclosed `[`, a
+    /// trailing `\\`), if any: such a pattern matches nothing, which is never what was meant.
+    public var invalidPattern: String? {
+        (include + exclude).first { !IngestPathFilter.isValidPattern($0) }
     }
 }

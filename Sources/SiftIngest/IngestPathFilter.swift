@@ -28,6 +28,31 @@ struct IngestPathFilter: Sendable {
         !Self.anyMatches(exclude, relativePath: relativePath, name: name)
     }
 
+    /// Whether `pattern` is a well-formed `fnmatch` pattern: not empty, every `[` closed by a
+    /// `]` (one right after `[`, `[!` or `[^` is literal), no `\\` at the end.
+    static func isValidPattern(_ pattern: String) -> Bool {
+        let bytes = Array(pattern.utf8)
+        guard !bytes.isEmpty else { return false }
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "\\"):
+                guard index + 1 < bytes.count else { return false }
+                index += 2
+            case UInt8(ascii: "["):
+                var close = index + 1
+                if close < bytes.count && (bytes[close] == UInt8(ascii: "!") || bytes[close] == UInt8(ascii: "^")) { close += 1 }
+                if close < bytes.count && bytes[close] == UInt8(ascii: "]") { close += 1 }
+                while close < bytes.count && bytes[close] != UInt8(ascii: "]") { close += 1 }
+                guard close < bytes.count else { return false }
+                index = close + 1
+            default:
+                index += 1
+            }
+        }
+        return true
+    }
+
     private static func anyMatches(_ patterns: [String], relativePath: String, name: String) -> Bool {
         for pattern in patterns {
             if fnmatch(pattern, relativePath, 0) == 0 || fnmatch(pattern, name, 0) == 0 {

@@ -28,9 +28,12 @@ public struct FileError: Error, Equatable, CustomStringConvertible {
 /// path, and sync what a commit depends on.
 package enum FileIO {
     /// Writes `bytes` to `path` (created or truncated) and syncs it to disk.
+    /// On failure the file may be left, partly written: the caller removes it.
     package static func writeAndSync(_ bytes: [UInt8], to path: String) throws(FileError) {
+        try FileFaults.check(.create, path)
         let fd = try open(path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
         defer { _ = Glibc.close(fd) }
+        try FileFaults.check(.write, path)
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer in
@@ -42,21 +45,49 @@ package enum FileIO {
             }
             written += result
         }
+        try FileFaults.check(.sync, path)
         guard fsync(fd) == 0 else { throw FileError(path: path, operation: "sync", code: errno) }
     }
 
     /// Replaces `path` with `bytes` atomically: write a temporary file beside it, sync it, rename
     /// it over the target, sync the folder. A crash at any instant leaves the old or the new file.
     /// Without `syncingFolder` the caller syncs the folder itself (once for several files).
+    /// If it fails before the rename, the temporary file is removed and `path` is as it was.
     package static func atomicReplace(_ path: String, with bytes: [UInt8], syncingFolder: Bool = true) throws(FileError) {
         let temporary = path + ".tmp"
-        try writeAndSync(bytes, to: temporary)
-        guard rename(temporary, path) == 0 else {
-            let code = errno
+        do {
+            try writeAndSync(bytes, to: temporary)
+            try rename(temporary, to: path)
+        } catch {
             _ = unlink(temporary)
-            throw FileError(path: path, operation: "rename", code: code)
+            throw error
         }
         if syncingFolder { try syncDirectory(parent(of: path)) }
+    }
+
+    /// Renames `source` to `destination`, replacing it.
+    package static func rename(_ source: String, to destination: String) throws(FileError) {
+        try FileFaults.check(.rename, destination)
+        guard Glibc.rename(source, destination) == 0 else {
+            throw FileError(path: destination, operation: "rename", code: errno)
+        }
+    }
+
+    /// Reads a whole file (or pipe, or device) to its end, retrying on EINTR.
+    package static func readAll(_ path: String) throws(FileError) -> [UInt8] {
+        let fd = try open(path, flags: O_RDONLY)
+        defer { _ = Glibc.close(fd) }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, operation: "read", code: errno)
+            }
+            if count == 0 { return result }
+            result.append(contentsOf: chunk[0..<count])
+        }
     }
 
     /// The size of the file at `path`, or nil if it cannot be examined.
@@ -67,6 +98,7 @@ package enum FileIO {
     }
 
     package static func syncDirectory(_ path: String) throws(FileError) {
+        try FileFaults.check(.syncFolder, path)
         let fd = try open(path, flags: O_RDONLY | O_DIRECTORY)
         defer { _ = Glibc.close(fd) }
         guard fsync(fd) == 0 else { throw FileError(path: path, operation: "sync", code: errno) }

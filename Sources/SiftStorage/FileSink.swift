@@ -19,6 +19,7 @@ package struct FileSink {
     /// the sink knows nothing of formats).
     package init(path: String, header: [UInt8] = []) throws(FileError) {
         self.path = path
+        try FileFaults.check(.create, path)
         fd = try FileIO.open(path, flags: O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
         buffer.reserveCapacity(Self.bufferSize)
         if !header.isEmpty { try write(header) }
@@ -33,6 +34,7 @@ package struct FileSink {
 
     private mutating func flush() throws(FileError) {
         crc = buffer.withUnsafeBytes { CRC32C.checksum($0, continuing: crc) }
+        if !buffer.isEmpty { try FileFaults.check(.write, path) }
         var written = 0
         while written < buffer.count {
             let result = buffer.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
@@ -70,6 +72,7 @@ package struct FileSink {
             _ = Glibc.close(fd)
             fd = -1
         }
+        if sync { try FileFaults.check(.sync, path) }
         if sync && fsync(fd) != 0 { throw FileError(path: path, operation: "sync", code: errno) }
     }
 
@@ -90,6 +93,16 @@ package struct FileSink {
     }
 
     package func remove() {
+        FileIO.remove(path)
+    }
+
+    /// Closes the file without syncing and removes it: what a failed writer does with it.
+    package mutating func discard() {
+        if fd >= 0 {
+            _ = Glibc.close(fd)
+            fd = -1
+        }
+        buffer = []
         FileIO.remove(path)
     }
 }

@@ -121,13 +121,13 @@ private func terms(_ text: String, _ stemmer: StemmerKind = .porter, _ stopWords
     @Test("a missing stop-word file is unreadableStopWordFile with its path")
     func missingFile() {
         let path = "/nonexistent/sift-\(UUID().uuidString)/stop.txt"
-        #expect(throws: AnalysisError.unreadableStopWordFile(path)) {
+        #expect(throws: AnalysisError.unreadableStopWordFile(path, reason: "No such file or directory")) {
             try StopWords.load(contentsOf: path)
         }
-        #expect(throws: AnalysisError.unreadableStopWordFile(path)) {
+        #expect(throws: AnalysisError.unreadableStopWordFile(path, reason: "No such file or directory")) {
             try StopWords.parse(path)
         }
-        #expect(AnalysisError.unreadableStopWordFile(path).description.contains(path))
+        #expect(AnalysisError.unreadableStopWordFile(path, reason: "No such file or directory").description.contains(path))
     }
 
     @Test("a stop-word file that is not UTF-8 is invalidStopWordFile")

@@ -148,7 +148,7 @@ import Darwin
             let index = folder.appendingPathComponent("index").path
             var answers: [String: String] = [:]  // corpus → its TREC answer for "alpha"
             for corpus in [second, first] {
-                #expect(try Kit.sift(["index", corpus.path, "--index", index]).status == 0)
+                #expect(try Kit.sift(["index", corpus.path, "--index", index, "--allow-deletes"]).status == 0)
                 answers[corpus.lastPathComponent] = try Kit.sift(["search", "--index", index, "--format", "trec", "alpha"]).stdout
             }
             #expect(answers["first"] != answers["second"])
@@ -157,7 +157,7 @@ import Darwin
             let writer = Process()
             writer.executableURL = URL(fileURLWithPath: "/bin/sh")
             let sift = SiftProcess.executable.path
-            writer.arguments = ["-c", "i=0; while [ $i -lt 60 ]; do i=$((i+1));  \"$0\" index \"$1\" --index \"$3\" >/dev/null || exit 1; \"$0\" index \"$2\" --index \"$3\" >/dev/null || exit 1; done",
+            writer.arguments = ["-c", "i=0; while [ $i -lt 60 ]; do i=$((i+1));  \"$0\" index \"$1\" --index \"$3\" --allow-deletes >/dev/null || exit 1; \"$0\" index \"$2\" --index \"$3\" --allow-deletes >/dev/null || exit 1; done",
                                 sift, second.path, first.path, index]
             writer.standardOutput = FileHandle.nullDevice
             writer.standardError = FileHandle.nullDevice

@@ -49,13 +49,12 @@ import Testing
             let adds = Set(lines.filter { $0.hasPrefix("add     ") }.map { String($0.dropFirst(8)) })
             let updates = Set(lines.filter { $0.hasPrefix("update  ") }.map { String($0.dropFirst(8)) })
             let deletes = Set(lines.filter { $0.hasPrefix("delete  ") }.map { String($0.dropFirst(8)) })
-            #expect(adds == [corpus.appendingPathComponent("new.txt").path, corpus.appendingPathComponent("brand/new/h.md").path],
-                    "\(dry.stdout)")
-            #expect(updates == [corpus.appendingPathComponent("a.txt").path, corpus.appendingPathComponent("sub/deep/e.txt").path],
-                    "\(dry.stdout)")
+            // Every line names a file by its id, the same way on both sides.
+            #expect(adds == ["new.txt", "brand/new/h.md"], "\(dry.stdout)")
+            #expect(updates == ["a.txt", "sub/deep/e.txt"], "\(dry.stdout)")
             #expect(deletes == ["sub/d.txt", "g.jsonl"], "\(dry.stdout)")
             #expect(lines.count == 7, "one line per change and the summary: \(dry.stdout)")
-            #expect(lines.last?.hasPrefix("Dry run on \(index): 2 files to add, 2 to update, 2 to delete (5 documents), 3 unchanged") == true,
+            #expect(lines.last?.hasPrefix("Dry run on \(index): 2 files to add, 2 to update (2 documents to replace), 2 to delete (3 documents), 3 unchanged") == true,
                     "\(dry.stdout)")
             #expect(try Inc.folderSnapshot(index) == before, "a dry run writes nothing")
 
@@ -63,7 +62,7 @@ import Testing
             let update = try Kit.sift(["index", corpus.path, "--index", index])
             #expect(update.status == 0, "\(update.stderr)")
             #expect(update.stdout.contains("Updated \(index): 2 files added, 2 changed, 2 removed, 3 unchanged"), "\(update.stdout)")
-            #expect(update.stdout.contains("documents: 2 added, 2 updated, 5 deleted, 3 unchanged"), "\(update.stdout)")
+            #expect(update.stdout.contains("documents: 2 added, 2 updated, 3 deleted, 3 unchanged"), "\(update.stdout)")
             #expect(Set(try Kit.searchIds(["forest"], index: index)) == ["a.txt", "sub/deep/e.txt"])
             #expect(try Kit.searchIds(["desert"], index: index).isEmpty)
             #expect(try Kit.searchIds(["delta"], index: index).isEmpty, "the JSONL documents went with their file")
@@ -74,7 +73,7 @@ import Testing
             let after = try Inc.folderSnapshot(index)
             let again = try Kit.sift(["index", corpus.path, "--index", index, "--dry-run"])
             #expect(again.status == 0)
-            #expect(again.stdout == "Dry run on \(index): 0 files to add, 0 to update, 0 to delete (0 documents), 7 unchanged; nothing written\n",
+            #expect(again.stdout == "Dry run on \(index): 0 files to add, 0 to update (0 documents to replace), 0 to delete (0 documents), 7 unchanged; nothing written\n",
                     "\(again.stdout)")
             #expect(try Inc.folderSnapshot(index) == after)
         }
@@ -168,7 +167,7 @@ import Testing
             try SiftProcess.write(["y.txt": "yak river"], in: corpus)
             let update = try Kit.sift(["index", corpus.path, "--index", index])
             #expect(update.status == 0, "\(update.stderr)")
-            #expect(update.stdout.contains("1 files added, 0 changed, 0 removed"), "\(update.stdout)")
+            #expect(update.stdout.contains("1 file added, 0 changed, 0 removed"), "\(update.stdout)")
             #expect(try Inc.stats(index)["analyzer"] as? [String: String] == analyzer, "an update keeps the stored settings")
             #expect(try Kit.searchIds(["yak"], index: index) == ["y.txt" + cut], "the update cuts new files with the stored unit")
             // Repeating the stored settings is no change.
@@ -219,8 +218,14 @@ import Testing
             try SiftProcess.write(["b.txt": String(repeating: "ocean ", count: 50), "f.txt": ""], in: corpus)
             let update = try Kit.sift(["index", corpus.path, "--index", index, "--max-file-size", "200"])
             #expect(update.status == 0, "\(update.stderr)")
-            #expect(update.stdout.contains("0 files added, 3 changed, 0 removed, 4 unchanged"), "\(update.stdout)")
-            #expect(update.stderr.contains("a.txt") && update.stderr.contains("b.txt"), "warnings name the skipped files: \(update.stderr)")
+            // Said plainly: the empty file changed, the binary and the too large ones are now
+            // skipped and their documents deleted.
+            #expect(update.stdout.contains("0 files added, 1 changed, 0 removed, 2 now skipped (documents deleted), 4 unchanged"), "\(update.stdout)")
+            #expect(update.stdout.contains("documents: 0 added, 1 updated, 2 deleted, 5 unchanged"), "\(update.stdout)")
+            #expect(update.stdout.contains("skipped:   2 (1 binary, 1 too large)"), "\(update.stdout)")
+            #expect(!update.stderr.contains("warning: skipped"), "each file is reported once, as now skipped: \(update.stderr)")
+            #expect(update.stderr.contains("a.txt is now skipped, binary") && update.stderr.contains("b.txt is now skipped, too large"),
+                    "warnings name the skipped files: \(update.stderr)")
             let fresh = folder.appendingPathComponent("fresh").path
             #expect(try Kit.sift(["index", corpus.path, "--index", fresh, "--max-file-size", "200"]).status == 0)
             #expect(try Kit.documentCount(index) == (try Kit.documentCount(fresh)))
@@ -236,18 +241,27 @@ import Testing
         }
     }
 
-    @Test("files no longer matched by --include/--exclude are deleted, and come back when matched again")
+    @Test("--include/--exclude are stored: a plain update keeps them, given ones replace them, --full drops them")
     func includeExcludeChanges() throws {
         try Kit.withFolder { folder in
             let (corpus, index) = try Self.build(in: folder)
             let excluded = try Kit.sift(["index", corpus.path, "--index", index, "--exclude", "sub"])
             #expect(excluded.stdout.contains("0 files added, 0 changed, 3 removed, 4 unchanged"), "\(excluded.stdout)")
             #expect(try Kit.searchIds(["canyon"], index: index) == ["f.txt"])
-            let included = try Kit.sift(["index", corpus.path, "--index", index, "--include", "*.md"])
-            #expect(included.stdout.contains("1 files added, 0 changed, 4 removed, 0 unchanged"), "\(included.stdout)")
+            // A plain run keeps the stored --exclude: the excluded files do not come back.
+            let plain = try Kit.sift(["index", corpus.path, "--index", index])
+            #expect(plain.status == 0 && plain.stdout.hasPrefix("\(index) is up to date: 4 files unchanged"), "\(plain.stdout)")
+            // New patterns replace the stored ones; this one would delete 4 of 5 documents.
+            let narrowed = ["index", corpus.path, "--index", index, "--include", "*.md", "--exclude", "none-such"]
+            let refused = try Kit.sift(narrowed)
+            #expect(refused.status == 64 && refused.stderr.contains("--allow-deletes"), "\(refused.stderr)")
+            let included = try Kit.sift(narrowed + ["--allow-deletes"])
+            #expect(included.stdout.contains("1 file added, 0 changed, 4 removed, 0 unchanged"), "\(included.stdout)")
             #expect(try Kit.documentCount(index) == 1)
-            let all = try Kit.sift(["index", corpus.path, "--index", index])
-            #expect(all.stdout.contains("6 files added, 0 changed, 0 removed, 1 unchanged"), "\(all.stdout)")
+            let kept = try Kit.sift(["index", corpus.path, "--index", index])
+            #expect(kept.stdout.hasPrefix("\(index) is up to date: 1 file unchanged"), "\(kept.stdout)")
+            let all = try Kit.sift(["index", corpus.path, "--index", index, "--full"])
+            #expect(all.status == 0 && all.stdout.hasPrefix("Indexed 8 documents from 7 files"), "\(all.stdout) \(all.stderr)")
             let fresh = folder.appendingPathComponent("fresh").path
             #expect(try Kit.sift(["index", corpus.path, "--index", fresh]).status == 0)
             for word in ["river", "ocean", "canyon", "delta", "glacier"] {

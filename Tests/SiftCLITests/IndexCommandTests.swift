@@ -177,7 +177,7 @@ enum IndexCLITestKit {
     func skippedFiles() throws {
         try Kit.withFolder { folder in
             let corpus = folder.appendingPathComponent("corpus")
-            try SiftProcess.write(["ok.txt": "fine words here", "big.txt": String(repeating: "huge ", count: 1000)], in: corpus)
+            try SiftProcess.write(["ok.txt": "fine words here", "big.txt": String(repeating: "huge ", count: 600_000)], in: corpus)
             try Kit.write(bytes: Array("binary\u{0}stuff uniqueword".utf8), to: "bin.txt", in: corpus)
             let index = folder.appendingPathComponent("idx").path
             let result = try Kit.sift(["index", corpus.path, "--index", index, "--max-file-size", "4096"])
@@ -189,7 +189,9 @@ enum IndexCLITestKit {
             #expect(skippedLine?.contains("2") == true, "stdout: \(result.stdout)")
             #expect(skippedLine?.contains("binary") == true)
             #expect(skippedLine?.contains("too large") == true)
-            #expect(result.stdout.contains("Indexed 1 documents from 1 files"), "stdout: \(result.stdout)")
+            #expect(result.stdout.contains("Indexed 1 document from 1 file into"), "stdout: \(result.stdout)")
+            // MB/s counts the bytes read for documents: ok.txt's 15, not the skipped files' 3 MB.
+            #expect(result.stdout.contains("(0.0 MB/s"), "stdout: \(result.stdout)")
             #expect(try Kit.searchIds(["uniqueword"], index: index).isEmpty)
             #expect(try Kit.searchIds(["huge"], index: index).isEmpty)
             #expect(try Kit.searchIds(["fine"], index: index) == ["ok.txt"])
@@ -298,7 +300,7 @@ enum IndexCLITestKit {
         }
     }
 
-    @Test("re-indexing an existing index replaces it")
+    @Test("re-indexing an existing index from another folder is refused, and with --allow-deletes replaces it")
     func reindexReplaces() throws {
         try Kit.withFolder { folder in
             let first = folder.appendingPathComponent("first")
@@ -309,7 +311,10 @@ enum IndexCLITestKit {
             #expect(try Kit.sift(["index", first.path, "--index", index]).status == 0)
             #expect(try Kit.documentCount(index) == 3)
             let before = try Kit.indexFiles(index)
-            #expect(try Kit.sift(["index", second.path, "--index", index]).status == 0)
+            let refused = try Kit.sift(["index", second.path, "--index", index])
+            #expect(refused.status == 64 && refused.stderr.contains("--allow-deletes"), "\(refused.stdout) \(refused.stderr)")
+            #expect(try Kit.indexFiles(index) == before, "a refused update writes nothing")
+            #expect(try Kit.sift(["index", second.path, "--index", index, "--allow-deletes"]).status == 0)
             #expect(try Kit.documentCount(index) == 1)
             #expect(try Kit.searchIds(["old"], index: index).isEmpty)
             #expect(try Kit.searchIds(["zeta"], index: index) == ["z.txt"])

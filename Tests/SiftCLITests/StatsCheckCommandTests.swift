@@ -90,11 +90,11 @@ import Testing
         try Self.withSeedIndex { index in
             let result = try Kit.sift(["check", "--index", index])
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(result.stdout.hasPrefix("ok: \(index): 1 segments, 0 deleted documents, 1 files"), "\(result.stdout)")
+            #expect(result.stdout.hasPrefix("ok: \(index): 1 segment, 0 deleted documents, 1 file"), "\(result.stdout)")
             #expect(result.stderr.isEmpty)
             let deep = try Kit.sift(["check", "--deep", "--index", index])
             #expect(deep.status == 0, "\(deep.stderr)")
-            #expect(deep.stdout.hasPrefix("ok: \(index): 1 segments, 20 documents (0 deleted)"), "\(deep.stdout)")
+            #expect(deep.stdout.hasPrefix("ok: \(index): 1 segment, 20 documents (0 deleted)"), "\(deep.stdout)")
         }
     }
 

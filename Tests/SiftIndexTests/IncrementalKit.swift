@@ -53,6 +53,12 @@ enum IncrementalKit {
         return (summary, hadChanges, try writer.commit())
     }
 
+    /// Replaces the folder `destination` with a copy of the index folder `source`.
+    static func copyIndex(_ source: String, to destination: String) throws {
+        try? FileManager.default.removeItem(atPath: destination)
+        try FileManager.default.copyItem(atPath: source, toPath: destination)
+    }
+
     /// Every file of an index folder (lock file excluded), by name.
     static func snapshot(_ path: String) throws -> [String: Data] {
         var files: [String: Data] = [:]

@@ -22,16 +22,18 @@ import SiftTestSupport
             #expect(reader.documentCount == 2)
             _ = try reader.check(deep: true)
         }
-        // The same from files: a JSONL file whose records repeat those of a file already indexed.
+        // The same from files: a JSONL file renamed, so its records are added again while the
+        // old copies are only deleted (a repeated id while both are live is refused instead).
         try IndexTestFolder.with { folder in
             let root = folder.sub("docs")
             let index = folder.sub("index")
             try IncrementalKit.write("{\"id\":\"1\",\"text\":\"hello\"}\n", to: root + "/x.jsonl")
             try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create)
-            try IncrementalKit.write("{\"id\":\"1\",\"text\":\"hello\"}\n", to: root + "/y.jsonl")
+            try FileManager.default.moveItem(atPath: root + "/x.jsonl", toPath: root + "/y.jsonl")
             try IncrementalKit.update(root: root, index: index, unit: .file)
             let reader = try IndexReader(path: index)
-            #expect(reader.documentCount == 2)
+            #expect(reader.documentCount == 1)
+            _ = try reader.check(deep: true)
         }
     }
 
@@ -147,6 +149,66 @@ import SiftTestSupport
             #expect(try IncrementalKit.liveIDs(IndexReader(path: index)) == ["a.txt", "b.txt"])
             let next = try IncrementalKit.update(root: root, index: index, unit: .file)
             #expect(!next.summary.hasChanges, Comment(rawValue: UpdateSummaryTests.summaryLine(next.summary)))
+        }
+    }
+}
+
+/// Files an update cannot read, or may no longer read.
+@Suite struct UnreadableFileTests {
+    @Test("a file that cannot be read during an update keeps its documents, and is read again once it can be")
+    func unreadableKeepsDocuments() throws {
+        try IndexTestFolder.with { folder in
+            let root = folder.sub("docs")
+            let index = folder.sub("index")
+            try IncrementalKit.write("alpha river", to: root + "/a.txt")
+            try IncrementalKit.write("beta ocean", to: root + "/b.txt")
+            try IncrementalKit.write("gamma glacier", to: root + "/c.txt")
+            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create)
+            try IncrementalKit.write("alpha changed", to: root + "/a.txt")
+            try IncrementalKit.write("gamma glacier canyon", to: root + "/c.txt")
+            FileFaults.install(under: root) { operation, path in operation == .read && path.hasSuffix("/a.txt") ? EACCES : nil }
+            let run: (summary: IndexUpdateSummary, hadChanges: Bool, commit: CommitSummary)
+            do {
+                defer { FileFaults.remove(under: root) }
+                run = try IncrementalKit.update(root: root, index: index, unit: .file)
+            }
+            #expect(run.summary.unreadableFiles == [SkippedInput(path: "a.txt", reason: .unreadable("Permission denied"))])
+            #expect(run.summary.changedFiles.map(\.relativePath) == ["c.txt"])
+            #expect(run.summary.removedFiles.isEmpty && run.summary.deletedDocuments == 0)
+            #expect(run.summary.unchangedDocuments == 2 && run.summary.updatedDocuments == 1)
+            let reader = try IndexReader(path: index)
+            #expect(try Searcher(reader: reader).search("river", options: SearchOptions(limit: 5)).hits.map(\.id) == ["a.txt"],
+                    "the unreadable file's document is kept as it was")
+            // Readable again: its change is found and applied.
+            let again = try IncrementalKit.update(root: root, index: index, unit: .file)
+            #expect(again.summary.changedFiles.map(\.relativePath) == ["a.txt"] && again.summary.unreadableFiles.isEmpty)
+            #expect(try Searcher(reader: try IndexReader(path: index)).search("river", options: SearchOptions(limit: 5)).hits.isEmpty)
+        }
+    }
+
+    @Test("JSON Lines ids given twice: the first document is kept, the repeat skipped with both named")
+    func repeatedJSONLinesIDs() throws {
+        try IndexTestFolder.with { folder in
+            let root = folder.sub("docs")
+            let index = folder.sub("index")
+            try IncrementalKit.write("{\"id\":\"x\",\"text\":\"first\"}\n{\"id\":\"x\",\"text\":\"second\"}\n{\"id\":\"a.txt\",\"text\":\"third\"}\n",
+                                     to: root + "/b.jsonl")
+            try IncrementalKit.write("plain file", to: root + "/a.txt")
+            let first = try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create)
+            #expect(first.summary.ingest.skipped.map(\.reason) == [.duplicateID("x", keptFrom: "b.jsonl"), .duplicateID("a.txt", keptFrom: "a.txt")])
+            #expect(try IncrementalKit.liveIDs(try IndexReader(path: index)) == ["a.txt", "x"])
+            // A later file repeating an indexed id: the indexed document stays.
+            try IncrementalKit.write("{\"id\":\"x\",\"text\":\"third\"}\n{\"id\":\"y\",\"text\":\"fourth\"}\n", to: root + "/c.jsonl")
+            let second = try IncrementalKit.update(root: root, index: index, unit: .file)
+            #expect(second.summary.ingest.skipped.map(\.reason) == [.duplicateID("x", keptFrom: "b.jsonl")])
+            let reader = try IndexReader(path: index)
+            #expect(try IncrementalKit.liveIDs(reader) == ["a.txt", "x", "y"])
+            #expect(try Searcher(reader: reader).search("first", options: SearchOptions(limit: 5)).hits.map(\.id) == ["x"])
+            _ = try reader.check(deep: true)
+            // The file giving the id changes: its own ids are free again, not repeats.
+            try IncrementalKit.write("{\"id\":\"x\",\"text\":\"first edited\"}\n", to: root + "/b.jsonl")
+            let third = try IncrementalKit.update(root: root, index: index, unit: .file)
+            #expect(third.summary.ingest.skipped.isEmpty, "\(third.summary.ingest.skipped)")
         }
     }
 }

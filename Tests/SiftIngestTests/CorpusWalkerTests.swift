@@ -183,20 +183,93 @@ import SiftTestSupport
         #expect(CorpusWalker.label(ofRoot: ".") == cwdName)
     }
 
-    @Test func namesThatAreNotUTF8AreReportedNotIndexed() throws {
+    @Test("names that are not UTF-8 are listed with the bad bytes escaped as \\xHH, and read by their real bytes")
+    func namesThatAreNotUTF8AreIndexedEscaped() throws {
         try IngestScratchFolder.with { folder in
             try folder.write("good.txt", "x")
             // Made with open(2): Foundation cannot spell a name that is not UTF-8.
-            var path = Array((folder.path + "/bad").utf8) + [0xFF] + Array(".txt".utf8) + [0]
+            var path = Array((folder.path + "/bad").utf8) + [0xFF] + Array("é".utf8) + [0xC3] + Array(".txt".utf8) + [0]
             let descriptor = path.withUnsafeMutableBufferPointer { buffer in
                 buffer.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
             }
             try #require(descriptor >= 0)
+            _ = "latin words".withCString { write(descriptor, $0, 11) }
             close(descriptor)
             let result = try CorpusWalker(roots: [folder.path]).walk()
-            #expect(result.candidates.map(\.relativePath) == ["good.txt"])
-            #expect(result.skipped.count == 1)
-            #expect(result.skipped.first?.reason == .unreadable("the file name is not valid UTF-8"))
+            #expect(result.candidates.map(\.relativePath) == ["bad\\xFFé\\xC3.txt", "good.txt"])
+            #expect(result.skipped.isEmpty)
+            let extracted = DocumentExtractor().extract(result.candidates[0])
+            #expect(extracted.documents.map(\.id) == ["bad\\xFFé\\xC3.txt"] && extracted.skipped.isEmpty, "\(extracted.skipped)")
+            #expect(extracted.documents.first?.text == Array("latin words".utf8))
+            #expect(DocumentExtractor().fingerprint(result.candidates[0]) == FileFingerprint(of: Array("latin words".utf8)))
         }
+    }
+
+    @Test("--follow-symlinks walks links to files and folders under the link's name, and skips a link back up (a loop)")
+    func followedLinks() throws {
+        try IngestScratchFolder.with { folder in
+            try folder.write("root/real.txt", "real")
+            try folder.write("outside/secret.txt", "secret")
+            try folder.write("outside/more/deep.txt", "deep")
+            try folder.link("root/escape.txt", to: "../outside/secret.txt")
+            try folder.link("root/linked-folder", to: folder.path + "/outside")
+            try folder.link("root/loop", to: ".")
+            try folder.link("outside/more/up", to: "..")
+            try folder.link("root/broken.txt", to: "nowhere.txt")
+            let options = IngestOptions(followSymbolicLinks: true)
+            let result = try CorpusWalker(roots: [folder.path + "/root"], options: options).walk()
+            #expect(result.candidates.map(\.relativePath) == ["escape.txt", "linked-folder/more/deep.txt", "real.txt"])
+            let reasons = result.skipped.map { "\($0.path.split(separator: "/").suffix(2).joined(separator: "/")): \($0.reason)" }
+            #expect(result.skipped.contains { $0.path.hasSuffix("root/loop") && $0.reason == .symbolicLinkLoop }, "\(reasons)")
+            #expect(result.skipped.contains { $0.path.hasSuffix("more/up") && $0.reason == .symbolicLinkLoop }, "\(reasons)")
+            #expect(result.skipped.contains { $0.path.hasSuffix("broken.txt") }, "\(reasons)")
+            // linked-folder/secret.txt is escape.txt's file, reached a second time.
+            #expect(result.skipped.contains { $0.path.hasSuffix("linked-folder/secret.txt") && $0.reason == .duplicate(of: folder.path + "/root/escape.txt") },
+                    "\(reasons)")
+            #expect(try CorpusWalker(roots: [folder.path + "/root"], options: options, jobs: 4).walk() == result, "any --jobs")
+        }
+    }
+
+    @Test("a file reached twice (a hard link) is listed once, the other path reported with the one kept")
+    func hardLinkListedOnce() throws {
+        try IngestScratchFolder.with { folder in
+            try folder.write("a/one.txt", "text")
+            try FileManager.default.createDirectory(atPath: folder.path + "/b", withIntermediateDirectories: true)
+            try FileManager.default.linkItem(atPath: folder.path + "/a/one.txt", toPath: folder.path + "/b/two.txt")
+            let result = try CorpusWalker(roots: [folder.path]).walk()
+            #expect(result.candidates.map(\.relativePath) == ["a/one.txt"])
+            #expect(result.skipped == [SkippedInput(path: folder.path + "/b/two.txt", reason: .duplicate(of: folder.path + "/a/one.txt"))])
+        }
+    }
+
+    @Test("overlapping folders are refused; a skipped folder (the index) is not walked, nor walked from")
+    func overlapsAndSkippedFolders() throws {
+        try IngestScratchFolder.with { folder in
+            try folder.write("notes/a.txt", "a")
+            try folder.write("notes/sub/b.txt", "b")
+            try folder.write("notes/index/c.txt", "c")
+            #expect(throws: IngestError.overlappingRoots(folder.path + "/notes", folder.path + "/notes/sub")) {
+                try CorpusWalker(roots: [folder.path + "/notes", folder.path + "/notes/sub"]).walk()
+            }
+            #expect(throws: IngestError.overlappingRoots(folder.path + "/notes", folder.path + "/notes/sub")) {
+                try CorpusWalker(roots: [folder.path + "/notes/sub", folder.path + "/notes"]).walk()
+            }
+            let index = folder.path + "/notes/index"
+            let result = try CorpusWalker(roots: [folder.path + "/notes"], skippedFolders: [index]).walk()
+            #expect(result.candidates.map(\.relativePath) == ["a.txt", "sub/b.txt"])
+            #expect(result.skipped == [SkippedInput(path: index, reason: .skippedFolder(index))])
+            #expect(throws: IngestError.insideSkippedFolder(index, index)) {
+                try CorpusWalker(roots: [index], skippedFolders: [index]).walk()
+            }
+        }
+    }
+
+    @Test("patterns: an unclosed bracket, a trailing backslash or an empty pattern is invalid", arguments: [
+        ("[", false), ("a[bc", false), ("x\\", false), ("", false), ("*.txt", true), ("[abc]*", true), ("[]]", true),
+        ("[!a]", true), ("\\[", true), ("business", true),
+    ])
+    func patternValidity(pattern: String, valid: Bool) {
+        #expect(IngestPathFilter.isValidPattern(pattern) == valid)
+        #expect((IngestOptions(include: [pattern]).invalidPattern == nil) == valid)
     }
 }
