@@ -55,7 +55,7 @@ enum AnalyzeBenchmark {
     static func loadTextFiles(under path: String) -> [[UInt8]] {
         guard let walk = try? CorpusWalker(roots: [path], options: IngestOptions()).candidates() else { return [] }
         let extractor = DocumentExtractor(options: IngestOptions())
-        return walk.flatMap { extractor.documents(from: $0).documents.map(\.text) }
+        return walk.flatMap { extractor.extract($0).documents.map(\.text) }
     }
 
     /// Deterministic English-like text for machines without the shared data.

@@ -12,7 +12,7 @@ enum SubjectQueries {
         var subjects: [String] = []
         let extractor = DocumentExtractor(options: IngestOptions())
         for file in try CorpusWalker(roots: [corpus], options: IngestOptions()).candidates() {
-            for document in extractor.documents(from: file).documents {
+            for document in extractor.extract(file).documents {
                 guard let subject = subjectLine(document.text), seen.insert(subject.lowercased()).inserted else { continue }
                 subjects.append(subject)
             }

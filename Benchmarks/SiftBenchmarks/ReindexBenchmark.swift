@@ -70,7 +70,7 @@ enum ReindexBenchmark {
             let start = ContinuousClock.now
             let walk = try CorpusWalker(roots: [copy], options: IngestOptions(), jobs: jobs).walk()
             let walked = elapsedSeconds(since: start)
-            let writer = try IndexWriter(path: index, jobs: jobs, mode: .update)
+            let writer = try IndexWriter(path: index, jobs: jobs, mode: .open)
             let opened = elapsedSeconds(since: start)
             let update = try writer.update(with: walk.candidates, extractor: extractor)
             let updated = elapsedSeconds(since: start)

@@ -1,7 +1,7 @@
 @_spi(SiftInternal) import SiftStorage
 /// How text becomes terms. Stored in every index, so a searcher always analyzes queries the
 /// way the documents were analyzed.
-public struct AnalyzerConfiguration: Sendable, Equatable, Hashable {
+public struct AnalyzerConfiguration: Sendable, Hashable, Codable {
     /// The stemmer applied to folded, non-stop words.
     public var stemmer: StemmerKind
     /// The words dropped (they still take a position).

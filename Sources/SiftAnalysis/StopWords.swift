@@ -7,7 +7,7 @@ import Darwin
 
 /// Which words the analyzer drops. Stored in the index, so the words themselves are kept,
 /// never a path to a file that may change.
-public enum StopWords: Sendable, Equatable, Hashable {
+public enum StopWords: Sendable, Hashable, Codable {
     /// Lucene's classic English list of 33 words.
     case english
     /// Keep every word.
@@ -64,7 +64,7 @@ public enum StopWords: Sendable, Equatable, Hashable {
 }
 
 /// Which stemmer the analyzer applies after folding and stop words.
-public enum StemmerKind: String, Sendable, CaseIterable, Equatable, Hashable {
+public enum StemmerKind: String, Sendable, CaseIterable, Hashable, Codable {
     /// Martin Porter's published 1980 algorithm (Snowball's `porter`): the default.
     case porter
     /// Snowball English ("Porter2"), current rules.

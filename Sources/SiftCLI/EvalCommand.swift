@@ -149,6 +149,7 @@ enum EvalCommand {
                 case .syntax(let syntax): throw .data("query \(query.id): \(syntax)")
                 case .limit(let limit): throw .data("query \(query.id): \(limit)")
                 case .index(let index): throw mapIndexError(index)
+                case .invalidArgument(let argument): throw spec.usageError(argument.description)
                 }
             }
             // trec_eval ranks ties by document id, not by Sift's document number: re-rank so

@@ -94,7 +94,7 @@ enum IndexCommand {
 
         let clock = ContinuousClock()
         let started = clock.now
-        let walk: (candidates: [CandidateFile], skipped: [SkippedInput])
+        let walk: CorpusWalk
         do {
             walk = try CorpusWalker(roots: parsed.positionals, options: options, jobs: jobs, skippedFolders: [indexPath]).walk()
         } catch {
@@ -112,23 +112,23 @@ enum IndexCommand {
 
         // A rebuild deletes the documents of files the walk no longer finds: guarded like an update.
         let rebuildRemoval = full ? current.flatMap { try? $0.documentsMissing(from: walk.candidates) } : nil
-        let refusedRebuild = rebuildRemoval.map { !allowDeletes && $0.documents * 2 > current!.documentCount && $0.documents > 0 } ?? false
+        let refusedRebuild = rebuildRemoval.map { !allowDeletes && $0.documentCount * 2 > current!.documentCount && $0.documentCount > 0 } ?? false
 
         if dryRun {
             try printPlan(existing: existing, replacing: full ? current?.documentCount : nil, candidates: walk.candidates,
                           extractor: extractor, jobs: jobs, indexPath: indexPath, allowDeletes: allowDeletes)
             if refusedRebuild, let removal = rebuildRemoval {
-                throw mapIndexError(.tooManyDeletions(path: indexPath, files: removal.files, documents: removal.documents, of: current!.documentCount))
+                throw mapIndexError(.tooManyDeletions(path: indexPath, files: removal.keys, documents: removal.documentCount, of: current!.documentCount))
             }
             return
         }
         if refusedRebuild, let removal = rebuildRemoval {
-            throw mapIndexError(.tooManyDeletions(path: indexPath, files: removal.files, documents: removal.documents, of: current!.documentCount))
+            throw mapIndexError(.tooManyDeletions(path: indexPath, files: removal.keys, documents: removal.documentCount, of: current!.documentCount))
         }
         let writer: IndexWriter
         do {
             writer = try IndexWriter(path: indexPath, configuration: configuration, jobs: jobs, memoryBudget: budget << 20,
-                                     mode: existing == nil ? .create : .update)
+                                     mode: existing == nil ? .replace : .open)
         } catch {
             throw mapIndexError(error, hint: "; 'sift index --full' rebuilds it")
         }

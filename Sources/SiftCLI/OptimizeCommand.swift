@@ -20,7 +20,7 @@ enum OptimizeCommand {
             let reader = try IndexReader(path: indexPath)
             before = (reader.segmentCount, reader.deletedCount)
             // The writer checks every checksum of what it merges or keeps: damage exits 65.
-            let writer = try IndexWriter(path: indexPath, configuration: reader.configuration, mode: .update)
+            let writer = try IndexWriter(path: indexPath, configuration: reader.configuration, mode: .open)
             writer.forceMerge()
             summary = try writer.commit()
             writer.close()

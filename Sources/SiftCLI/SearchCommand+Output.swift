@@ -20,7 +20,7 @@ extension SearchCommand {
         let styled = Output.stylesStandardOutput
         var article: Substring? = nil
         for hit in results.hits {
-            let snippet = try call { () throws(IndexError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) }
+            let snippet = try call { () throws(SearchError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) }
             let marked = markedText(snippet, styled: styled)
             let score = Format.fixed(Double(hit.score), decimals: 4)
             if let (hitArticle, passage) = passage(of: hit.id) {
@@ -35,7 +35,7 @@ extension SearchCommand {
                 Output.line("    \(marked)")
             }
             if settings.explain {
-                let explanation = try call { () throws(IndexError) in try searcher.explain(hit, in: results) }
+                let explanation = try call { () throws(SearchError) in try searcher.explain(hit, in: results) }
                 printExplanation(explanation, indent: "    ")
             }
         }
@@ -63,7 +63,7 @@ extension SearchCommand {
         let bytes = Array(snippet.text.utf8)
         var result = ""
         var position = 0
-        for range in snippet.highlights {
+        for range in snippet.utf8Highlights {
             result += TerminalText.escaped(String(decoding: bytes[position..<range.lowerBound], as: UTF8.self))
             result += open + TerminalText.escaped(String(decoding: bytes[range], as: UTF8.self)) + close
             position = range.upperBound
@@ -108,14 +108,14 @@ extension SearchCommand {
                      searcher: Searcher, settings: Settings, batch: Bool) throws(CLIError) -> String {
         var items: [String] = []
         for hit in results.hits {
-            let snippet = try call { () throws(IndexError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) }
+            let snippet = try call { () throws(SearchError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) }
             var pairs: [(String, String)] = [
                 ("rank", "\(hit.rank)"), ("id", JSON.string(hit.id)), ("title", JSON.string(hit.title)),
                 ("score", JSON.number(hit.score)), ("snippet", JSON.string(snippet.text)),
-                ("highlights", JSON.array(snippet.highlights.map { JSON.object([("start", "\($0.lowerBound)"), ("end", "\($0.upperBound)")]) })),
+                ("highlights", JSON.array(snippet.utf8Highlights.map { JSON.object([("start", "\($0.lowerBound)"), ("end", "\($0.upperBound)")]) })),
             ]
             if settings.explain {
-                let explanation = try call { () throws(IndexError) in try searcher.explain(hit, in: results) }
+                let explanation = try call { () throws(SearchError) in try searcher.explain(hit, in: results) }
                 pairs.append(("explanation", explanationJSON(explanation)))
             }
             items.append(JSON.object(pairs))

@@ -132,6 +132,8 @@ enum SearchCommand {
             }
         case .index(let index):
             throw mapIndexError(index)
+        case .invalidArgument(let argument):
+            throw spec.usageError(argument.description)
         }
     }
 
@@ -195,6 +197,20 @@ enum SearchCommand {
             return try body()
         } catch {
             throw mapIndexError(error)
+        }
+    }
+
+    /// Runs a searcher's snippet or explanation, mapping its errors to exit statuses.
+    static func call<T>(_ body: () throws(SearchError) -> T) throws(CLIError) -> T {
+        do {
+            return try body()
+        } catch {
+            switch error {
+            case .index(let index): throw mapIndexError(index)
+            case .invalidArgument(let argument): throw spec.usageError(argument.description)
+            case .syntax(let syntax): throw .query(syntax.description)
+            case .limit(let limit): throw .query(limit.description)
+            }
         }
     }
 }

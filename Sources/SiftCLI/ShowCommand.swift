@@ -25,7 +25,7 @@ enum ShowCommand {
             // A file of an index of passages: every passage, in order.
             if numbers.isEmpty { numbers = try reader.documentNumbers(withIDPrefix: id + "#") }
             var documents: [StoredDocument] = []
-            for number in numbers { documents.append(try reader.document(number)) }
+            for number in numbers { documents.append(try reader.document(at: number)) }
             return (exact, documents)
         }
         guard !documents.1.isEmpty else {
@@ -43,7 +43,7 @@ enum ShowCommand {
             for document in documents.1 {
                 let passage = SearchCommand.passage(of: document.id)?.passage ?? Substring(document.id)
                 Output.line("")
-                Output.line("\(passage)  \(TerminalText.escaped(String(decoding: document.text, as: UTF8.self), keepingLines: true))")
+                Output.line("\(passage)  \(TerminalText.escaped(document.text, keepingLines: true))")
             }
         }
     }
@@ -56,13 +56,13 @@ enum ShowCommand {
         Output.line("id:     \(TerminalText.escaped(document.id))")
         Output.line("title:  \(TerminalText.escaped(document.title))")
         Output.line("")
-        let text = TerminalText.escaped(String(decoding: document.text, as: UTF8.self), keepingLines: true)
+        let text = TerminalText.escaped(document.text, keepingLines: true)
         Output.write(text.hasSuffix("\n") ? text : text + "\n")
     }
 
     private static func json(_ document: StoredDocument) -> String {
         JSON.object([("id", JSON.string(document.id)), ("title", JSON.string(document.title)),
-                     ("text", JSON.string(String(decoding: document.text, as: UTF8.self)))])
+                     ("text", JSON.string(document.text))])
     }
 }
 

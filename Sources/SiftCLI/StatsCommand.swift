@@ -28,7 +28,7 @@ enum StatsCommand {
         case .none: stopWords = "none"
         case .custom(let words): stopWords = "custom (\(words.count) words)"
         }
-        let totalBytes = stats.files.reduce(0) { $0 + $1.1 }
+        let totalBytes = stats.files.reduce(0) { $0 + $1.byteCount }
         if format == "json" {
             Output.line(JSON.object([
                 ("index", JSON.string(indexPath)), ("documents", "\(stats.documentCount)"), ("terms", "\(stats.termCount)"),
@@ -37,7 +37,7 @@ enum StatsCommand {
                 ("averageDocumentLength", JSON.number(stats.averageDocumentLength)), ("segments", "\(stats.segmentCount)"),
                 ("deletedDocuments", "\(stats.deletedCount)"), ("generation", "\(stats.generation)"),
                 ("bytes", "\(totalBytes)"),
-                ("files", JSON.array(stats.files.map { JSON.object([("name", JSON.string($0.0)), ("bytes", "\($0.1)")]) })),
+                ("files", JSON.array(stats.files.map { JSON.object([("name", JSON.string($0.name)), ("bytes", "\($0.byteCount)")]) })),
                 ("analyzer", JSON.object([("stemmer", JSON.string(stats.configuration.stemmer.rawValue)), ("stopwords", JSON.string(stopWords))])),
                 ("analyzerVersion", "\(stats.analyzerVersion)"),
             ]))
@@ -56,6 +56,6 @@ enum StatsCommand {
         Output.line("generation:       \(stats.generation)")
         Output.line("analyzer:         stemmer \(stats.configuration.stemmer.rawValue), stop words \(stopWords), version \(stats.analyzerVersion)")
         Output.line("bytes:            \(totalBytes)")
-        for (name, bytes) in stats.files { Output.line("  \(name)  \(bytes)") }
+        for file in stats.files { Output.line("  \(file.name)  \(file.byteCount)") }
     }
 }

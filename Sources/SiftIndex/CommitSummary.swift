@@ -1,5 +1,18 @@
+/// One file of an index folder and its size.
+public struct IndexFile: Sendable, Hashable, Codable {
+    /// The file's name within the index folder.
+    public var name: String
+    /// Its size in bytes.
+    public var byteCount: Int
+
+    public init(name: String, byteCount: Int) {
+        self.name = name
+        self.byteCount = byteCount
+    }
+}
+
 /// What a commit wrote.
-public struct CommitSummary: Sendable {
+public struct CommitSummary: Sendable, Hashable, Codable {
     /// Live documents in the committed index.
     public var documentCount = 0
     /// Documents the commit's new segment holds (those added since the last commit).
@@ -19,8 +32,8 @@ public struct CommitSummary: Sendable {
     /// The committed generation.
     public var generation: UInt64 = 0
     /// Each file of the committed index, with its size in bytes.
-    public var files: [(String, Int)] = []
+    public var files: [IndexFile] = []
 
     /// Total bytes of the index files.
-    public var byteCount: Int { files.reduce(0) { $0 + $1.1 } }
+    public var byteCount: Int { files.reduce(0) { $0 + $1.byteCount } }
 }

@@ -215,7 +215,7 @@
 
 /// The indexed fields of a document. Bare query terms search `text`; `title:` searches the
 /// title, with its own lengths and statistics.
-public enum IndexField: String, Sendable, CaseIterable, Equatable, Hashable {
+public enum IndexField: String, Sendable, CaseIterable, Hashable, Codable {
     /// The document's body, everything that was analyzed from it.
     case text
     /// The document's title.
@@ -223,7 +223,10 @@ public enum IndexField: String, Sendable, CaseIterable, Equatable, Hashable {
 }
 
 /// Everything that can go wrong opening, reading or writing an index.
-public enum IndexError: Error, Equatable, CustomStringConvertible {
+///
+/// Each case carries the values a program needs to act on it; `description` (and
+/// `errorDescription`, for `LocalizedError`) says it in a sentence for people.
+public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No index at the path (no manifest).
     case missingIndex(String)
     /// A file is damaged: the file and what is wrong with it.
@@ -239,14 +242,21 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     /// The folder holds index files but no manifest (it was deleted or lost): what the files
     /// held cannot be read back, and the index must be rebuilt.
     case missingManifest(String)
-    /// Another writer holds the index's lock.
-    case locked(String)
+    /// Another writer holds the index's lock: one of another process, or (`inThisProcess`) an
+    /// `IndexWriter` of this process that is still open.
+    case locked(String, inThisProcess: Bool)
     /// A system call failed.
     case io(FileError)
     /// The writer was closed (its lock released), so it may no longer change the index.
     case writerClosed(String)
     /// A document number outside `0..<count` (a caller's mistake, not damage).
     case documentOutOfRange(Int, count: Int)
+    /// A document number, hit or result of one snapshot of an index was given to a reader of
+    /// another (another commit, or another index), where it would name another document: the
+    /// snapshot it came from and the reader's.
+    case snapshotMismatch(given: IndexSnapshot, reader: IndexSnapshot)
+    /// A value the method does not accept (a caller's mistake, not damage).
+    case invalidArgument(InvalidArgument)
     /// An update asked for settings other than those the index was built with.
     case settingsMismatch(path: String, setting: String, stored: String, requested: String)
     /// The index was analyzed by another version of the analyzer (`Analyzer.version`) than
@@ -271,12 +281,18 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             "index file '\(file)' is missing (the manifest names it)"
         case .newerFormat(let file, let found, let supported):
             "index file '\(file)' has format version \(found), newer than this Sift reads (\(supported)); upgrade Sift or rebuild the index"
-        case .locked(let path):
-            "index '\(path)' is being written by another process (lock held on \(IndexFormat.lockName)); try again when it finishes"
+        case .locked(let path, let inThisProcess):
+            inThisProcess
+                ? "index '\(path)' is open for writing by another IndexWriter of this process; close that writer first (one writer per index at a time)"
+                : "index '\(path)' is being written by another process (lock held on \(IndexFormat.lockName)); try again when it finishes"
         case .io(let error):
             error.description
         case .documentOutOfRange(let document, let count):
             "document \(document) is out of range: the index has \(count) documents"
+        case .snapshotMismatch(let given, let reader):
+            "the result comes from \(given) of the index, and this reader reads \(reader): document numbers differ between them; search again with this reader"
+        case .invalidArgument(let argument):
+            argument.description
         case .writerClosed(let path):
             "the writer of '\(path)' was closed; open a new IndexWriter to change the index"
         case .settingsMismatch(let path, let setting, let stored, let requested):

@@ -1,6 +1,7 @@
 /// One live document's id and title, without its text: what a listing shows.
-public struct DocumentSummary: Sendable, Equatable {
-    /// The global document number (what `IndexReader.document(_:)` takes).
+public struct DocumentSummary: Sendable, Hashable, Codable, Identifiable {
+    /// The document's number in the reader that listed it (what `IndexReader.document(at:)`
+    /// takes); numbers change from one commit to the next.
     public var number: Int
     /// The document's stored id.
     public var id: String
@@ -31,8 +32,11 @@ extension IndexReader {
 
     /// Up to `limit` live documents' ids and titles, skipping the first `offset` live ones,
     /// in document order.
+    /// - Throws: `IndexError.invalidArgument` for a negative `offset` or `limit`.
     /// - Complexity: O(offset + limit) stored records read, plus the deletion bits skipped.
     public func documentSummaries(offset: Int, limit: Int) throws(IndexError) -> [DocumentSummary] {
+        guard offset >= 0 else { throw .invalidArgument(InvalidArgument(name: "offset", value: offset, requirement: "at least 0")) }
+        guard limit >= 0 else { throw .invalidArgument(InvalidArgument(name: "limit", value: limit, requirement: "at least 0")) }
         var summaries: [DocumentSummary] = []
         var skipped = 0
         var number = 0

@@ -13,23 +13,22 @@ extension IndexReader {
     /// files are not known before they are read, so `addedDocuments` and `updatedDocuments`
     /// stay 0; `documentsOfChangedFiles` tells how many documents the changed files hold now.
     public func planUpdate(with files: [CandidateFile], extractor: DocumentExtractor, jobs: Int = 1) throws(IndexError) -> IndexUpdateSummary {
+        guard jobs >= 1 else { throw .invalidArgument(InvalidArgument(name: "jobs", value: jobs, requirement: "at least 1")) }
         let table = try sourceTable()
         let indexed = Dictionary(uniqueKeysWithValues: (table?.files ?? []).map { ($0.key, $0) })
         let tracked = indexed.values.reduce(0) { $0 + $1.documentCount }
-        let replaceAll = tracked != documentCount || (table != nil && table!.unit != extractor.options.unit.rawValue)
-        var summary = UpdatePlanner.plan(files, indexed: indexed, replaceAll: replaceAll, extractor: extractor, jobs: max(1, jobs)).summary
-        if replaceAll {
-            summary.deletedDocuments = documentCount
-            summary.unchangedDocuments = 0
-        }
+        let rereadAll = table != nil && table!.unit != extractor.options.unit.rawValue
+        var summary = UpdatePlanner.plan(files, indexed: indexed, replaceAll: rereadAll, extractor: extractor, jobs: jobs).summary
+        // Documents no file accounts for (added by id) are not the update's: they stay.
+        summary.unchangedDocuments += documentCount - tracked
         return summary
     }
 
     /// The indexed files that `files` (a walk) no longer has, and how many documents they
     /// hold: what a rebuild from `files` would delete. Without a table of files, every
     /// document is in the count.
-    public func documentsMissing(from files: [CandidateFile]) throws(IndexError) -> (files: [String], documents: Int) {
-        guard let table = try sourceTable() else { return ([], documentCount) }
+    public func documentsMissing(from files: [CandidateFile]) throws(IndexError) -> MissingFiles {
+        guard let table = try sourceTable() else { return MissingFiles(keys: [], documentCount: documentCount) }
         let found = Set(files.map(\.relativePath))
         var missing: [String] = []
         var documents = documentCount - table.files.reduce(0) { $0 + $1.documentCount }
@@ -37,13 +36,13 @@ extension IndexReader {
             missing.append(file.key)
             documents += file.documentCount
         }
-        return (missing, documents)
+        return MissingFiles(keys: missing, documentCount: documents)
     }
 
-    /// The unit the indexed files were cut into documents with (`file`, `paragraph`, `line`);
-    /// nil when the index was not built from files.
-    public func indexedUnit() throws(IndexError) -> String? {
-        try indexedFileSettings()?.unit
+    /// The unit the indexed files were cut into documents with; nil when the index was not
+    /// built from files.
+    public func indexedUnit() throws(IndexError) -> DocumentUnit? {
+        try indexedFileSettings().flatMap { DocumentUnit(rawValue: $0.unit) }
     }
 
     /// How the indexed files were found and cut into documents (unit, include and exclude
@@ -53,4 +52,12 @@ extension IndexReader {
         try IndexFormat.verifyChecksum(file.bytes, file: file.path)
         return try SourceTable.settings(file.bytes, file: file.path)
     }
+}
+
+/// Indexed files a walk no longer finds (`IndexReader.documentsMissing(from:)`).
+public struct MissingFiles: Sendable, Hashable, Codable {
+    /// The files' keys (paths relative to the folder indexed), in byte order.
+    public var keys: [String]
+    /// The documents they hold, with those no file accounts for.
+    public var documentCount: Int
 }

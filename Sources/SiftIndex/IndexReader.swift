@@ -35,15 +35,71 @@ public final class IndexReader: @unchecked Sendable {
     package let deletedBits: UnsafeMutablePointer<UInt64>?
     /// What searchers derive from this index once and share (length factors per k1 and b).
     package let cache = ReaderCache()
+    /// The commit this reader reads: results it gives are valid for readers of the same
+    /// snapshot only.
+    public let snapshot: IndexSnapshot
 
     /// Opens the index at `path`: O(segments), the files are mapped, not read. Sizes, headers
     /// and checksum trailers are checked against the manifest (so truncated or swapped files
     /// are caught), and every later read is bounds-checked. With `verifyChecksums`, every byte
     /// of every file is also checked against its CRC-32C first (O(index size)), so a flipped
     /// bit anywhere is reported before it can change an answer.
-    public init(path: String, verifyChecksums: Bool = false) throws(IndexError) {
-        self.path = path
+    ///
+    /// - Throws: `IndexError.missingIndex` when there is no index at `path`; `.corrupt`,
+    ///   `.missingFile`, `.missingManifest`, `.olderFormat` or `.newerFormat` for an index that
+    ///   cannot be read; `.io` when a system call fails.
+    public convenience init(path: String, verifyChecksums: Bool = false) throws(IndexError) {
+        try self.init(try Self.openCommit(path: path, verifyChecksums: verifyChecksums, reusing: nil))
+    }
+
+    /// A reader of the index's newest commit, or nil when it is still the one this reader
+    /// reads — as Lucene's `DirectoryReader.openIfChanged`. Segments both commits hold are
+    /// shared with this reader (their files stay mapped once), so reopening costs the segments
+    /// that changed, not the index. This reader stays valid and keeps answering from its own
+    /// snapshot until it is released.
+    ///
+    /// - Complexity: O(1) reads when nothing changed (the manifest alone is read and compared);
+    ///   otherwise O(segments) plus, with `verifyChecksums`, the bytes of the new files.
+    public func reopenIfChanged(verifyChecksums: Bool = false) throws(IndexError) -> IndexReader? {
+        guard try !isCurrent() else { return nil }
+        let opened = try Self.openCommit(path: path, verifyChecksums: verifyChecksums, reusing: self)
+        guard opened.fingerprint != snapshot.fingerprint else { return nil }
+        return try IndexReader(opened)
+    }
+
+    /// Whether the index's newest commit is the one this reader reads (Lucene's `isCurrent`):
+    /// one small read of the manifest.
+    public func isCurrent() throws(IndexError) -> Bool {
         let manifestPath = path + "/" + IndexFormat.manifestName
+        let file: MappedFile
+        do {
+            file = try MappedFile(path: manifestPath)
+        } catch {
+            throw Self.manifestOpenError(error, path: path, manifestPath: manifestPath)
+        }
+        return Self.fingerprint(of: file.bytes) == snapshot.fingerprint
+    }
+
+    /// What opening one commit of an index found: its manifest and its segments, mapped.
+    struct OpenedCommit {
+        var path: String
+        var manifest: Manifest
+        var manifestSize: Int
+        var fingerprint: UInt64
+        var segments: [SegmentReader]
+        var sourcesFile: MappedFile?
+    }
+
+    /// Reads the manifest of the index at `path` and maps the files it names; a segment that
+    /// `previous` has open with the same deletions is taken from it rather than mapped again.
+    static func openCommit(path: String, verifyChecksums: Bool, reusing previous: IndexReader?) throws(IndexError) -> OpenedCommit {
+        let manifestPath = path + "/" + IndexFormat.manifestName
+        var shared: [String: SegmentReader] = [:]
+        if let previous {
+            for (entry, segment) in zip(previous.manifest.segments, previous.segments) {
+                shared[Self.reuseKey(entry)] = segment
+            }
+        }
         // A writer may replace the manifest and delete old segments between our reading the
         // manifest and mapping the segments: then read the new manifest and try again.
         var attempt = 0
@@ -59,22 +115,43 @@ public final class IndexReader: @unchecked Sendable {
             do {
                 var segments: [SegmentReader] = []
                 for entry in manifest.segments {
-                    segments.append(try SegmentReader(directory: path, entry: entry, verifyChecksums: verifyChecksums))
+                    if let reused = shared[Self.reuseKey(entry)] {
+                        segments.append(reused)
+                    } else {
+                        segments.append(try SegmentReader(directory: path, entry: entry, verifyChecksums: verifyChecksums))
+                    }
                 }
                 // The source table is only decoded by writers and checks, but its size, header
                 // and trailer are checked now, and the reader holds it like its segments.
-                sourcesFile = try manifest.sources.map { named throws(IndexError) in
+                let sourcesFile = try manifest.sources.map { named throws(IndexError) in
                     try SegmentReader.openFile(path + "/" + named.name, kind: .sources, expected: named.info, verifyChecksums: verifyChecksums)
                 }
-                self.manifest = manifest
-                manifestSize = manifestFile.bytes.count
-                self.segments = segments
-                break
+                return OpenedCommit(path: path, manifest: manifest, manifestSize: manifestFile.bytes.count,
+                                    fingerprint: fingerprint(of: manifestFile.bytes), segments: segments, sourcesFile: sourcesFile)
             } catch {
                 if case .missingFile = error, attempt < 5 { continue }
                 throw error
             }
         }
+    }
+
+    /// A segment entry's files, deletions included: equal keys name the same bytes.
+    private static func reuseKey(_ entry: Manifest.Segment) -> String {
+        entry.name + "/" + (entry.deletions?.file.name ?? "")
+    }
+
+    /// The snapshot fingerprint of a manifest's bytes.
+    static func fingerprint(of manifest: UnsafeRawBufferPointer) -> UInt64 {
+        ByteInterner.hash(manifest.assumingMemoryBound(to: UInt8.self))
+    }
+
+    private init(_ opened: OpenedCommit) throws(IndexError) {
+        path = opened.path
+        manifest = opened.manifest
+        manifestSize = opened.manifestSize
+        segments = opened.segments
+        sourcesFile = opened.sourcesFile
+        snapshot = IndexSnapshot(generation: opened.manifest.generation, fingerprint: opened.fingerprint)
         configuration = manifest.configuration
         var bases: [Int] = []
         var total = 0
@@ -160,15 +237,24 @@ public final class IndexReader: @unchecked Sendable {
         documentCount == 0 ? 0 : Double(tokenCount) / Double(documentCount)
     }
 
-    /// The stored fields of global document `document` (deleted documents keep theirs until
-    /// a merge drops them).
-    public func document(_ document: Int) throws(IndexError) -> StoredDocument {
-        guard document >= 0, document < maxDocument else { throw .documentOutOfRange(document, count: maxDocument) }
-        let (segment, local) = locate(document)
+    /// The stored id, title and text of document number `number` of this reader (deleted
+    /// documents keep theirs until a merge drops them). Numbers come from this reader
+    /// (`documentNumbers(withID:)`, `documentSummaries(offset:limit:)`); for a search hit, use
+    /// `document(for:)`, which checks that the hit is of this reader's snapshot.
+    /// - Throws: `IndexError.documentOutOfRange` unless `0 <= number < maxDocument`;
+    ///   `.corrupt` when the stored record cannot be read.
+    public func document(at number: Int) throws(IndexError) -> StoredDocument {
+        guard number >= 0, number < maxDocument else { throw .documentOutOfRange(number, count: maxDocument) }
+        let (segment, local) = locate(number)
         return try segments[segment].storedDocument(local)
     }
 
-    /// The id and title of global document `document`, without copying its text.
+    /// Throws `IndexError.snapshotMismatch` unless `snapshot` is this reader's.
+    public func requireSnapshot(_ snapshot: IndexSnapshot) throws(IndexError) {
+        guard snapshot == self.snapshot else { throw .snapshotMismatch(given: snapshot, reader: self.snapshot) }
+    }
+
+    /// The id and title of global document `document` (in range), without copying its text.
     package func documentHeader(_ document: Int) throws(IndexError) -> (id: String, title: String) {
         let (segment, local) = locate(document)
         let stored = try segments[segment].storedDocument(local, includeText: false)
@@ -206,11 +292,11 @@ public final class IndexReader: @unchecked Sendable {
         return (segment, document - segmentBases[segment])
     }
 
-    /// Counts and sizes for `sift stats`.
+    /// Counts and sizes: documents, terms, postings, tokens, segments, files.
     /// - Complexity: O(terms) — it reads the dictionary, not the postings.
     public func statistics() throws(IndexError) -> IndexStatistics {
         var postings: UInt64 = 0
-        var files: [(String, Int)] = [(IndexFormat.manifestName, manifestSize)]
+        var files = [IndexFile(name: IndexFormat.manifestName, byteCount: manifestSize)]
         var distinct: [IndexField: ByteInterner] = [.text: ByteInterner(capacity: 1 << 12), .title: ByteInterner(capacity: 1 << 10)]
         var counts: [IndexField: Int] = [.text: 0, .title: 0]
         for segment in segments {
@@ -225,10 +311,10 @@ public final class IndexReader: @unchecked Sendable {
                 }
             }
             for file in segment.files + (segment.deletions.map { [$0.file] } ?? []) {
-                files.append((String(file.path.split(separator: "/").last ?? ""), file.bytes.count))
+                files.append(IndexFile(name: String(file.path.split(separator: "/").last ?? ""), byteCount: file.bytes.count))
             }
         }
-        if let sources = manifest.sources { files.append((sources.name, Int(sources.info.size))) }
+        if let sources = manifest.sources { files.append(IndexFile(name: sources.name, byteCount: Int(sources.info.size))) }
         if segments.count > 1 {
             counts = [.text: distinct[.text]!.count, .title: distinct[.title]!.count]
         }
@@ -241,8 +327,8 @@ public final class IndexReader: @unchecked Sendable {
     }
 }
 
-/// What `sift stats` shows.
-public struct IndexStatistics: Sendable {
+/// Counts and sizes of an index (what `IndexReader.statistics()` gives).
+public struct IndexStatistics: Sendable, Hashable, Codable {
     /// Live documents.
     public var documentCount: Int
     /// Distinct terms of the text field.
@@ -255,14 +341,18 @@ public struct IndexStatistics: Sendable {
     public var tokenCount: UInt64
     /// Indexed tokens of the title field.
     public var titleTokenCount: UInt64
+    /// Mean indexed tokens per live document, in the text field.
     public var averageDocumentLength: Double
     /// Deleted documents still held by their segments.
     public var deletedCount: Int
     /// Commits since the index was created.
     public var generation: UInt64
+    /// Segments of the index.
     public var segmentCount: Int
-    /// Each file's name and size in bytes.
-    public var files: [(String, Int)]
+    /// Each file of the index (the manifest, the segments' files, deletions, the table of
+    /// indexed files) with its size.
+    public var files: [IndexFile]
+    /// The analyzer settings the index was built with.
     public var configuration: AnalyzerConfiguration
     /// The `Analyzer.version` that analyzed the documents.
     public var analyzerVersion: UInt32

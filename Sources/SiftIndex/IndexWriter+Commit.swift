@@ -119,7 +119,7 @@ extension IndexWriter {
         summary.segmentCount = segments.count
         summary.generation = manifest.generation
         for name in live.sorted() {
-            if let size = FileIO.size(of: path + "/" + name) { summary.files.append((name, size)) }
+            if let size = FileIO.size(of: path + "/" + name) { summary.files.append(IndexFile(name: name, byteCount: size)) }
         }
         return summary
     }

@@ -3,14 +3,16 @@ import SiftAnalysis
 @_spi(SiftInternal) import SiftStorage
 import SiftIngest
 
-import Dispatch
-
 extension IndexWriter {
-    /// Marks the committed documents of the indexed file `key` deleted; returns how many.
-    /// Documents added since the last commit are not affected.
+    /// Deletes the committed documents of the indexed file whose key is `relativePath` — its
+    /// path relative to the folder indexed, as `update(with:extractor:)` and `addFiles` record
+    /// it (`notes/a.txt`; behind the folder's name when several folders were indexed) — and
+    /// forgets the file, so a later update reads it again if it is still there. Returns how
+    /// many documents were deleted: 0 for a path the index holds no file of. Documents added
+    /// since the last commit are not affected.
     @discardableResult
-    public func deleteFile(_ key: String) -> Int {
-        guard let file = sources?.removeValue(forKey: key) else { return 0 }
+    public func deleteDocuments(ofFileAtRelativePath relativePath: String) -> Int {
+        guard let file = sources?.removeValue(forKey: relativePath) else { return 0 }
         // Even a file that gave no document changes the table.
         structureChanged = true
         for local in file.firstDocument..<(file.firstDocument + file.documentCount) {
@@ -19,31 +21,35 @@ extension IndexWriter {
         return file.documentCount
     }
 
-    /// Marks the committed documents whose stored id is `id` deleted; returns how many.
+    /// Deletes the committed documents whose id is `id`; returns how many.
+    ///
+    /// A document that a folder sync indexed belongs to its file, and a file's documents are
+    /// indexed and deleted together: deleting one deletes the file's other documents (its
+    /// other passages) too, and the file is forgotten, so a later update reads it again if it
+    /// is still there. Those are not counted in the result.
     /// - Complexity: O(committed documents): ids are not indexed, so each is read.
     @discardableResult
     public func deleteDocuments(withID id: String) throws(IndexError) -> Int {
-        var deleted = 0
+        var deleted: [(segment: Int, local: Int)] = []
         for index in segments.indices {
             var stored = StoredFieldsReader(segments[index].reader.storedFields)
             for local in 0..<segments[index].reader.documentCount where segments[index].deletions?.contains(local) != true {
                 guard try stored.document(local, includeText: false).id == id else { continue }
                 delete(segment: index, local: local)
-                deleted += 1
+                deleted.append((index, local))
             }
         }
-        // A file whose document went is no longer whole: forget it, so an update re-reads it.
-        if deleted > 0, let current = sources {
-            sources = current.filter { _, file in
-                file.segment < 0 || !(file.firstDocument..<(file.firstDocument + file.documentCount)).contains { local in
-                    segments[file.segment].deletions?.contains(local) == true
-                }
+        if !deleted.isEmpty, let current = sources {
+            let owners = current.values.filter { file in
+                file.segment >= 0 && deleted.contains { $0.segment == file.segment && (file.firstDocument..<(file.firstDocument + file.documentCount)).contains($0.local) }
             }
+            for file in owners { deleteDocuments(ofFileAtRelativePath: file.key) }
         }
-        return deleted
+        return deleted.count
     }
 
-    /// Marks every committed document deleted (documents added since the last commit stay).
+    /// Deletes every committed document, those of indexed files and those added by id
+    /// (documents added since the last commit stay).
     public func deleteAll() {
         for index in segments.indices {
             for local in 0..<segments[index].reader.documentCount { delete(segment: index, local: local) }
@@ -90,7 +96,7 @@ extension IndexWriter {
                     do throws(IndexError) {
                         for local in round[(share * shareSize)..<min((share + 1) * shareSize, round.count)] {
                             let fields = try stored.document(local)
-                            documents.append(SourceDocument(id: fields.id, title: fields.title, text: fields.text))
+                            documents.append(SourceDocument(id: fields.id, title: fields.title, text: fields.textBytes))
                         }
                         workers[share].analyze(documents[...])
                     } catch {

@@ -80,9 +80,14 @@ extension IndexWriter {
     /// documents of files that are new are added, those of files whose size or content changed
     /// are replaced, those of files not in `files` (or now too large or binary) are deleted,
     /// and unchanged files are not read beyond hashing them. An indexed file that cannot be
-    /// read keeps its documents. The caller commits. An index that does not come from files
-    /// (or was cut with another unit) is replaced whole. Changes not yet committed are
-    /// committed first, so that files are compared with what the index holds.
+    /// read keeps its documents. The caller commits. Changes not yet committed are committed
+    /// first, so that files are compared with what the index holds.
+    ///
+    /// The update owns the documents of the files it indexed, and only those: documents added
+    /// with `add` (by id) are kept as they are. A file whose document has the id of a kept
+    /// document is indexed without that document, which is reported in `ingest.skipped`
+    /// (`SkipReason.duplicateID`). When the files are cut with another unit than the index's
+    /// files were, every indexed file is read again.
     ///
     /// - Parameter allowingMassDeletion: when false, an update that would delete more than
     ///   half of the index's documents (or every one) throws `IndexError.tooManyDeletions`
@@ -90,24 +95,20 @@ extension IndexWriter {
     public func update(with files: [CandidateFile], extractor: DocumentExtractor, allowingMassDeletion: Bool = true,
                        progress: ((IndexProgress) -> Void)? = nil) throws(IndexError) -> IndexUpdateSummary {
         if hasUncommittedDocuments { try commit() }
-        let replaceAll = hasUntrackedDocuments || (indexedUnit != nil && indexedUnit != extractor.options.unit.rawValue)
+        let rereadAll = indexedUnit != nil && indexedUnit != extractor.options.unit.rawValue
         let indexed = indexedFiles
         let total = committedDocumentCount
-        var plan = UpdatePlanner.plan(files, indexed: indexed, replaceAll: replaceAll, extractor: extractor, jobs: jobs)
-        if replaceAll {
-            // Documents no file accounts for go too.
-            plan.summary.deletedDocuments = total
-            plan.summary.unchangedDocuments = 0
-        }
+        var plan = UpdatePlanner.plan(files, indexed: indexed, replaceAll: rereadAll, extractor: extractor, jobs: jobs)
+        // Documents no file accounts for (added by id) are not the update's: they stay.
+        plan.summary.unchangedDocuments += total - indexed.values.reduce(0) { $0 + $1.documentCount }
         if !allowingMassDeletion && total > 0 && plan.summary.deletedDocuments * 2 > total {
-            let keys = replaceAll ? indexed.keys.sorted(by: SourceTable.precedes) : plan.deleted.sorted(by: SourceTable.precedes)
-            throw .tooManyDeletions(path: path, files: keys, documents: plan.summary.deletedDocuments, of: total)
+            throw .tooManyDeletions(path: path, files: plan.deleted.sorted(by: SourceTable.precedes),
+                                    documents: plan.summary.deletedDocuments, of: total)
         }
-        if replaceAll { deleteAll() }
         // From now on the index records its files, even if none is found (an empty folder
         // still fixes the unit), with the settings they were found with.
         trackFiles(Self.fileSettings(extractor, files: files))
-        for key in plan.deleted { deleteFile(key) }
+        for key in plan.deleted { deleteDocuments(ofFileAtRelativePath: key) }
         var summary = plan.summary
         var outcomes: [FileOutcome] = []
         summary.ingest = try addFiles(plan.toRead, extractor: extractor, replacing: Set(plan.changed.keys), outcomes: &outcomes,
@@ -123,7 +124,7 @@ extension IndexWriter {
             }
             switch outcome {
             case .indexed(let count):
-                deleteFile(file.relativePath)
+                deleteDocuments(ofFileAtRelativePath: file.relativePath)
                 changedFiles.append(file)
                 summary.updatedDocuments += min(old, count)
                 summary.addedDocuments += max(0, count - old)
@@ -132,7 +133,7 @@ extension IndexWriter {
                 summary.unreadableFiles.append(SkippedInput(path: file.relativePath, reason: .unreadable(reason)))
                 summary.unchangedDocuments += old
             case .skipped(let reason):
-                deleteFile(file.relativePath)
+                deleteDocuments(ofFileAtRelativePath: file.relativePath)
                 summary.nowSkippedFiles.append(SkippedInput(path: file.relativePath, reason: reason))
                 summary.deletedDocuments += old
             }
@@ -216,10 +217,11 @@ extension IndexWriter {
 }
 
 /// The ids a run of `addFiles` must not give twice. Ids of files other than JSON Lines are
-/// their paths (behind `#L<n>` for passages), unique by construction; only a JSON Lines id can
-/// repeat one. So ids are checked only when a JSON Lines file is among the files or in the
-/// index — a corpus without one pays nothing — and then every document's id is, against the
-/// index's live documents (read once) and the documents added before it.
+/// their paths (behind `#L<n>` for passages), unique by construction; only a JSON Lines id, or
+/// a document added by id, can repeat one. So ids are checked only when a JSON Lines file is
+/// among the files or in the index, or the index holds documents no file accounts for — a
+/// corpus of plain files pays nothing — and then every document's id is, against the index's
+/// live documents (read once) and the documents added before it.
 struct DocumentIDs {
     /// Id → the key of the file that gave it, once built.
     private var taken: [String: String]?
@@ -232,6 +234,7 @@ struct DocumentIDs {
         self.replacing = replacing
         active = files.contains { $0.kind == .jsonl }
             || writer.indexedFiles.keys.contains { $0.hasSuffix(".jsonl") && !replacing.contains($0) }
+            || writer.hasUntrackedDocuments
     }
 
     /// Whether documents must be checked at all.

@@ -22,21 +22,31 @@ import SiftIngest
 /// either the previous index or the new one, never a mix. Files the new manifest no longer
 /// names are removed after it is in place; readers that mapped them keep their pages.
 public final class IndexWriter {
-    /// What happens to an index already at the path.
-    public enum OpenMode: Sendable {
-        /// The first commit replaces it with the documents added to this writer.
-        case create
-        /// Its segments are kept: commits add new documents and deletions to them.
-        case update
+    /// What the writer does with the index at its path.
+    ///
+    /// The default, `openOrCreate`, never loses a document: it adds to the index that is there
+    /// (as Lucene's `CREATE_OR_APPEND` and tantivy's `Index::open_or_create` do). Dropping an
+    /// index takes `replace`, said at the call.
+    public enum OpenMode: Sendable, Hashable, CaseIterable {
+        /// Opens the index at the path, or starts an empty one where there is none. Its
+        /// documents are kept: commits add documents, deletions and merges to them.
+        case openOrCreate
+        /// Opens the index at the path, which must exist (`IndexError.missingIndex` otherwise).
+        case open
+        /// Replaces the index at the path, if any: the first commit writes an index of only
+        /// the documents added to this writer, and every document the old one held is gone.
+        /// Until that commit, readers see the old index.
+        case replace
     }
 
     /// The index folder.
     public let path: String
     /// The analyzer settings stored with the index.
     public let configuration: AnalyzerConfiguration
-    /// Analysis threads.
+    /// Analysis threads (at least 1).
     public let jobs: Int
-    /// Bytes of buffered postings and stored text before a partial segment is written.
+    /// Bytes of buffered postings and stored text before a partial segment is written (1 MiB
+    /// at least).
     public let memoryBudget: Int
     /// When segments are merged at a commit.
     public var mergePolicy = MergePolicy()
@@ -89,22 +99,43 @@ public final class IndexWriter {
     /// commit, or closing without one, removes.
     var uncommittedFiles: Set<String> = []
 
-    /// Opens (creating if needed) the index folder at `path` for writing and takes its lock.
+    /// Opens the index at `path` for writing (by default, creating it where there is none) and
+    /// takes its lock.
+    ///
+    /// Opening an existing index checks the CRC-32C of every byte of it and its analyzer
+    /// version first (O(index size)): a commit on top of a damaged segment would make the
+    /// damage look like a sound, newer index.
+    ///
     /// - Parameters:
-    ///   - configuration: the analyzer settings. With `.update`, an existing index's settings
-    ///     must equal them (`IndexError.settingsMismatch` otherwise).
-    ///   - jobs: analysis threads (default 1; `sift index` uses the core count).
+    ///   - path: the index folder; created (with its parents' permission) when missing.
+    ///   - configuration: the analyzer settings of a new index. For an existing index, nil
+    ///     (the default) takes the index's own settings; given settings must equal them
+    ///     (`IndexError.settingsMismatch` otherwise). A replaced index gets these settings, or
+    ///     the defaults when nil.
+    ///   - jobs: analysis threads, at least 1 (default 1).
     ///   - memoryBudget: bytes of postings and stored text held before a partial segment is
-    ///     written (default 512 MiB).
-    ///   - mode: `.create` (default) replaces any index at `path` at the first commit;
-    ///     `.update` keeps it and adds to it.
-    public init(path: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration(), jobs: Int = 1,
-                memoryBudget: Int = 512 << 20, mode: OpenMode = .create) throws(IndexError) {
+    ///     written (default 512 MiB); at least 1, and a budget under 1 MiB counts as 1 MiB.
+    ///   - mode: `.openOrCreate` (the default) keeps the index at `path` and adds to it;
+    ///     `.open` requires one; `.replace` drops it at the first commit.
+    /// - Throws: `IndexError.invalidArgument` for `jobs` or `memoryBudget` out of range;
+    ///   `.missingIndex` (`.open` only); `.missingManifest` when the folder holds index files
+    ///   but no manifest (unless replacing); `.locked` when another writer holds the index;
+    ///   `.corrupt`, `.analyzerVersionMismatch` or `.settingsMismatch` for an index that cannot
+    ///   be added to; `.io` when a system call fails.
+    public init(path: String, configuration: AnalyzerConfiguration? = nil, jobs: Int = 1,
+                memoryBudget: Int = 512 << 20, mode: OpenMode = .openOrCreate) throws(IndexError) {
+        guard jobs >= 1 else { throw .invalidArgument(InvalidArgument(name: "jobs", value: jobs, requirement: "at least 1")) }
+        guard memoryBudget >= 1 else {
+            throw .invalidArgument(InvalidArgument(name: "memoryBudget", value: memoryBudget, requirement: "at least 1"))
+        }
+        let manifestPath = path + "/" + IndexFormat.manifestName
+        if mode == .open && !FileIO.exists(manifestPath) {
+            throw IndexReader.manifestOpenError(FileError(path: manifestPath, operation: "open", code: ENOENT), path: path,
+                                                manifestPath: manifestPath)
+        }
         self.path = path
-        self.configuration = configuration
-        self.jobs = max(1, jobs)
+        self.jobs = jobs
         self.memoryBudget = max(1 << 20, memoryBudget)
-        workers = (0..<max(1, jobs)).map { _ in AnalysisWorker(configuration: configuration) }
         do {
             try FileIO.makeDirectory(path)
         } catch {
@@ -114,43 +145,66 @@ public final class IndexWriter {
             lock = try FileLock(path: path + "/" + IndexFormat.lockName)
         } catch {
             switch error {
-            case .busy: throw .locked(path)
+            case .busy(_, let inThisProcess): throw .locked(path, inThisProcess: inThisProcess)
             case .io(let fileError): throw .io(fileError)
             }
         }
         generation = 1
+        var reader: IndexReader? = nil
+        if mode != .replace {
+            // Index files without a manifest are a lost index, not an empty folder: starting a
+            // new one would remove them for good.
+            if FileIO.exists(manifestPath) || IndexReader.manifestOpenError(
+                FileError(path: manifestPath, operation: "open", code: ENOENT), path: path, manifestPath: manifestPath) != .missingIndex(path)
+            {
+                do {
+                    reader = try IndexReader(path: path)
+                } catch {
+                    lock = nil
+                    throw error
+                }
+            }
+        }
+        let resolved = configuration ?? reader?.configuration ?? AnalyzerConfiguration()
+        self.configuration = resolved
+        workers = (0..<jobs).map { _ in AnalysisWorker(configuration: resolved) }
         removeLeftovers()
         // A new index is written at the first commit even if empty; so is a replacement.
-        structureChanged = mode == .create || !FileIO.exists(path + "/" + IndexFormat.manifestName)
-        guard !structureChanged else { return }
-        switch mode {
-        case .create:
-            break
-        case .update:
-            // Every byte of what the update builds on is checked first: a commit on top of a
-            // damaged segment would make the damage look like a sound, newer index.
-            let reader = try IndexReader(path: path)
-            try reader.verifyChecksums(jobs: self.jobs)
-            guard reader.analyzerVersion == Analyzer.version else {
-                throw .analyzerVersionMismatch(path: path, stored: reader.analyzerVersion, current: Analyzer.version)
-            }
-            guard reader.configuration == configuration else {
-                throw .settingsMismatch(path: path, setting: "analyzer", stored: reader.configuration.description,
-                                        requested: configuration.description)
-            }
-            generation = reader.generation + 1
-            for (entry, segment) in zip(reader.manifest.segments, reader.segments) {
-                segments.append(LiveSegment(entry: entry, reader: segment, deletions: try segment.deletions.map { file throws(IndexError) in
-                    try SegmentDeletions(file, extending: true)
-                }))
-            }
-            committedSegmentNames = Set(reader.manifest.segments.map(\.name))
-            committedSources = reader.manifest.sources
-            if let table = try reader.sourceTable() {
-                sourceSettings = table.settings
-                sources = Dictionary(uniqueKeysWithValues: table.files.map { ($0.key, $0) })
-                sourceOrder = table.files.map(\.key)
-            }
+        guard let reader else {
+            structureChanged = true
+            return
+        }
+        do {
+            try open(reader, requestedConfiguration: configuration)
+        } catch {
+            lock = nil
+            throw error
+        }
+    }
+
+    /// Takes `reader`'s index as the one this writer adds to, after checking every byte of it,
+    /// its analyzer version and (when asked for) its settings.
+    private func open(_ reader: IndexReader, requestedConfiguration: AnalyzerConfiguration?) throws(IndexError) {
+        try reader.verifyChecksums(jobs: jobs)
+        guard reader.analyzerVersion == Analyzer.version else {
+            throw .analyzerVersionMismatch(path: path, stored: reader.analyzerVersion, current: Analyzer.version)
+        }
+        if let requestedConfiguration, reader.configuration != requestedConfiguration {
+            throw .settingsMismatch(path: path, setting: "analyzer", stored: reader.configuration.description,
+                                    requested: requestedConfiguration.description)
+        }
+        generation = reader.generation + 1
+        for (entry, segment) in zip(reader.manifest.segments, reader.segments) {
+            segments.append(LiveSegment(entry: entry, reader: segment, deletions: try segment.deletions.map { file throws(IndexError) in
+                try SegmentDeletions(file, extending: true)
+            }))
+        }
+        committedSegmentNames = Set(reader.manifest.segments.map(\.name))
+        committedSources = reader.manifest.sources
+        if let table = try reader.sourceTable() {
+            sourceSettings = table.settings
+            sources = Dictionary(uniqueKeysWithValues: table.files.map { ($0.key, $0) })
+            sourceOrder = table.files.map(\.key)
         }
     }
 

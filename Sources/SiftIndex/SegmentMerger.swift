@@ -106,7 +106,7 @@ enum SegmentMerger {
                     let title = Array(fields.title.utf8)
                     try id.withIndexBytes { id throws(IndexError) in
                         try title.withIndexBytes { title throws(IndexError) in
-                            try fields.text.withIndexBytes { text throws(IndexError) in
+                            try fields.textBytes.withIndexBytes { text throws(IndexError) in
                                 try encoder.addStoredDocument(id: id, title: title, text: text)
                             }
                         }

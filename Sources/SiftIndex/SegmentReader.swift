@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 @_spi(SiftInternal) import SiftStorage
 /// One immutable segment, memory-mapped and decoded in place.
 ///
@@ -152,17 +157,21 @@ package final class SegmentReader: @unchecked Sendable {
 }
 
 /// The stored fields of a document, as given to the writer.
-public struct StoredDocument: Sendable, Equatable {
-    /// The document's id (its path, `#L<n>` for units, or the JSONL id).
+public struct StoredDocument: Sendable, Hashable, Codable, Identifiable {
+    /// The document's id (its path, `#L<n>` for units, the JSON Lines id, or the id given to
+    /// `IndexWriter.add`).
     public var id: String
     /// Its title.
     public var title: String
-    /// Its text, the bytes that were analyzed.
-    public var text: [UInt8]
-}
+    /// Its text, exactly the bytes that were analyzed (possibly invalid UTF-8).
+    public var textBytes: [UInt8]
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+    /// Its text as a string (bytes that are not valid UTF-8 read as U+FFFD).
+    public var text: String { String(decoding: textBytes, as: UTF8.self) }
+
+    public init(id: String, title: String, textBytes: [UInt8]) {
+        self.id = id
+        self.title = title
+        self.textBytes = textBytes
+    }
+}

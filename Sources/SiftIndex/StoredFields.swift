@@ -105,8 +105,8 @@ struct StoredFieldsReader {
 
     mutating func document(_ document: Int, includeText: Bool = true) throws(IndexError) -> StoredDocument {
         let record = try fields.record(document)
-        guard includeText else { return StoredDocument(id: record.id, title: record.title, text: []) }
-        if record.length == 0 { return StoredDocument(id: record.id, title: record.title, text: []) }
+        guard includeText else { return StoredDocument(id: record.id, title: record.title, textBytes: []) }
+        if record.length == 0 { return StoredDocument(id: record.id, title: record.title, textBytes: []) }
         let end = record.offset &+ record.length
         if cachedBlock != record.block || (!cachedWhole && cached.count < end) {
             let first = cachedBlock != record.block
@@ -117,6 +117,6 @@ struct StoredFieldsReader {
         guard record.offset <= cached.count, record.length <= cached.count - record.offset else {
             throw .corrupt(file: fields.path, reason: "stored document \(document) text lies outside its block")
         }
-        return StoredDocument(id: record.id, title: record.title, text: Array(cached[record.offset..<(record.offset + record.length)]))
+        return StoredDocument(id: record.id, title: record.title, textBytes: Array(cached[record.offset..<(record.offset + record.length)]))
     }
 }

@@ -51,7 +51,7 @@ public struct CorpusWalker: Sendable {
     ///
     /// - Throws: `IngestError` if a root is missing or not a folder, two roots overlap, or a
     ///   root is inside a skipped folder; nothing is walked then.
-    public func walk() throws(IngestError) -> (candidates: [CandidateFile], skipped: [SkippedInput]) {
+    public func walk() throws(IngestError) -> CorpusWalk {
         var rootIdentities: [IngestFileSystem.FileIdentity] = []
         for root in roots {
             switch IngestFileSystem.status(ofPath: root, followingLinks: true) {
@@ -187,7 +187,7 @@ public struct CorpusWalker: Sendable {
 
         /// The candidates in walk order, each file once (the first path it was reached by), and
         /// what was skipped, the repeats last.
-        func finish() -> (candidates: [CandidateFile], skipped: [SkippedInput]) {
+        func finish() -> CorpusWalk {
             var firstPath: [IngestFileSystem.FileIdentity: String] = [:]
             var keys: [String: String] = [:]
             var candidates: [CandidateFile] = []
@@ -206,7 +206,7 @@ public struct CorpusWalker: Sendable {
                 keys[file.relativePath] = file.path
                 candidates.append(file)
             }
-            return (candidates, skipped + repeats)
+            return CorpusWalk(candidates: candidates, skipped: skipped + repeats)
         }
 
         /// Walks `path`. With `jobs` > 1, the first folder (from here down) holding two or more
@@ -312,5 +312,19 @@ public struct CorpusWalker: Sendable {
             found = mergedFound
             skipped = mergedSkipped
         }
+    }
+}
+
+/// What a walk found (`CorpusWalker.walk()`).
+public struct CorpusWalk: Sendable, Equatable {
+    /// The files to read, in walk order.
+    public var candidates: [CandidateFile]
+    /// Entries that could not be examined (an unreadable folder, a broken link), were met
+    /// again, or were skipped folders: each deserves a warning.
+    public var skipped: [SkippedInput]
+
+    public init(candidates: [CandidateFile], skipped: [SkippedInput]) {
+        self.candidates = candidates
+        self.skipped = skipped
     }
 }

@@ -3,11 +3,8 @@ import Dispatch
 extension DocumentExtractor {
     /// Reads and extracts `files` on `jobs` threads; the results keep the files' order, so
     /// what is indexed never depends on `jobs`.
-    package func extract(_ files: [CandidateFile], jobs: Int)
-        -> [(documents: [SourceDocument], skipped: [SkippedInput], fingerprint: FileFingerprint?)]
-    {
-        var results = [(documents: [SourceDocument], skipped: [SkippedInput], fingerprint: FileFingerprint?)](
-            repeating: ([], [], nil), count: files.count)
+    package func extract(_ files: [CandidateFile], jobs: Int) -> [ExtractedFile] {
+        var results = [ExtractedFile](repeating: ExtractedFile(), count: files.count)
         if jobs <= 1 || files.count <= 1 {
             for (index, file) in files.enumerated() { results[index] = extract(file) }
             return results

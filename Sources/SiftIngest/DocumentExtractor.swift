@@ -18,32 +18,23 @@ public struct DocumentExtractor: Sendable {
         self.options = options
     }
 
-    /// Reads `file` and returns its documents, in file order, and what had to be skipped.
+    /// Reads `file` and returns its documents in file order, what had to be skipped, and the
+    /// fingerprint of the bytes the documents came from (nil when the file could not be read
+    /// whole), which incremental indexing compares with the next run's.
     ///
     /// - Complexity: O(n) in the file's size.
-    public func documents(from file: CandidateFile) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
-        let extracted = extract(file)
-        return (extracted.documents, extracted.skipped)
-    }
-
-    /// Reads `file` and returns its documents, what had to be skipped, and the fingerprint of
-    /// the bytes the documents came from (nil when the file could not be read whole), which
-    /// incremental indexing compares with the next run's.
-    ///
-    /// - Complexity: O(n) in the file's size.
-    public func extract(_ file: CandidateFile) -> (documents: [SourceDocument], skipped: [SkippedInput], fingerprint: FileFingerprint?) {
+    public func extract(_ file: CandidateFile) -> ExtractedFile {
         let limit = options.maxFileSize
         if file.size > limit {
-            return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: file.size, limit: limit))], nil)
+            return ExtractedFile(skipped: [SkippedInput(path: file.path, reason: .tooLarge(size: file.size, limit: limit))])
         }
         switch IngestFileSystem.readFile(atPath: file.rawPath ?? Array(file.path.utf8), sizeLimit: limit, expectedSize: file.size) {
         case .contents(let bytes):
-            let result = documents(fromContents: bytes, of: file)
-            return (result.documents, result.skipped, FileFingerprint(of: bytes))
+            return documents(fromContents: bytes, of: file)
         case .tooLarge(let size):
-            return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: size, limit: limit))], nil)
+            return ExtractedFile(skipped: [SkippedInput(path: file.path, reason: .tooLarge(size: size, limit: limit))])
         case .failed(let reason):
-            return ([], [SkippedInput(path: file.path, reason: .unreadable(reason))], nil)
+            return ExtractedFile(skipped: [SkippedInput(path: file.path, reason: .unreadable(reason))])
         }
     }
 
@@ -65,19 +56,19 @@ public struct DocumentExtractor: Sendable {
     }
 
     /// Cuts contents already in memory into documents as if they had been read from `file`
-    /// (whose `kind`, ids and path are used; its `size` is not).
+    /// (whose `kind`, ids and path are used; its `size` is not); the fingerprint is that of
+    /// `contents`.
     ///
     /// - Complexity: O(n) in the size of `contents`.
-    public func documents(
-        fromContents contents: [UInt8], of file: CandidateFile
-    ) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
+    public func documents(fromContents contents: [UInt8], of file: CandidateFile) -> ExtractedFile {
         let limit = options.maxFileSize
         if contents.count > limit {
-            return ([], [SkippedInput(path: file.path, reason: .tooLarge(size: contents.count, limit: limit))])
+            return ExtractedFile(skipped: [SkippedInput(path: file.path, reason: .tooLarge(size: contents.count, limit: limit))])
         }
         if Self.looksBinary(contents) {
-            return ([], [SkippedInput(path: file.path, reason: .binary)])
+            return ExtractedFile(skipped: [SkippedInput(path: file.path, reason: .binary)], fingerprint: FileFingerprint(of: contents))
         }
+        let fingerprint = FileFingerprint(of: contents)
         // A byte order mark is an encoding signature, not text: it would end up in the title.
         let bytes = IngestBytes.hasByteOrderMark(contents) ? Array(contents[3...]) : contents
 
@@ -85,7 +76,8 @@ public struct DocumentExtractor: Sendable {
         let body: [UInt8]
         switch file.kind {
         case .jsonl:
-            return jsonLinesDocuments(bytes, of: file)
+            let lines = jsonLinesDocuments(bytes, of: file)
+            return ExtractedFile(documents: lines.documents, skipped: lines.skipped, fingerprint: fingerprint)
         case .text:
             title = DocumentTitleFinder.plainTextTitle(bytes)
             body = bytes
@@ -97,7 +89,7 @@ public struct DocumentExtractor: Sendable {
             title = page.title ?? DocumentTitleFinder.plainTextTitle(page.text)
             body = page.text
         }
-        return (unitDocuments(body, title: title, id: file.relativePath), [])
+        return ExtractedFile(documents: unitDocuments(body, title: title, id: file.relativePath), fingerprint: fingerprint)
     }
 
     /// Whether the first `binaryProbeLength` bytes hold a NUL, which text in UTF-8 never has.
@@ -164,5 +156,22 @@ public struct DocumentExtractor: Sendable {
             }
         }
         return (documents, skipped)
+    }
+}
+
+/// What extracting one file gave.
+public struct ExtractedFile: Sendable, Equatable {
+    /// Its documents, in file order.
+    public var documents: [SourceDocument]
+    /// What had to be skipped: the whole file (too large, binary, unreadable), or bad lines.
+    public var skipped: [SkippedInput]
+    /// The fingerprint of the bytes the documents came from; nil when the file could not be
+    /// read whole.
+    public var fingerprint: FileFingerprint?
+
+    public init(documents: [SourceDocument] = [], skipped: [SkippedInput] = [], fingerprint: FileFingerprint? = nil) {
+        self.documents = documents
+        self.skipped = skipped
+        self.fingerprint = fingerprint
     }
 }

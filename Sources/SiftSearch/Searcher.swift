@@ -13,7 +13,9 @@ import SiftAnalysis
 /// contributions in clause order, so all give identical scores.
 ///
 /// A searcher owns reusable scratch and an analyzer, so it is not thread-safe: use one per
-/// thread (they may share one reader).
+/// thread or task (they may share one reader, which is `Sendable`), or let a `SearchIndex` lend
+/// one per read. Results belong to the reader's `snapshot`: snippets and explanations of them
+/// come from a searcher of a reader of the same snapshot.
 public final class Searcher {
     /// The index searched.
     public let reader: IndexReader
@@ -42,8 +44,17 @@ public final class Searcher {
                          .title: Double(reader.titleTokenCount) / count]
     }
 
-    /// Parses `query` in the query language (see `QueryParser`) and ranks the index against it.
+    /// Parses `query` in the query language (see `QueryParser`, or `syntax: .plain` for plain
+    /// words) and ranks the index against it.
+    /// - Throws: `SearchError.invalidArgument` for options out of range (see
+    ///   `SearchOptions.validate()`); `.syntax` for text that is not a query; `.limit` for a
+    ///   query past `options.limits`; `.index` when the index cannot be read.
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
+        do {
+            try options.validate()
+        } catch {
+            throw .invalidArgument(error)
+        }
         let bytes = query.utf8.count
         if bytes > options.limits.maxBytes { throw .limit(.tooLong(bytes: bytes, limit: options.limits.maxBytes)) }
         let parser = QueryParser(defaultOperator: options.defaultOperator, maxDepth: options.limits.maxDepth)
@@ -67,16 +78,29 @@ public final class Searcher {
         return results
     }
 
-    /// Ranks the index against a parsed query. With `options.rm3` it searches twice, the second
-    /// time with the query expanded by RM3 (`RM3Parameters`), and the results carry the `expansion`.
+    /// Ranks the index against a query built in code (or parsed). With `options.rm3` it
+    /// searches twice, the second time with the query expanded by RM3 (`RM3Parameters`), and
+    /// the results carry the `expansion`.
     /// - Complexity: O(postings of the query's terms + matches · log k); with RM3, that of both
     ///   searches plus the feedback documents' text.
-    /// - Throws: `SearchError.limit` for a query past `options.limits` (too many clauses, or
-    ///   booleans nested deeper than 4 × `maxDepth`, which no parsed query reaches);
-    ///   `SearchError.index` when the index cannot be read.
+    /// - Throws: `SearchError.invalidArgument` for options or clauses out of range (see
+    ///   `SearchOptions.validate()` and `Query.validate()`); `.limit` for a query past
+    ///   `options.limits` (too many clauses, or booleans nested deeper than 4 × `maxDepth`,
+    ///   which no parsed query reaches); `.index` when the index cannot be read.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
+        do {
+            try options.validate()
+        } catch {
+            throw .invalidArgument(error)
+        }
         let depthLimit = options.limits.maxDepth * 4
         if query.nestingDepth(stoppingAfter: depthLimit) > depthLimit { throw .limit(.tooDeep(limit: depthLimit)) }
+        do {
+            try query.validate()
+            try query.validateWeights(k1: options.bm25.k1)
+        } catch {
+            throw .invalidArgument(error)
+        }
         analyzer.forgetWords(ifMoreThan: Self.analyzerWordLimit)
         var compiler = QueryCompiler(reader: reader, analyzer: analyzer, options: options, averageLength: averageLength)
         let compiled: CompiledQuery
@@ -163,39 +187,80 @@ public final class Searcher {
         for (rank, scored) in top.sorted().enumerated() where rank >= options.offset {
             let stored = try reader.documentHeader(Int(scored.document))
             hits.append(SearchHit(rank: rank + 1, document: Int(scored.document), score: scored.score,
-                                  id: stored.id, title: stored.title))
+                                  id: stored.id, title: stored.title, snapshot: reader.snapshot))
         }
-        return SearchResults(hits: hits, totalHits: totalHits, totalHitsIsExact: exact, terms: compiled.scoringTerms,
+        return SearchResults(snapshot: reader.snapshot, hits: hits, totalHits: totalHits, totalHitsIsExact: exact, terms: compiled.scoringTerms,
                              notes: notes, work: work, compiled: compiled, options: options)
     }
 
-    /// The score of `hit` broken down by clause.
-    public func explain(_ hit: SearchHit, in results: SearchResults) throws(IndexError) -> Explanation {
-        let factory = ScorerFactory(reader: reader, lengthFactors: lengthFactors(for: results.options.bm25))
-        let (segmentIndex, local) = reader.locate(hit.document)
-        guard let scorer = try factory.makeScorer(results.compiled, segment: segmentIndex) else {
-            return Explanation(kind: .sum, value: 0)
+    /// The score of `hit` broken down by clause: a tree whose every sum is exactly its parts.
+    /// - Throws: `SearchError.index(.snapshotMismatch)` when `hit` or `results` come from
+    ///   another snapshot of the index than this searcher's reader (another commit, another
+    ///   index): their document numbers would name other documents here;
+    ///   `.index(.documentOutOfRange)` for a hit whose number is not one of this reader's;
+    ///   `.index` when the index cannot be read.
+    public func explain(_ hit: SearchHit, in results: SearchResults) throws(SearchError) -> Explanation {
+        do {
+            try requireOwnResults(hit, results)
+            let factory = ScorerFactory(reader: reader, lengthFactors: lengthFactors(for: results.options.bm25))
+            let (segmentIndex, local) = reader.locate(hit.document)
+            guard let scorer = try factory.makeScorer(results.compiled, segment: segmentIndex) else {
+                return Explanation(kind: .sum, value: 0)
+            }
+            try scorer.advance(to: UInt32(local))
+            guard scorer.document == UInt32(local) else { return Explanation(kind: .sum, value: 0) }
+            let context = ExplainContext(documentCount: reader.documentCount, averageLength: averageLength,
+                                         parameters: results.options.bm25, segment: reader.segments[segmentIndex])
+            let explanation = scorer.explain(context)
+            // A lone clause is still shown as a sum, so every explanation has the same shape.
+            return explanation.kind == .sum ? explanation : Explanation(kind: .sum, value: explanation.value, details: [explanation])
+        } catch {
+            throw .index(error)
         }
-        try scorer.advance(to: UInt32(local))
-        guard scorer.document == UInt32(local) else { return Explanation(kind: .sum, value: 0) }
-        let context = ExplainContext(documentCount: reader.documentCount, averageLength: averageLength,
-                                     parameters: results.options.bm25, segment: reader.segments[segmentIndex])
-        let explanation = scorer.explain(context)
-        // A lone clause is still shown as a sum, so every explanation has the same shape.
-        return explanation.kind == .sum ? explanation : Explanation(kind: .sum, value: explanation.value, details: [explanation])
     }
 
     /// The snippet of a hit: the window of its stored text with the most matches of the query,
     /// taken after the first line when that line is the title (shown with the hit anyway).
-    /// - Parameter maxLength: the snippet's length in bytes at most, ellipses included.
-    public func snippet(for hit: SearchHit, in results: SearchResults, maxLength: Int = 200) throws(IndexError) -> Snippet {
-        let stored = try reader.document(hit.document)
-        let text = Array(SnippetBuilder.body(of: stored.text, title: stored.title))
+    /// - Parameter maxLength: the snippet's length in UTF-8 bytes at most, ellipses included;
+    ///   at least `Snippet.minimumLength` (20).
+    /// - Throws: `SearchError.invalidArgument` for a `maxLength` under 20;
+    ///   `.index(.snapshotMismatch)` when `hit` or `results` come from another snapshot of the
+    ///   index than this searcher's reader; `.index` when the text cannot be read.
+    public func snippet(for hit: SearchHit, in results: SearchResults, maxLength: Int = 200) throws(SearchError) -> Snippet {
+        guard maxLength >= Snippet.minimumLength else {
+            throw .invalidArgument(InvalidArgument(name: "maxLength", value: maxLength, requirement: "at least \(Snippet.minimumLength)"))
+        }
+        let stored: StoredDocument
+        do {
+            try requireOwnResults(hit, results)
+            stored = try reader.document(at: hit.document)
+        } catch {
+            throw .index(error)
+        }
+        let text = Array(SnippetBuilder.body(of: stored.textBytes, title: stored.title))
         analyzer.forgetWords(ifMoreThan: Self.analyzerWordLimit)
         tokens.removeAll(keepingCapacity: true)
         text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
         let matched = Highlighter.matches(tokens: tokens, leaves: results.compiled.positiveLeaves, analyzer: analyzer)
         return SnippetBuilder.build(text: text, tokens: tokens, matched: matched, maxLength: maxLength)
+    }
+
+    /// Throws unless `hit` and `results` are of this searcher's reader's snapshot and `hit`
+    /// names one of its documents.
+    private func requireOwnResults(_ hit: SearchHit, _ results: SearchResults) throws(IndexError) {
+        try reader.requireSnapshot(results.snapshot)
+        try reader.requireSnapshot(hit.snapshot)
+        guard hit.document >= 0, hit.document < reader.maxDocument else {
+            throw .documentOutOfRange(hit.document, count: reader.maxDocument)
+        }
+    }
+
+    /// Makes what searches with `parameters` need per document (each field's BM25 length
+    /// factors, shared by every searcher of the reader) now rather than at the first search.
+    /// - Complexity: O(documents) the first time for a reader and parameters; O(1) after.
+    package func prepare(for parameters: BM25Parameters) {
+        let factors = lengthFactors(for: parameters)
+        for field in IndexField.allCases { _ = factors.factors(field) }
     }
 
     /// The length factors for `parameters`, computed when they change.

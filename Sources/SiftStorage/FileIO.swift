@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -159,10 +160,25 @@ package enum FileIO {
 }
 
 /// An exclusive, non-blocking lock on a file: one writer per index at a time. The kernel drops
-/// it when the process dies, so a killed `sift index` never leaves a stale lock.
+/// it when the process dies, so a killed writer never leaves a stale lock.
+///
+/// `flock` cannot tell this process's locks from another's (a second descriptor of the same
+/// file conflicts either way), so the files this process has locked are also kept in a table,
+/// by device and inode, and a lock refused while the table holds the file is reported as held
+/// here.
 package final class FileLock {
     private let fd: Int32
+    private let identity: FileIdentity
     package let path: String
+
+    /// A file as the kernel knows it, whatever path reaches it.
+    private struct FileIdentity: Hashable {
+        var device: UInt64
+        var inode: UInt64
+    }
+
+    /// The files this process holds locks on.
+    private static let held = Mutex<Set<FileIdentity>>([])
 
     /// Takes the lock or throws `.busy` at once.
     package init(path: String) throws(FileLockError) {
@@ -173,26 +189,45 @@ package final class FileLock {
         } catch {
             throw .io(error)
         }
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else {
             let code = errno
             _ = Glibc.close(fd)
-            if code == EWOULDBLOCK { throw .busy(path) }
+            throw .io(FileError(path: path, operation: "stat", code: code))
+        }
+        let identity = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+        // The table and the kernel's lock change together, under the table's mutex, so a
+        // refusal is always attributed to the holder that caused it.
+        let failure: (code: Int32, heldHere: Bool)? = Self.held.withLock { held in
+            while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                if errno == EINTR { continue }
+                return (errno, held.contains(identity))
+            }
+            held.insert(identity)
+            return nil
+        }
+        if let (code, heldHere) = failure {
+            _ = Glibc.close(fd)
+            if code == EWOULDBLOCK { throw .busy(path, inThisProcess: heldHere) }
             throw .io(FileError(path: path, operation: "lock", code: code))
         }
         self.fd = fd
+        self.identity = identity
     }
 
     deinit {
-        _ = flock(fd, LOCK_UN)
+        Self.held.withLock { held in
+            held.remove(identity)
+            _ = flock(fd, LOCK_UN)
+        }
         _ = Glibc.close(fd)
     }
 }
 
 /// Why a lock could not be taken.
 package enum FileLockError: Error {
-    /// Another process holds it.
-    case busy(String)
+    /// Another holder has it: another process, or (`inThisProcess`) another lock of this one.
+    case busy(String, inThisProcess: Bool)
     /// The lock file could not be opened.
     case io(FileError)
 }

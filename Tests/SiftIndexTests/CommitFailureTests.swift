@@ -37,7 +37,7 @@ import Glibc
             try IncrementalKit.write("file \(number)\n\nriver ocean t\(number) glacier\ncanyon \(number % 3) meadow", to: root + "/d\(number % 3)/f\(number).txt")
         }
         try IncrementalKit.write("# Delta\n\ndelta body zeta", to: root + "/e.md")
-        try IncrementalKit.update(root: root, index: pristine, unit: .line, mode: .create)
+        try IncrementalKit.update(root: root, index: pristine, unit: .line, mode: .replace)
         try IncrementalKit.write("other river words", to: root + "/d0/f0.txt")
         try IncrementalKit.update(root: root, index: pristine, unit: .line, policy: MergePolicy(mergeFactor: 100, maxDeletedShare: 1))
         // The change to make: one file edited, one removed, one new.
@@ -50,7 +50,7 @@ import Glibc
     /// Runs `change` on `index`; throws what the writer throws.
     static func apply(_ change: Change, root: String, index: String) throws {
         let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration,
-                                     memoryBudget: change == .partialSegments ? 1 : 512 << 20, mode: .update)
+                                     memoryBudget: change == .partialSegments ? 1 : 512 << 20, mode: .openOrCreate)
         defer { writer.close() }
         switch change {
         case .update:
@@ -169,7 +169,7 @@ import Glibc
             try IncrementalKit.write("not Sift's", to: index + "/notes.txt")
             #expect(try Self.strayFiles(index).count == leftovers.count + 1)
             // Even a writer that changes nothing clears them.
-            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .update)
+            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .openOrCreate)
             #expect(try Self.strayFiles(index) == ["notes.txt"], "only the file of another naming is left")
             writer.close()
             #expect(try Self.answers(index) == before)
@@ -183,7 +183,7 @@ import Glibc
             let (_, index, pristine) = try Self.prepare(folder, .partialSegments)
             try IncrementalKit.copyIndex(pristine, to: index)
             let before = try Self.answers(index)
-            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, memoryBudget: 1, mode: .update)
+            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, memoryBudget: 1, mode: .openOrCreate)
             let words = (0..<40_000).map { "w\($0)" }.joined(separator: " ")
             for number in 0..<3 { try writer.add(id: "big\(number)", title: "", text: Array(words.utf8) + Array(" \(number)".utf8)) }
             #expect(writer.partialSegmentCount >= 1)

@@ -21,7 +21,7 @@ import SiftTestSupport
             for number in 0..<18 { try IncrementalKit.write("filler common word\(number)\n", to: root + "/f\(number).txt") }
             // Keep the deleted document in its segment, or purge it at once.
             let policy = MergePolicy(mergeFactor: 4, maxDeletedShare: purge ? 0 : 1)
-            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create, policy: policy)
+            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .replace, policy: policy)
             let all = SearchOptions(limit: 1000, exhaustive: true, countTotalHits: true)
 
             let old = try IndexReader(path: index)
@@ -31,7 +31,7 @@ import SiftTestSupport
             #expect(try old.documentFrequency(of: "common") == 20)
 
             try FileManager.default.removeItem(atPath: root + "/a.txt")
-            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .update)
+            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .openOrCreate)
             writer.mergePolicy = policy
             let summary = try writer.update(with: IncrementalKit.candidates(root, unit: .file), extractor: IncrementalKit.extractor(.file))
             #expect(summary.removedFiles == ["a.txt"] && summary.deletedDocuments == 1 && summary.unchangedFileCount == 19)
@@ -81,13 +81,13 @@ import SiftTestSupport
             _ = try old.check(deep: true)
 
             // deleteFile by key: the file's documents go; an unknown or already deleted key is 0.
-            let second = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .update)
+            let second = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .openOrCreate)
             second.mergePolicy = policy
             #expect(!second.hasChanges)
-            #expect(second.deleteFile("b.txt") == 1)
-            #expect(second.deleteFile("b.txt") == 0)
-            #expect(second.deleteFile("a.txt") == 0)
-            #expect(second.deleteFile("nothing.txt") == 0)
+            #expect(second.deleteDocuments(ofFileAtRelativePath: "b.txt") == 1)
+            #expect(second.deleteDocuments(ofFileAtRelativePath: "b.txt") == 0)
+            #expect(second.deleteDocuments(ofFileAtRelativePath: "a.txt") == 0)
+            #expect(second.deleteDocuments(ofFileAtRelativePath: "nothing.txt") == 0)
             #expect(second.hasChanges)
             try second.commit()
             second.close()
@@ -130,7 +130,7 @@ import SiftTestSupport
             #expect(try reader.documentFrequency(of: "cherry") == 0)
             let hits = try Searcher(reader: reader).search("apple", options: SearchOptions(limit: 10)).hits
             #expect(Set(hits.map(\.id)) == ["x", "z"])
-            #expect(try reader.document(hits.first { $0.id == "x" }!.document).text == Array("pending apple".utf8))
+            #expect(try reader.document(at: hits.first { $0.id == "x" }!.document).textBytes == Array("pending apple".utf8))
             _ = try reader.check(deep: true)
         }
     }

@@ -16,7 +16,7 @@ import SiftTestSupport
         var corpus = EditableFolder(root: root, seed: 909, jsonl: false)
         for _ in 0..<30 { try corpus.addFile(words: true) }
         let policy = MergePolicy(mergeFactor: 4, maxDeletedShare: 1)
-        try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create, policy: policy)
+        try IncrementalKit.update(root: root, index: index, unit: .file, mode: .replace, policy: policy)
         _ = try corpus.deleteFile()
         _ = try corpus.deleteFile()
         _ = try corpus.editSameSize()
@@ -89,7 +89,7 @@ import SiftTestSupport
                 _ = try IndexReader(path: index).planUpdate(with: candidates, extractor: IncrementalKit.extractor(.file))
             }, naming: path, "\(damage): dry run")
             Self.expectCorrupt(IncrementalKit.indexError {
-                let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .update)
+                let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .openOrCreate)
                 defer { writer.close() }
                 _ = try writer.update(with: candidates, extractor: IncrementalKit.extractor(.file))
             }, naming: path, "\(damage): update")

@@ -30,10 +30,10 @@ enum IncrementalKit {
         try CorpusWalker(roots: [root], options: options(unit)).walk().candidates
     }
 
-    /// A fresh build of the folder at `root` (`.create`, `addFiles`, commit).
+    /// A fresh build of the folder at `root` (`.replace`, `addFiles`, commit).
     @discardableResult
     static func fullBuild(root: String, index: String, unit: DocumentUnit) throws -> CommitSummary {
-        let writer = try IndexWriter(path: index, configuration: configuration)
+        let writer = try IndexWriter(path: index, configuration: configuration, mode: .replace)
         defer { writer.close() }
         _ = try writer.addFiles(try candidates(root, unit: unit), extractor: extractor(unit))
         return try writer.commit()
@@ -41,7 +41,7 @@ enum IncrementalKit {
 
     /// One `sift index` run: open (`mode`), `update(with:)`, commit, close.
     @discardableResult
-    static func update(root: String, index: String, unit: DocumentUnit, mode: IndexWriter.OpenMode = .update,
+    static func update(root: String, index: String, unit: DocumentUnit, mode: IndexWriter.OpenMode = .openOrCreate,
                        policy: MergePolicy = MergePolicy(), jobs: Int = 1)
         throws -> (summary: IndexUpdateSummary, hadChanges: Bool, commit: CommitSummary)
     {
@@ -76,7 +76,7 @@ enum IncrementalKit {
     /// The ids of the live documents, sorted.
     static func liveIDs(_ reader: IndexReader) throws -> [String] {
         var ids: [String] = []
-        for document in 0..<reader.maxDocument where try !reader.isDeleted(document) { ids.append(try reader.document(document).id) }
+        for document in 0..<reader.maxDocument where try !reader.isDeleted(document) { ids.append(try reader.document(at: document).id) }
         return ids.sorted()
     }
 

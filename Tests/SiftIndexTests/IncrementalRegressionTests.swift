@@ -28,7 +28,7 @@ import SiftTestSupport
             let root = folder.sub("docs")
             let index = folder.sub("index")
             try IncrementalKit.write("{\"id\":\"1\",\"text\":\"hello\"}\n", to: root + "/x.jsonl")
-            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create)
+            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .replace)
             try FileManager.default.moveItem(atPath: root + "/x.jsonl", toPath: root + "/y.jsonl")
             try IncrementalKit.update(root: root, index: index, unit: .file)
             let reader = try IndexReader(path: index)
@@ -43,7 +43,7 @@ import SiftTestSupport
             let root = folder.sub("docs")
             let index = folder.sub("index")
             try IncrementalKit.write("one two\nthree\n", to: root + "/a.txt")
-            try IncrementalKit.update(root: root, index: index, unit: .line, mode: .create)
+            try IncrementalKit.update(root: root, index: index, unit: .line, mode: .replace)
             try IncrementalKit.write("\n  \n", to: root + "/blank.txt")
             let added = try IncrementalKit.update(root: root, index: index, unit: .line)
             #expect(added.summary.addedFiles.map(\.relativePath) == ["blank.txt"])
@@ -98,7 +98,7 @@ import SiftTestSupport
             try DeletionsAndSourcesDamageTests.poke(path, at: offset, Array(pristine[name]!)[offset] ^ 0x40)
             DeletionsAndSourcesDamageTests.expectCorrupt(IncrementalKit.indexError { _ = try IndexReader(path: index) }, naming: path, "token count")
             DeletionsAndSourcesDamageTests.expectCorrupt(IncrementalKit.indexError {
-                _ = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .update)
+                _ = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .openOrCreate)
             }, naming: path, "writer")
         }
     }
@@ -137,9 +137,9 @@ import SiftTestSupport
             let root = folder.sub("docs")
             let index = folder.sub("index")
             try IncrementalKit.write("alpha\n", to: root + "/a.txt")
-            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create)
+            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .replace)
             try IncrementalKit.write("beta\n", to: root + "/b.txt")
-            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .update)
+            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .openOrCreate)
             let candidates = try IncrementalKit.candidates(root, unit: .file)
             _ = try writer.update(with: candidates, extractor: IncrementalKit.extractor(.file))
             let second = try writer.update(with: candidates, extractor: IncrementalKit.extractor(.file))
@@ -163,7 +163,7 @@ import SiftTestSupport
             try IncrementalKit.write("alpha river", to: root + "/a.txt")
             try IncrementalKit.write("beta ocean", to: root + "/b.txt")
             try IncrementalKit.write("gamma glacier", to: root + "/c.txt")
-            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create)
+            try IncrementalKit.update(root: root, index: index, unit: .file, mode: .replace)
             try IncrementalKit.write("alpha changed", to: root + "/a.txt")
             try IncrementalKit.write("gamma glacier canyon", to: root + "/c.txt")
             FileFaults.install(under: root) { operation, path in operation == .read && path.hasSuffix("/a.txt") ? EACCES : nil }
@@ -194,7 +194,7 @@ import SiftTestSupport
             try IncrementalKit.write("{\"id\":\"x\",\"text\":\"first\"}\n{\"id\":\"x\",\"text\":\"second\"}\n{\"id\":\"a.txt\",\"text\":\"third\"}\n",
                                      to: root + "/b.jsonl")
             try IncrementalKit.write("plain file", to: root + "/a.txt")
-            let first = try IncrementalKit.update(root: root, index: index, unit: .file, mode: .create)
+            let first = try IncrementalKit.update(root: root, index: index, unit: .file, mode: .replace)
             #expect(first.summary.ingest.skipped.map(\.reason) == [.duplicateID("x", keptFrom: "b.jsonl"), .duplicateID("a.txt", keptFrom: "a.txt")])
             #expect(try IncrementalKit.liveIDs(try IndexReader(path: index)) == ["a.txt", "x"])
             // A later file repeating an indexed id: the indexed document stays.

@@ -222,7 +222,7 @@ import SiftTestSupport
                     for query in queries {
                         // Fetching a document decompresses its text block: damage there must throw too.
                         let results = try searcher.search(query, options: SearchOptions(limit: 4))
-                        for hit in results.hits { _ = try reader.document(hit.document) }
+                        for hit in results.hits { _ = try reader.document(at: hit.document) }
                     }
                     _ = try reader.check()
                     Issue.record("check() passed with byte \(position) of \(kind) flipped")

@@ -44,11 +44,11 @@ import SiftTestSupport
             }
         }
         for document in [0, 1, reader.documentCount / 2, reader.documentCount - 1] where document >= 0 {
-            _ = try? reader.document(document)
+            _ = try? reader.document(at: document)
         }
         // An update on the damaged index: deleting (analyzing stored text again) and merging
         // decode everything too. It may fail, never trap.
-        if let writer = try? IndexWriter(path: path, configuration: reader.configuration, mode: .update) {
+        if let writer = try? IndexWriter(path: path, configuration: reader.configuration, mode: .openOrCreate) {
             _ = try? writer.deleteDocuments(withID: "doc7.txt")
             writer.forceMerge()
             _ = try? writer.commit()

@@ -29,7 +29,7 @@ import SiftTestSupport
     func deleted() throws {
         try IndexTestFolder.with { folder throws in
             try IndexTestKit.write(Self.documents, at: folder.path)
-            let writer = try IndexWriter(path: folder.path, configuration: IndexTestKit.plain, mode: .update)
+            let writer = try IndexWriter(path: folder.path, configuration: IndexTestKit.plain, mode: .openOrCreate)
             try writer.deleteDocuments(withID: "a.txt#L1")
             try writer.commit()
             writer.close()

@@ -12,7 +12,7 @@ import SiftTestSupport
             for document in [-1, 2, Int.max] {
                 #expect(throws: IndexError.documentOutOfRange(document, count: 2)) { try reader.isDeleted(document) }
                 #expect(throws: IndexError.documentOutOfRange(document, count: 2)) { try reader.length(of: document) }
-                #expect(throws: IndexError.documentOutOfRange(document, count: 2)) { try reader.document(document) }
+                #expect(throws: IndexError.documentOutOfRange(document, count: 2)) { try reader.document(at: document) }
             }
             #expect(try reader.length(of: 0) == 2)
             #expect(try reader.isDeleted(1) == false)

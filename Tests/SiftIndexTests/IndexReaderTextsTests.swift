@@ -16,7 +16,7 @@ import SiftTestSupport
             }
             try IndexTestKit.write((0..<300).map(document), at: folder.path)
             // A second segment from an update.
-            let writer = try IndexWriter(path: folder.path, configuration: IndexTestKit.plain, mode: .update)
+            let writer = try IndexWriter(path: folder.path, configuration: IndexTestKit.plain, mode: .openOrCreate)
             for number in 300..<420 {
                 let added = document(number)
                 try writer.add(id: added.id, title: added.title, text: added.text)
@@ -29,11 +29,11 @@ import SiftTestSupport
             for _ in 0..<30 {
                 let asked = (0..<random.int(in: 0...25)).map { _ in random.below(reader.maxDocument) }
                 let texts = try reader.texts(of: asked + asked.prefix(2))
-                let expected = try (asked + asked.prefix(2)).map { try reader.document($0).text }
+                let expected = try (asked + asked.prefix(2)).map { try reader.document(at: $0).textBytes }
                 #expect(texts == expected)
             }
             let everything = Array((0..<reader.maxDocument).reversed())
-            #expect(try reader.texts(of: everything) == everything.map { try reader.document($0).text })
+            #expect(try reader.texts(of: everything) == everything.map { try reader.document(at: $0).textBytes })
             #expect(try reader.texts(of: []).isEmpty)
             #expect(throws: IndexError.documentOutOfRange(420, count: 420)) { try reader.texts(of: [3, 420]) }
             #expect(throws: IndexError.documentOutOfRange(-1, count: 420)) { try reader.texts(of: [-1]) }

@@ -73,8 +73,8 @@ import SiftTestSupport
 
             let reader = try IndexReader(path: folder.sub("merged"))
             _ = try reader.check()
-            #expect(try reader.document(7).title == "Ünïcödé title w1")
-            #expect(try reader.document(8).text == documents[8].text)
+            #expect(try reader.document(at: 7).title == "Ünïcödé title w1")
+            #expect(try reader.document(at: 8).textBytes == documents[8].text)
         }
     }
 
@@ -130,7 +130,7 @@ import SiftTestSupport
             try writer.add(id: "b", title: "", text: Array("beta".utf8))
             let summary = try writer.commit()
             let reader = try IndexReader(path: folder.path)
-            let ids = try (0..<reader.documentCount).map { try reader.document($0).id }
+            let ids = try (0..<reader.documentCount).map { try reader.document(at: $0).id }
             #expect(summary.documentCount == reader.documentCount)
             #expect(ids == ["a", "b"], "documented: every commit holds the documents added since the writer was opened")
             _ = try reader.check()

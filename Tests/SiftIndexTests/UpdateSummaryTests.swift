@@ -24,7 +24,7 @@ import SiftTestSupport
             try IncrementalKit.write("gamma\n", to: root + "/c.txt")                                  // 1
             try IncrementalKit.write("# delta\ndelta body\n", to: root + "/sub/d.md")                 // 2
             try IncrementalKit.write("not indexed", to: root + "/notes.pdf")
-            let first = try IncrementalKit.update(root: root, index: index, unit: .line, mode: .create)
+            let first = try IncrementalKit.update(root: root, index: index, unit: .line, mode: .replace)
             #expect(Self.summaryLine(first.summary) == "+[\"a.txt\", \"b.txt\", \"c.txt\", \"sub/d.md\"] ~[] -[] =0; documents +8 ~0 -0 =0")
             #expect(first.commit.documentCount == 8 && first.commit.addedDocumentCount == 8)
 
@@ -40,7 +40,7 @@ import SiftTestSupport
             #expect(Self.summaryLine(plan) == "+[\"e.txt\"] ~[\"a.txt\", \"b.txt\"] -[\"c.txt\"] =1; documents +0 ~0 -1 =2",
                     "a dry run does not read new and changed files")
             #expect(plan.documentsOfChangedFiles == 5, "the changed files' documents are to be replaced, not counted as deleted")
-            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .update)
+            let writer = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .openOrCreate)
             let summary = try writer.update(with: candidates, extractor: IncrementalKit.extractor(.line))
             // Each document once: a.txt 3 → 2 (2 updated, 1 deleted), b.txt 2 → 2 (2 updated),
             // c.txt removed (1 deleted), e.txt new (3 added); 8 before = 4 + 2 + 2, 9 after = 3 + 4 + 2.
@@ -58,7 +58,7 @@ import SiftTestSupport
 
             // Nothing changed: no changes, and the commit leaves every file as it was.
             let before = try IncrementalKit.snapshot(index)
-            let idle = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .update)
+            let idle = try IndexWriter(path: index, configuration: IncrementalKit.configuration, mode: .openOrCreate)
             let nothing = try idle.update(with: try IncrementalKit.candidates(root, unit: .line), extractor: IncrementalKit.extractor(.line))
             #expect(Self.summaryLine(nothing) == "+[] ~[] -[] =4; documents +0 ~0 -0 =9")
             #expect(!nothing.hasChanges && !idle.hasChanges)
@@ -72,14 +72,14 @@ import SiftTestSupport
             let paragraphs = try IncrementalKit.update(root: root, index: index, unit: .paragraph)
             #expect(Self.summaryLine(paragraphs.summary) == "+[\"a.txt\", \"b.txt\", \"e.txt\", \"sub/d.md\"] ~[] -[\"a.txt\", \"b.txt\", \"e.txt\", \"sub/d.md\"] =0; documents +4 ~0 -9 =0")
             let paragraphReader = try IndexReader(path: index)
-            #expect(try paragraphReader.indexedUnit() == "paragraph")
+            #expect(try paragraphReader.indexedUnit() == .paragraph)
             #expect(try IncrementalKit.liveIDs(paragraphReader) == ["a.txt#L1", "b.txt#L1", "e.txt#L1", "sub/d.md#L1"])
             _ = try paragraphReader.check(deep: true)
             let again = try IncrementalKit.update(root: root, index: index, unit: .paragraph)
             #expect(!again.summary.hasChanges && again.summary.unchangedDocuments == 4)
             let files = try IncrementalKit.update(root: root, index: index, unit: .file)
             #expect(files.summary.addedFiles.count == 4 && files.summary.removedFiles.count == 4 && files.summary.deletedDocuments == 4)
-            #expect(try IndexReader(path: index).indexedUnit() == "file")
+            #expect(try IndexReader(path: index).indexedUnit() == .file)
             #expect(try IncrementalKit.liveIDs(IndexReader(path: index)) == ["a.txt", "b.txt", "e.txt", "sub/d.md"])
         }
     }
@@ -95,30 +95,34 @@ import SiftTestSupport
         return (root, index)
     }
 
-    @Test("an update over an index built with add replaces its documents")
-    func updateReplacesUntrackedDocuments() throws {
+    @Test("an update over an index built with add keeps its documents: the update owns only its files' (issue 16)")
+    func updateKeepsUntrackedDocuments() throws {
         try IndexTestFolder.with { folder in
             let (root, index) = try Self.untrackedIndex(in: folder)
             try IncrementalKit.write("another new file\n", to: root + "/b.txt")
             let candidates = try IncrementalKit.candidates(root, unit: .file)
             let plan = try IndexReader(path: index).planUpdate(with: candidates, extractor: IncrementalKit.extractor(.file))
-            #expect(plan.addedFiles.count == 2 && plan.deletedDocuments == 3)
+            #expect(plan.addedFiles.count == 2 && plan.deletedDocuments == 0 && plan.unchangedDocuments == 3)
             let run = try IncrementalKit.update(root: root, index: index, unit: .file)
             #expect(run.summary.addedFiles.count == 2 && run.summary.addedDocuments == 2)
             let reader = try IndexReader(path: index)
-            #expect(try IncrementalKit.liveIDs(reader) == ["a.txt", "b.txt"])
-            #expect(try reader.documentFrequency(of: "old") == 0)
+            #expect(try IncrementalKit.liveIDs(reader) == ["a.txt", "b.txt", "x", "y", "z"])
+            #expect(try reader.documentFrequency(of: "old") == 3)
             try IncrementalIndexTests.expectSourceTable(reader, files: ["a.txt": Array("new file\n".utf8), "b.txt": Array("another new file\n".utf8)],
-                                       unit: .file, context: "replaced")
+                                       unit: .file, context: "kept", untracked: 3)
+            // Again, with nothing changed: nothing is deleted, nothing read.
+            let again = try IncrementalKit.update(root: root, index: index, unit: .file)
+            #expect(!again.hadChanges && again.summary.deletedDocuments == 0 && again.summary.unchangedDocuments == 5)
         }
     }
 
-    @Test("update(with:) counts the documents it deletes from an index built with add")
-    func updateCountsUntrackedDeletions() throws {
+    @Test("update(with:) counts the documents added by id as unchanged, and deletes none of them")
+    func updateCountsUntrackedDocumentsUnchanged() throws {
         try IndexTestFolder.with { folder in
             let (root, index) = try Self.untrackedIndex(in: folder)
             let run = try IncrementalKit.update(root: root, index: index, unit: .file)
-            #expect(run.summary.deletedDocuments == 3)
+            #expect(run.summary.deletedDocuments == 0)
+            #expect(run.summary.unchangedDocuments == 3 && run.summary.addedDocuments == 1)
         }
     }
 }

@@ -7,13 +7,13 @@ import SiftTestSupport
     /// Extracts `text` as if read from a file named `name`.
     private func extract(
         _ text: String, name: String = "doc.txt", unit: DocumentUnit = .file, idPrefix: String = ""
-    ) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
+    ) -> ExtractedFile {
         extract(bytes: Array(text.utf8), name: name, unit: unit, idPrefix: idPrefix)
     }
 
     private func extract(
         bytes: [UInt8], name: String = "doc.txt", unit: DocumentUnit = .file, idPrefix: String = ""
-    ) -> (documents: [SourceDocument], skipped: [SkippedInput]) {
+    ) -> ExtractedFile {
         let file = CandidateFile(
             path: "corpus/" + name, relativePath: idPrefix + name, kind: FileKind(fileName: name)!,
             size: bytes.count, idPrefix: idPrefix)
@@ -168,14 +168,14 @@ import SiftTestSupport
             let candidates = try CorpusWalker(roots: [folder.path], options: options).candidates()
             #expect(candidates.map(\.relativePath) == ["big.txt", "small.txt"], "the walk does not filter by size")
             let extractor = DocumentExtractor(options: options)
-            let big = extractor.documents(from: candidates[0])
+            let big = extractor.extract(candidates[0])
             #expect(big.documents.isEmpty)
             #expect(big.skipped == [SkippedInput(path: folder.path + "/big.txt", reason: .tooLarge(size: 100, limit: 50))])
             // A file that grew after the walk is caught while reading.
             var stale = candidates[0]
             stale.size = 10
-            #expect(extractor.documents(from: stale).skipped.first?.reason == .tooLarge(size: 100, limit: 50))
-            #expect(extractor.documents(from: candidates[1]).documents.map(\.title) == ["tiny"])
+            #expect(extractor.extract(stale).skipped.first?.reason == .tooLarge(size: 100, limit: 50))
+            #expect(extractor.extract(candidates[1]).documents.map(\.title) == ["tiny"])
         }
     }
 
@@ -184,7 +184,7 @@ import SiftTestSupport
             // A folder named like a text file: open succeeds, read fails with EISDIR (even as root).
             let folderPath = try folder.makeFolder("x.txt")
             let asFolder = CandidateFile(path: folderPath, relativePath: "x.txt", kind: .text, size: 0)
-            let result = DocumentExtractor().documents(from: asFolder)
+            let result = DocumentExtractor().extract(asFolder)
             #expect(result.documents.isEmpty)
             #expect(result.skipped == [SkippedInput(path: folderPath, reason: .unreadable(String(cString: strerror(EISDIR))))])
 
@@ -192,7 +192,7 @@ import SiftTestSupport
             let path = try folder.write("gone.txt", "soon gone")
             let candidate = try #require(try CorpusWalker(roots: [folder.path]).candidates().first)
             try FileManager.default.removeItem(atPath: path)
-            #expect(DocumentExtractor().documents(from: candidate).skipped
+            #expect(DocumentExtractor().extract(candidate).skipped
                 == [SkippedInput(path: path, reason: .unreadable(String(cString: strerror(ENOENT))))])
         }
     }
@@ -203,7 +203,7 @@ import SiftTestSupport
             try folder.write("sub/a.txt", text)
             let options = IngestOptions(unit: .paragraph)
             let candidate = try #require(try CorpusWalker(roots: [folder.path], options: options).candidates().first)
-            let fromDisk = DocumentExtractor(options: options).documents(from: candidate)
+            let fromDisk = DocumentExtractor(options: options).extract(candidate)
             let fromMemory = DocumentExtractor(options: options).documents(fromContents: Array(text.utf8), of: candidate)
             #expect(fromDisk.documents == fromMemory.documents)
             #expect(fromDisk.documents.map(\.id) == ["sub/a.txt#L1", "sub/a.txt#L3"])

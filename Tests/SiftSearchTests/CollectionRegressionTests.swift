@@ -71,9 +71,9 @@ import SiftTestSupport
             let writer = try IndexWriter(path: folder.path)
             let extractor = DocumentExtractor(options: options)
             for file in walk.candidates {
-                let (documents, skipped) = extractor.documents(from: file)
-                #expect(skipped.isEmpty, "\(file.path)")
-                for document in documents { try writer.add(document) }
+                let extracted = extractor.extract(file)
+                #expect(extracted.skipped.isEmpty, "\(file.path)")
+                for document in extracted.documents { try writer.add(document) }
             }
             try writer.commit()
             writer.close()

@@ -71,7 +71,7 @@ import SiftTestSupport
             var first = 0
             for round in 0..<3 {
                 let count = random.int(in: 300...900)
-                let writer = try IndexWriter(path: folder.path, configuration: IndexTestKit.plain, mode: round == 0 ? .create : .update)
+                let writer = try IndexWriter(path: folder.path, configuration: IndexTestKit.plain, mode: round == 0 ? .replace : .openOrCreate)
                 writer.mergePolicy = MergePolicy(mergeFactor: 100, maxDeletedShare: 1)
                 for document in Self.corpus(&random, count: count, from: first) {
                     try writer.add(id: document.id, title: document.title, text: document.text)

@@ -50,7 +50,7 @@ import SiftTestSupport
         let snippet = try #require(try Self.snippet(text: "Kabul\n\n   fell   to the\tTaliban.", query: "kabul taliban"))
         #expect(snippet.text == "Kabul fell to the Taliban.")
         #expect(snippet.marked(open: "[", close: "]") == "[Kabul] fell to the [Taliban].")
-        #expect(snippet.highlights == [0..<5, 18..<25])
+        #expect(snippet.utf8Highlights == [0..<5, 18..<25])
     }
 
     @Test("leading white space is not shown")
@@ -66,7 +66,7 @@ import SiftTestSupport
         let filler = (0..<30).map { "word\($0)" }.joined(separator: " ")
         let text = "cat " + filler + " cat dog cat bird cat " + filler + " cat"
         let snippet = try #require(try Self.snippet(text: text, query: "cat", maxLength: 60))
-        #expect(snippet.highlights.count == 3, "\(snippet.text)")
+        #expect(snippet.utf8Highlights.count == 3, "\(snippet.text)")
         #expect(snippet.marked(open: "[", close: "]").contains("[cat] dog [cat] bird [cat]"))
         #expect(snippet.text.hasPrefix("… ") && snippet.text.hasSuffix(" …"))
     }
@@ -78,7 +78,7 @@ import SiftTestSupport
         // window must not push the second one out.
         let text = "one two three four five six seven cat alpha beta gamma delta epsilon cat"
         let snippet = try #require(try Self.snippet(text: text, query: "cat", maxLength: 50))
-        #expect(snippet.highlights.count == 2, "\(snippet.text)")
+        #expect(snippet.utf8Highlights.count == 2, "\(snippet.text)")
         #expect(snippet.text.utf8.count <= 50)
     }
 
@@ -124,13 +124,13 @@ import SiftTestSupport
 
     @Test("marked(open:close:) wraps each highlight, multi-byte text included")
     func marked() {
-        let snippet = Snippet(text: "Ghani fled to Tajikistan", highlights: [0..<5, 14..<24])
+        let snippet = Snippet(text: "Ghani fled to Tajikistan", utf8Highlights: [0..<5, 14..<24])
         #expect(snippet.marked(open: "<b>", close: "</b>") == "<b>Ghani</b> fled to <b>Tajikistan</b>")
         #expect(snippet.marked(open: "\u{1B}[1m", close: "\u{1B}[0m") == "\u{1B}[1mGhani\u{1B}[0m fled to \u{1B}[1mTajikistan\u{1B}[0m")
         // "café" is 5 bytes (é is two).
-        #expect(Snippet(text: "le café noir", highlights: [3..<8]).marked(open: "[", close: "]") == "le [café] noir")
-        #expect(Snippet(text: "日本語", highlights: [3..<6]).marked(open: "«", close: "»") == "日«本»語")
-        #expect(Snippet(text: "plain", highlights: []).marked(open: "[", close: "]") == "plain")
+        #expect(Snippet(text: "le café noir", utf8Highlights: [3..<8]).marked(open: "[", close: "]") == "le [café] noir")
+        #expect(Snippet(text: "日本語", utf8Highlights: [3..<6]).marked(open: "«", close: "»") == "日«本»語")
+        #expect(Snippet(text: "plain", utf8Highlights: []).marked(open: "[", close: "]") == "plain")
     }
 
     @Test("--snippet-length is a hard bound: ellipses, punctuation and long words included", arguments: [20, 21, 33, 50, 64, 200])
@@ -144,7 +144,7 @@ import SiftTestSupport
         for text in texts {
             let snippet = try #require(try Self.snippet(text: text, query: "kabul", maxLength: maxLength))
             #expect(snippet.text.utf8.count <= maxLength, "\(maxLength): «\(snippet.text)» is \(snippet.text.utf8.count) bytes")
-            #expect(snippet.highlights.allSatisfy { $0.upperBound <= snippet.text.utf8.count })
+            #expect(snippet.utf8Highlights.allSatisfy { $0.upperBound <= snippet.text.utf8.count })
         }
     }
 
@@ -170,7 +170,7 @@ import SiftTestSupport
         try QueryTestKit.withSearcher([IndexTestDocument(id: "e", title: "kabul", text: "")]) { searcher throws in
             let results = try searcher.search("title:kabul")
             let hit = try #require(results.hits.first)
-            #expect(try searcher.snippet(for: hit, in: results) == Snippet(text: "", highlights: []))
+            #expect(try searcher.snippet(for: hit, in: results) == Snippet(text: "", utf8Highlights: []))
         }
     }
 
@@ -232,7 +232,7 @@ import SiftTestSupport
                     // of the core is highlighted.
                     let bytes = Array(snippet.text.utf8)
                     var previousEnd = 0
-                    for range in snippet.highlights {
+                    for range in snippet.utf8Highlights {
                         #expect(range.lowerBound >= previousEnd && range.upperBound <= bytes.count, "\(label)")
                         previousEnd = range.upperBound
                         guard range.upperBound <= bytes.count, range.lowerBound < range.upperBound else { continue }
@@ -242,10 +242,10 @@ import SiftTestSupport
                     }
                     let expectedRanges = analyzer.analyze(core).filter { queryTerms.contains($0.term) }
                         .map { (offset + $0.start)..<(offset + $0.end) }
-                    #expect(snippet.highlights == expectedRanges, "\(label)")
+                    #expect(snippet.utf8Highlights == expectedRanges, "\(label)")
 
                     // A hit's snippet shows at least one match.
-                    #expect(!snippet.highlights.isEmpty, "\(label)")
+                    #expect(!snippet.utf8Highlights.isEmpty, "\(label)")
                 }
             }
             #expect(checked > 300)
@@ -274,7 +274,7 @@ import SiftTestSupport
                     for (first, match) in matches.enumerated() {
                         best = max(best, matches[first...].prefix { $0.end - match.start <= maxLength - 12 }.count)
                     }
-                    #expect(snippet.highlights.count >= best, "\(word) max \(maxLength): «\(snippet.text)»")
+                    #expect(snippet.utf8Highlights.count >= best, "\(word) max \(maxLength): «\(snippet.text)»")
                     #expect(snippet.text.utf8.count <= maxLength, "\(word) max \(maxLength): «\(snippet.text)»")
                 }
             }

@@ -52,7 +52,7 @@ package enum IndexTestKit {
     @discardableResult
     package static func write(_ documents: [IndexTestDocument], at path: String,
                       configuration: AnalyzerConfiguration = plain) throws -> CommitSummary {
-        let writer = try IndexWriter(path: path, configuration: configuration)
+        let writer = try IndexWriter(path: path, configuration: configuration, mode: .replace)
         defer { writer.close() }
         for document in documents { try writer.add(id: document.id, title: document.title, text: document.text) }
         return try writer.commit()
@@ -73,7 +73,7 @@ package enum IndexTestKit {
         _ = try writer.addFiles(try CorpusWalker(roots: [sources], options: IngestOptions()).walk().candidates, extractor: DocumentExtractor())
         try writer.commit()
         writer.close()
-        let updater = try IndexWriter(path: path, configuration: configuration, mode: .update)
+        let updater = try IndexWriter(path: path, configuration: configuration, mode: .openOrCreate)
         defer { updater.close() }
         for id in ids { try updater.deleteDocuments(withID: id) }
         try updater.commit()

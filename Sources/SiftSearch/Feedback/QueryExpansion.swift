@@ -1,5 +1,5 @@
 /// What RM3 did to one query (`SearchResults.expansion`).
-public struct QueryExpansion: Sendable, Equatable {
+public struct QueryExpansion: Sendable, Hashable, Codable {
     /// The settings used.
     public var parameters: RM3Parameters
     /// The first search's best documents, whose terms the relevance model was estimated from,
@@ -21,7 +21,7 @@ public struct QueryExpansion: Sendable, Equatable {
 }
 
 /// One term of the relevance model.
-public struct ExpansionTerm: Sendable, Equatable {
+public struct ExpansionTerm: Sendable, Hashable, Codable {
     /// The analyzed term (a text-field term of the index).
     public var term: String
     /// P(t|R), its probability under the relevance model; the model's terms sum to 1.

@@ -22,7 +22,7 @@
 /// most `maximumDocumentFrequencyRatio` of the live documents. Stop words are never indexed,
 /// so never expanded. Ties (equal frequencies in a document, equal weights in the model) go to
 /// the term whose bytes sort first, so expansion is deterministic.
-public struct RM3Parameters: Sendable, Equatable, Hashable {
+public struct RM3Parameters: Sendable, Hashable, Codable {
     /// Feedback documents: how many of the first search's best documents the model is built
     /// from (Anserini's `fbDocs`); 10 by default. Fewer are used when fewer match.
     public var feedbackDocuments: Int

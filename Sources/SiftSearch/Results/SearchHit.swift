@@ -1,13 +1,32 @@
+@_spi(SiftInternal) import SiftIndex
+
 /// One ranked document.
-public struct SearchHit: Sendable, Equatable {
+///
+/// A hit belongs to the snapshot of the index it was found in: its `document` number means
+/// that document only to readers of `snapshot`. `Searcher.snippet(for:in:)`,
+/// `Searcher.explain(_:in:)` and `IndexReader.document(for:)` refuse a hit of another snapshot
+/// (`IndexError.snapshotMismatch`); its `id` is what stays true across commits.
+public struct SearchHit: Sendable, Hashable, Codable, Identifiable {
     /// 1-based rank in the whole result list (offset included).
-    public var rank: Int
-    /// Global document number in the index.
-    public var document: Int
+    public let rank: Int
+    /// The document's number in `snapshot` (not stable across commits: use `id` to keep a
+    /// reference to a document).
+    public let document: Int
     /// BM25 score.
-    public var score: Float
+    public let score: Float
     /// The document's stored id.
-    public var id: String
+    public let id: String
     /// The document's title.
-    public var title: String
+    public let title: String
+    /// The commit of the index the hit was found in.
+    public let snapshot: IndexSnapshot
+
+    package init(rank: Int, document: Int, score: Float, id: String, title: String, snapshot: IndexSnapshot) {
+        self.rank = rank
+        self.document = document
+        self.score = score
+        self.id = id
+        self.title = title
+        self.snapshot = snapshot
+    }
 }

@@ -1,5 +1,14 @@
+import SiftIndex
+
 /// The answer to one query.
+///
+/// Results hold the compiled query they were ranked by, which is what snippets and
+/// explanations of their hits need; like their hits, they belong to the `snapshot` of the
+/// index they were found in.
 public struct SearchResults: Sendable {
+    /// The commit of the index the results were found in: their hits' document numbers are
+    /// those of readers of this snapshot.
+    public let snapshot: IndexSnapshot
     /// The hits, best first, after `offset`.
     public var hits: [SearchHit]
     /// Documents matching the query: exact when `totalHitsIsExact`, else a lower bound.
@@ -18,11 +27,12 @@ public struct SearchResults: Sendable {
     /// weighted expansion terms; nil for a plain search.
     public var expansion: QueryExpansion? = nil
     let compiled: CompiledQuery
-    let options: SearchOptions
+    /// The options the search ran with.
+    public let options: SearchOptions
 }
 
 /// How much of the postings a search read: the measure of what pruning saved.
-public struct SearchWork: Sendable, Equatable {
+public struct SearchWork: Sendable, Hashable, Codable {
     /// Blocks and postings in the query terms' lists.
     public var blocks = 0
     public var postings = 0
@@ -38,9 +48,9 @@ public struct SearchWork: Sendable, Equatable {
 }
 
 /// Something about how a query was read that the user should be told.
-public struct SearchNote: Sendable, Equatable, CustomStringConvertible {
+public struct SearchNote: Sendable, Hashable, Codable, CustomStringConvertible {
     /// What kind of note it is, for programs that act on notes.
-    public enum Kind: String, Sendable, Equatable {
+    public enum Kind: String, Sendable, Hashable, Codable {
         /// The query has no words at all (only punctuation or operators).
         case noWords
         /// A word of the query is longer than the analyzer keeps (255 bytes), so it was left out.
@@ -54,7 +64,7 @@ public struct SearchNote: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var kind: Kind
-    /// The note for people.
+    /// The note for people (also its `description`).
     public var message: String
 
     public init(kind: Kind, message: String) {

@@ -1,20 +1,61 @@
 import SiftAnalysis
 /// A short passage of a hit's text around its best matches, for display.
-public struct Snippet: Sendable, Equatable {
-    /// The passage on one line (white space runs collapsed), with `…` where it was cut.
-    public var text: String
-    /// Byte ranges of the matched words within `text`'s UTF-8.
-    public var highlights: [Range<Int>]
+///
+/// ```swift
+/// let snippet = try searcher.snippet(for: hit, in: results)
+/// for range in snippet.highlights { print(snippet.text[range]) }   // the matched words
+/// print(snippet.marked(open: "**", close: "**"))
+/// ```
+public struct Snippet: Sendable, Hashable, Codable {
+    /// The shortest `maxLength` a snippet may be asked for: room for a word between the
+    /// ellipses at both ends.
+    public static let minimumLength = 20
 
-    public init(text: String, highlights: [Range<Int>]) {
+    /// The passage on one line (white space runs collapsed), with `…` where it was cut.
+    public let text: String
+    /// The matched words, as ranges of `text`, in order and not overlapping.
+    public var highlights: [Range<String.Index>] {
+        let utf8 = text.utf8
+        return utf8Highlights.map { range in
+            let lower = utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+            return lower..<utf8.index(lower, offsetBy: range.count)
+        }
+    }
+    /// The same ranges as UTF-8 byte offsets within `text` (what `sift search --format json`
+    /// prints).
+    public let utf8Highlights: [Range<Int>]
+
+    /// A snippet of `text` with the words at `utf8Highlights` matched: ranges within the
+    /// text's UTF-8, ascending, not overlapping, on character boundaries.
+    package init(text: String, utf8Highlights: [Range<Int>]) {
         self.text = text
-        self.highlights = highlights
+        self.utf8Highlights = utf8Highlights
     }
 
-    /// The text with each highlight wrapped in `open` and `close` (`[`/`]`, or terminal bold).
+    private enum CodingKeys: String, CodingKey {
+        case text, utf8Highlights
+    }
+
+    /// Decodes a snippet, refusing highlights outside its text.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let text = try container.decode(String.self, forKey: .text)
+        let ranges = try container.decode([Range<Int>].self, forKey: .utf8Highlights)
+        var previousEnd = 0
+        for range in ranges {
+            guard range.lowerBound >= previousEnd, range.upperBound <= text.utf8.count else {
+                throw DecodingError.dataCorruptedError(forKey: .utf8Highlights, in: container,
+                                                       debugDescription: "highlight \(range) is outside the snippet's \(text.utf8.count) bytes or overlaps the one before")
+            }
+            previousEnd = range.upperBound
+        }
+        self.init(text: text, utf8Highlights: ranges)
+    }
+
+    /// The text with each highlight wrapped in `open` and `close` (`[`/`]`, `**`, terminal bold).
     public func marked(open: String, close: String) -> String {
         var bytes = Array(text.utf8)
-        for range in highlights.reversed() {
+        for range in utf8Highlights.reversed() {
             bytes.insert(contentsOf: close.utf8, at: range.upperBound)
             bytes.insert(contentsOf: open.utf8, at: range.lowerBound)
         }
@@ -33,7 +74,7 @@ enum SnippetBuilder {
     /// holding the most matched tokens (the earliest such window on ties), widened with context
     /// and cut at word boundaries.
     static func build(text: [UInt8], tokens: [AnalyzedToken], matched: [Bool], maxLength limit: Int) -> Snippet {
-        guard !text.isEmpty else { return Snippet(text: "", highlights: []) }
+        guard !text.isEmpty else { return Snippet(text: "", utf8Highlights: []) }
         // Choose the window with room for both ellipses and the closing punctuation kept after
         // it; `bounded` cuts whatever still spills (a long run of punctuation at an edge).
         let maxLength = max(limit - 2 * ellipsisBytes - maxClosingPunctuation, 1)
@@ -142,7 +183,7 @@ enum SnippetBuilder {
     /// The snippet cut to `limit` bytes: at the last space that leaves room for ` …` (inside
     /// one long word, at a character boundary), highlights clipped to what is left.
     static func bounded(_ output: [UInt8], highlights: [Range<Int>], limit: Int) -> Snippet {
-        guard output.count > limit else { return Snippet(text: String(decoding: output, as: UTF8.self), highlights: highlights) }
+        guard output.count > limit else { return Snippet(text: String(decoding: output, as: UTF8.self), utf8Highlights: highlights) }
         var bytes = output
         let room = max(limit - ellipsisBytes, 0)
         var cut = room
@@ -158,7 +199,7 @@ enum SnippetBuilder {
         let clipped = highlights.compactMap { range -> Range<Int>? in
             range.lowerBound < kept ? range.lowerBound..<min(range.upperBound, kept) : nil
         }
-        return Snippet(text: String(decoding: bytes, as: UTF8.self), highlights: clipped)
+        return Snippet(text: String(decoding: bytes, as: UTF8.self), utf8Highlights: clipped)
     }
 
     /// The part of a stored text a snippet is taken from: after its first line when that line

@@ -190,7 +190,7 @@ import SiftAnalysis
             let plainScores = Dictionary(uniqueKeysWithValues: plain.hits.map { ($0.document, Double($0.score)) })
             var expected: [Int: Double] = [:]
             for hit in results.hits {
-                let words = Array(try reader.document(hit.document).text).split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
+                let words = Array(try reader.document(at: hit.document).textBytes).split(separator: UInt8(ascii: " ")).map { String(decoding: $0, as: UTF8.self) }
                 var total = expansion.originalBoost * plainScores[hit.document]!
                 for term in expansion.terms {
                     let tf = words.filter { $0 == term.term }.count
