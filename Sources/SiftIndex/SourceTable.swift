@@ -180,8 +180,11 @@ struct SourceTable: Equatable, Sendable {
                 }
                 var scattered: [UInt32] = []
                 if first == Int(Self.scatteredMarker) {
-                    guard documents > 0, segment >= 0, segment < segments.count, documents <= reader.remaining else {
+                    guard documents > 0, segment >= 0, segment < segments.count else {
                         throw IndexError.corrupt(file: file, reason: "file '\(key)' lists \(documents) documents of segment \(segment), which the manifest does not have")
+                    }
+                    guard documents <= reader.remaining else {
+                        throw IndexError.corrupt(file: file, reason: "file '\(key)' lists \(documents) documents in fewer bytes")
                     }
                     let limit = Int(segments[segment].documentCount)
                     scattered.reserveCapacity(documents)
