@@ -46,7 +46,7 @@
     static let titleKeyPrefix: UInt8 = 0x01
 
     /// The field a dictionary key belongs to.
-    static func field<C: Collection>(ofKey key: C) -> IndexField where C.Element == UInt8 {
+    package static func field<C: Collection>(ofKey key: C) -> IndexField where C.Element == UInt8 {
         key.first == titleKeyPrefix ? .title : .text
     }
 
