@@ -24,6 +24,8 @@ func mapIndexError(_ error: IndexError, hint: String = "") -> CLIError {
         .io(error.description)
     case .documentOutOfRange, .snapshotMismatch, .invalidArgument:
         .data(error.description)
+    case .reorderNeedsMemory:
+        .usage(error.description + "; raise --memory-budget", usage: OptimizeCommand.spec.usage)
     }
 }
 

@@ -46,7 +46,7 @@
     static let titleKeyPrefix: UInt8 = 0x01
 
     /// The field a dictionary key belongs to.
-    static func field<C: Collection>(ofKey key: C) -> IndexField where C.Element == UInt8 {
+    package static func field<C: Collection>(ofKey key: C) -> IndexField where C.Element == UInt8 {
         key.first == titleKeyPrefix ? .title : .text
     }
 
@@ -266,6 +266,9 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     /// was not allowed to: the files whose documents it would delete (keys, in byte order),
     /// how many documents they hold, and how many the index holds.
     case tooManyDeletions(path: String, files: [String], documents: Int, of: Int)
+    /// Reordering the documents needs more memory than the writer's budget: the bytes it
+    /// needs and the budget, both in bytes.
+    case reorderNeedsMemory(path: String, needed: Int, budget: Int)
 
     public var description: String {
         switch self {
@@ -301,6 +304,8 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
             "the index '\(path)' was analyzed by analyzer version \(stored), and this Sift analyzes with version \(current); the index must be rebuilt"
         case .tooManyDeletions(let path, let files, let documents, let total):
             "the update of '\(path)' would delete \(documents) of its \(total) documents (from \(files.count) files)"
+        case .reorderNeedsMemory(let path, let needed, let budget):
+            "reordering the documents of '\(path)' needs \((needed + (1 << 20) - 1) >> 20) MiB, more than the memory budget of \(budget >> 20) MiB"
         }
     }
 }

@@ -15,9 +15,7 @@ extension IndexWriter {
         guard let file = sources?.removeValue(forKey: relativePath) else { return 0 }
         // Even a file that gave no document changes the table.
         structureChanged = true
-        for local in file.firstDocument..<(file.firstDocument + file.documentCount) {
-            delete(segment: file.segment, local: local)
-        }
+        for local in file.documents { delete(segment: file.segment, local: local) }
         return file.documentCount
     }
 
@@ -41,7 +39,7 @@ extension IndexWriter {
         }
         if !deleted.isEmpty, let current = sources {
             let owners = current.values.filter { file in
-                file.segment >= 0 && deleted.contains { $0.segment == file.segment && (file.firstDocument..<(file.firstDocument + file.documentCount)).contains($0.local) }
+                file.segment >= 0 && deleted.contains { $0.segment == file.segment && file.documents.contains($0.local) }
             }
             for file in owners { deleteDocuments(ofFileAtRelativePath: file.key) }
         }

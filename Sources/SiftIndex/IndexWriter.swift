@@ -90,6 +90,8 @@ public final class IndexWriter {
     /// Whether anything was deleted, or a merge asked for, since the last commit.
     var structureChanged = false
     var mergeEverything = false
+    /// Whether the next commit renumbers the (single, merged) segment's documents.
+    var reorderDocuments = false
     /// The source table the last commit (or the index opened) named.
     var committedSources: Manifest.NamedFile?
     /// Names of the segments the manifest on disk names: new segments avoid them too, so a

@@ -13,6 +13,8 @@ public enum SearchError: Error, Sendable, Equatable, CustomStringConvertible {
     case limit(QueryLimitError)
     /// The index could not be read.
     case index(IndexError)
+    /// Supplied statistics do not fit the query, or indexes searched as one do not fit together.
+    case statistics(StatisticsError)
 
     public var description: String {
         switch self {
@@ -20,6 +22,7 @@ public enum SearchError: Error, Sendable, Equatable, CustomStringConvertible {
         case .syntax(let error): error.description
         case .limit(let error): error.description
         case .index(let error): error.description
+        case .statistics(let error): error.description
         }
     }
 }

@@ -29,6 +29,10 @@ public struct SearchResults: Sendable {
     let compiled: CompiledQuery
     /// The options the search ran with.
     public let options: SearchOptions
+    /// The mean field lengths the scores used (the index's, or a collection's).
+    var averageLength: [IndexField: Double] = [:]
+    /// The N the scores used, when it was not the index's own.
+    var documentCount: Int? = nil
 }
 
 /// How much of the postings a search read: the measure of what pruning saved.
