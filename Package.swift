@@ -46,5 +46,7 @@ let package = Package(
         .testTarget(name: "SiftEvaluationTests", dependencies: ["SiftEvaluation", "SiftTestSupport"]),
         .testTarget(name: "SiftInterchangeTests", dependencies: ["SiftInterchange", "SiftTestSupport"]),
         .testTarget(name: "SiftCLITests", dependencies: ["Sift", "SiftCLI", "SiftBenchmarks", "SiftTestSupport"]),
+        // A client's view: only `import Sift`, no `@testable`, no SPI, no shared test support.
+        .testTarget(name: "SiftClientTests", dependencies: ["Sift"]),
     ]
 )

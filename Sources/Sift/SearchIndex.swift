@@ -131,32 +131,44 @@ public final class SearchIndex: Sendable {
     /// commit in several steps, or read its `CommitSummary`); what remains is committed at
     /// the end.
     ///
+    /// `body` may throw errors of its own (they end the write as an `IndexError` would), so
+    /// `write` throws `any Error`: `IndexError` for what the index refused, or what `body` threw.
+    ///
     /// - Throws: what `body` throws; `IndexError` when the writer cannot be opened (the index
     ///   is locked by another writer, damaged, or has other analyzer settings than asked) or
     ///   the commit fails (the index on disk then stays as it was).
     @discardableResult
-    public func write<Result>(_ body: (IndexWriter) throws(IndexError) -> Result) throws(IndexError) -> Result {
-        let result: Result = try writing.withLock { (state: inout WriteState) throws(IndexError) -> Result in
-            let box: WriterBox
-            if let open = state.writer {
-                box = open
-            } else {
-                box = WriterBox(try IndexWriter(path: path, configuration: state.configuration, mode: .openOrCreate))
-                state.writer = box
-            }
-            do throws(IndexError) {
-                let value = try body(box.writer)
-                if box.writer.hasChanges { try box.writer.commit() }
-                return value
+    public func write<Result>(_ body: (IndexWriter) throws -> Result) throws -> Result {
+        let outcome: Swift.Result<Result, any Error> = writing.withLock { (state: inout WriteState) -> Swift.Result<Result, any Error> in
+            do {
+                let box: WriterBox
+                if let open = state.writer {
+                    box = open
+                } else {
+                    box = WriterBox(try IndexWriter(path: path, configuration: state.configuration, mode: .openOrCreate))
+                    state.writer = box
+                }
+                do {
+                    let value = try body(box.writer)
+                    if box.writer.hasChanges { try box.writer.commit() }
+                    return .success(value)
+                } catch {
+                    // Drops what was not committed; a failed commit leaves the writer unusable too.
+                    box.writer.close()
+                    state.writer = nil
+                    throw error
+                }
             } catch {
-                // Drops what was not committed; a failed commit leaves the writer unusable too.
-                box.writer.close()
-                state.writer = nil
-                throw error
+                return .failure(error)
             }
         }
-        try refresh()
-        return result
+        // What `body` committed itself before it threw is published too.
+        do {
+            try refresh()
+        } catch {
+            if case .success = outcome { throw error }
+        }
+        return try outcome.get()
     }
 
     /// Closes the writer a `write` opened and releases the index's lock, so another process

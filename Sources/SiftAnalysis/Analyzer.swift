@@ -7,7 +7,7 @@ public struct AnalyzerConfiguration: Sendable, Hashable, Codable {
     /// The words dropped (they still take a position).
     public var stopWords: StopWords
 
-    /// Porter stemming and the English stop words: the defaults of `sift index`.
+    /// Porter stemming and the English stop words: the defaults.
     public init(stemmer: StemmerKind = .porter, stopWords: StopWords = .english) {
         self.stemmer = stemmer
         self.stopWords = stopWords

@@ -22,7 +22,7 @@ func mapIndexError(_ error: IndexError, hint: String = "") -> CLIError {
         .usage(deletionRefusal(path: path, files: files, documents: documents, of: total), usage: IndexCommand.spec.usage)
     case .locked, .io, .writerClosed:
         .io(error.description)
-    case .documentOutOfRange, .snapshotMismatch, .invalidArgument:
+    case .documentOutOfRange, .snapshotMismatch, .invalidArgument, .duplicateID:
         .data(error.description)
     case .reorderNeedsMemory:
         .usage(error.description + "; raise --memory-budget", usage: OptimizeCommand.spec.usage)

@@ -257,6 +257,9 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     case snapshotMismatch(given: IndexSnapshot, reader: IndexSnapshot)
     /// A value the method does not accept (a caller's mistake, not damage).
     case invalidArgument(InvalidArgument)
+    /// A document was added under an id that a live document already has (ids are keys; to
+    /// replace a document, update it).
+    case duplicateID(String)
     /// An update asked for settings other than those the index was built with.
     case settingsMismatch(path: String, setting: String, stored: String, requested: String)
     /// The index was analyzed by another version of the analyzer (`Analyzer.version`) than
@@ -296,6 +299,8 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
             "the result comes from \(given) of the index, and this reader reads \(reader): document numbers differ between them; search again with this reader"
         case .invalidArgument(let argument):
             argument.description
+        case .duplicateID(let id):
+            "a document with id '\(id)' is already in the index; ids name one document each (update the document to replace it)"
         case .writerClosed(let path):
             "the writer of '\(path)' was closed; open a new IndexWriter to change the index"
         case .settingsMismatch(let path, let setting, let stored, let requested):

@@ -16,11 +16,28 @@ public struct DocumentSummary: Sendable, Hashable, Codable, Identifiable {
 }
 
 extension IndexReader {
-    /// The live documents whose id is `id` (one, unless the same id was indexed twice), in
-    /// document order.
-    /// - Complexity: O(documents): the stored ids are scanned, as no id lookup is kept yet.
+    /// The live documents whose id is `id`, in document order: one, or none. (Only an index
+    /// written before ids were kept unique, or a JSON Lines id repeated across files, can hold
+    /// more.) Numbers are this reader's: look a document up again after a reopen.
+    /// - Complexity: O(segments × log documents), after each segment's first lookup, which
+    ///   reads its stored ids once (the table is kept with the segment and shared by reopened
+    ///   readers).
     public func documentNumbers(withID id: String) throws(IndexError) -> [Int] {
-        try liveDocuments { $0 == id }
+        var found: [Int] = []
+        for (index, segment) in segments.enumerated() {
+            for local in try segment.documents(withID: id) {
+                let number = segmentBases[index] + local
+                if Self.isLive(UInt32(number), deletedBits) { found.append(number) }
+            }
+        }
+        return found
+    }
+
+    /// The stored id, title and text of the live document whose id is `id`; nil when there is
+    /// none. The same cost as `documentNumbers(withID:)`.
+    public func document(withID id: String) throws(IndexError) -> StoredDocument? {
+        guard let number = try documentNumbers(withID: id).first else { return nil }
+        return try document(at: number)
     }
 
     /// The live documents whose id starts with `prefix`, in document order: the passages of

@@ -9,7 +9,7 @@ extension IndexReader {
     }
 
     /// What `IndexWriter.update(with:)` would do with `files`, without writing or locking: the
-    /// files that are new, changed and gone (`--dry-run`). Document counts of new and changed
+    /// files that are new, changed and gone (a dry run). Document counts of new and changed
     /// files are not known before they are read, so `addedDocuments` and `updatedDocuments`
     /// stay 0; `documentsOfChangedFiles` tells how many documents the changed files hold now.
     public func planUpdate(with files: [CandidateFile], extractor: DocumentExtractor, jobs: Int = 1) throws(IndexError) -> IndexUpdateSummary {

@@ -50,7 +50,12 @@ extension IndexWriter {
             summary.addedDocumentCount = Int(segment.entry.documentCount)
             let reader = try SegmentReader(directory: path, entry: segment.entry, verifyChecksums: false)
             segments.append(LiveSegment(entry: segment.entry, reader: reader))
+            // Documents deleted or replaced since they were added are written as deleted: the
+            // new segment holds the added documents in the order they were added.
+            for local in supersededDocuments { delete(segment: segments.count - 1, local: local) }
         }
+        supersededDocuments = []
+        pendingIDs = [:]
         let freshKeys = pendingSources.map(\.key).sorted(by: SourceTable.precedes)
         for var file in pendingSources {
             // A file that gave no document (empty, or only bad JSON lines) is still recorded,

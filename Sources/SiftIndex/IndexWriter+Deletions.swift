@@ -19,20 +19,22 @@ extension IndexWriter {
         return file.documentCount
     }
 
-    /// Deletes the committed documents whose id is `id`; returns how many.
+    /// Deletes the documents whose id is `id` — committed ones, and those added by id since
+    /// the last commit — and returns how many; 0 when no document has the id. Nothing changes
+    /// on disk or for readers until `commit()`.
     ///
     /// A document that a folder sync indexed belongs to its file, and a file's documents are
     /// indexed and deleted together: deleting one deletes the file's other documents (its
     /// other passages) too, and the file is forgotten, so a later update reads it again if it
     /// is still there. Those are not counted in the result.
-    /// - Complexity: O(committed documents): ids are not indexed, so each is read.
+    /// - Complexity: O(segments × log documents), after each segment's first lookup (which
+    ///   reads its stored ids once).
     @discardableResult
     public func deleteDocuments(withID id: String) throws(IndexError) -> Int {
+        guard lock != nil else { throw .writerClosed(path) }
         var deleted: [(segment: Int, local: Int)] = []
         for index in segments.indices {
-            var stored = StoredFieldsReader(segments[index].reader.storedFields)
-            for local in 0..<segments[index].reader.documentCount where segments[index].deletions?.contains(local) != true {
-                guard try stored.document(local, includeText: false).id == id else { continue }
+            for local in try segments[index].reader.documents(withID: id) where segments[index].deletions?.contains(local) != true {
                 delete(segment: index, local: local)
                 deleted.append((index, local))
             }
@@ -43,7 +45,22 @@ extension IndexWriter {
             }
             for file in owners { deleteDocuments(ofFileAtRelativePath: file.key) }
         }
-        return deleted.count
+        let pending = pendingIDs.removeValue(forKey: id) ?? []
+        supersededDocuments.append(contentsOf: pending)
+        return deleted.count + pending.count
+    }
+
+    /// Whether a live document has the id `id`: a committed one this writer has not deleted,
+    /// or one added by id since the last commit.
+    /// - Complexity: O(segments × log documents), as `deleteDocuments(withID:)`.
+    public func containsDocument(withID id: String) throws(IndexError) -> Bool {
+        if pendingIDs[id]?.isEmpty == false { return true }
+        for index in segments.indices {
+            for local in try segments[index].reader.documents(withID: id) where segments[index].deletions?.contains(local) != true {
+                return true
+            }
+        }
+        return false
     }
 
     /// Deletes every committed document, those of indexed files and those added by id

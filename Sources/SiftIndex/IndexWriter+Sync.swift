@@ -149,7 +149,7 @@ extension IndexWriter {
         return summary
     }
 
-    /// Reads, extracts and adds the documents of `files`, in order — what `sift index` does.
+    /// Reads, extracts and adds the documents of `files`, in order, as a folder sync does (without comparing them with the index).
     /// Files are read and extracted on `jobs` threads, a batch at a time, and analyzed on
     /// `jobs` threads; documents keep the files' order, so the index does not depend on `jobs`.
     /// Each file read whole is recorded with its content's fingerprint, so a later `update`
@@ -208,7 +208,7 @@ extension IndexWriter {
                 outcomes.append(.indexed(documents: kept.count))
                 documents.append(contentsOf: kept)
             }
-            try add(contentsOf: documents)
+            try addUnchecked(contentsOf: documents)
             start = end
             progress?(IndexProgress(files: end, totalFiles: files.count, bytes: summary.bytesRead, documents: documentCount))
         }

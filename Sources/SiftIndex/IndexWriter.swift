@@ -21,6 +21,13 @@ import SiftIngest
 /// fresh name, syncs it, then renames a new manifest into place: a crash at any instant leaves
 /// either the previous index or the new one, never a mix. Files the new manifest no longer
 /// names are removed after it is in place; readers that mapped them keep their pages.
+///
+/// Ids are keys: a live document's id is its own. `add` refuses an id that is taken,
+/// `updateDocument(id:title:text:)` replaces a document (the last update before a commit
+/// wins), and `deleteDocuments(withID:)` also drops documents added since the last commit.
+///
+/// A writer is not thread-safe: use it from one task at a time (`SearchIndex.write` does that
+/// for a program that shares one index).
 public final class IndexWriter {
     /// What the writer does with the index at its path.
     ///
@@ -73,6 +80,13 @@ public final class IndexWriter {
 
     /// The committed segments, as this writer will commit them.
     var segments: [LiveSegment] = []
+    /// Documents added by id since the last commit (not those of a folder sync), by id: their
+    /// places among the documents added since the last commit (one, unless a place was
+    /// superseded).
+    var pendingIDs: [String: [Int]] = [:]
+    /// Places of documents added since the last commit that were deleted or replaced before
+    /// it: the commit writes them as deleted in its new segment.
+    var supersededDocuments: [Int] = []
     var generation: UInt64
     /// Indexed files by key (their `segment` is a position in `segments`); nil when the index
     /// does not come from files.
@@ -223,22 +237,89 @@ public final class IndexWriter {
     /// Whether a commit would change the index: documents added or deleted, or a merge asked for.
     public var hasChanges: Bool { documentCount > 0 || structureChanged || !pendingSources.isEmpty }
 
-    /// Adds a document: analyzes its text and title, and keeps id, title and text for display.
+    /// Adds a document under a new id: analyzes its text and title, and keeps id, title and
+    /// text for display. It is searchable after `commit()`.
+    ///
+    /// Ids are keys: an id names one live document. Adding an id that a live document already
+    /// has (a committed one not deleted, or one added since the last commit) is refused rather
+    /// than keeping both or silently replacing one — use `updateDocument(id:title:text:)` to
+    /// replace a document.
+    /// - Throws: `IndexError.duplicateID` when a live document has the id;
+    ///   `.writerClosed` after `close()`; `.io` when a partial segment cannot be written.
+    public func add(id: String, title: String, text: String) throws(IndexError) {
+        try add(contentsOf: [SourceDocument(id: id, title: title, text: Array(text.utf8))])
+    }
+
+    /// Adds a document whose text is bytes (UTF-8 expected; invalid sequences are analyzed as
+    /// U+FFFD but stored as given). Ids as in `add(id:title:text:)`.
+    /// - Throws: as `add(id:title:text:)`.
     public func add(id: String, title: String, text: [UInt8]) throws(IndexError) {
         try add(contentsOf: [SourceDocument(id: id, title: title, text: text)])
     }
 
-    /// Adds a document from ingest.
+    /// Adds a document from ingest (`DocumentExtractor`). Ids as in `add(id:title:text:)`.
+    /// - Throws: as `add(id:title:text:)`.
     public func add(_ document: SourceDocument) throws(IndexError) {
         try add(contentsOf: [document])
+    }
+
+    /// Adds documents in order, analyzing them on `jobs` threads. Ids as in
+    /// `add(id:title:text:)`: when one is refused, none of `documents` is added.
+    /// - Throws: `IndexError.duplicateID` naming the first id a live document (or an earlier
+    ///   one of `documents`) has; as `add(id:title:text:)` otherwise.
+    public func add(contentsOf documents: [SourceDocument]) throws(IndexError) {
+        guard lock != nil else { throw .writerClosed(path) }
+        var batch = Set<String>()
+        for document in documents {
+            guard batch.insert(document.id).inserted, try !containsDocument(withID: document.id) else {
+                throw .duplicateID(document.id)
+            }
+        }
+        try addTracked(documents)
+    }
+
+    /// Replaces the document whose id is `id` with this one, or adds it when there is none
+    /// (an upsert, as Lucene's `updateDocument`): the old document is deleted and the new one
+    /// added at the same commit, so readers see either the old document or the new one,
+    /// never both or neither. Updating one id several times before a commit keeps the last.
+    ///
+    /// A committed document of an indexed file is deleted with the file's other documents,
+    /// as `deleteDocuments(withID:)` explains.
+    /// - Returns: whether a document with the id was replaced.
+    /// - Throws: `.writerClosed` after `close()`; `.corrupt` when a stored id cannot be read;
+    ///   `.io` when a partial segment cannot be written.
+    /// - Complexity: O(segments × log documents) for the lookup, plus the analysis.
+    @discardableResult
+    public func updateDocument(id: String, title: String, text: String) throws(IndexError) -> Bool {
+        try updateDocument(SourceDocument(id: id, title: title, text: Array(text.utf8)))
+    }
+
+    /// `updateDocument(id:title:text:)` for a document of bytes or from ingest.
+    @discardableResult
+    public func updateDocument(_ document: SourceDocument) throws(IndexError) -> Bool {
+        let replaced = try deleteDocuments(withID: document.id)
+        try addTracked([document])
+        return replaced > 0
+    }
+
+    /// Adds `documents`, their ids checked, remembering each one's place among the documents
+    /// added since the last commit, so a later delete or update of its id can drop it.
+    private func addTracked(_ documents: [SourceDocument]) throws(IndexError) {
+        var ordinal = documentCount
+        try addUnchecked(contentsOf: documents)
+        for document in documents {
+            pendingIDs[document.id, default: []].append(ordinal)
+            ordinal += 1
+        }
     }
 
     /// Text analyzed per round of the worker threads: their output (postings, positions, a
     /// copy of the stored fields) is several times the text, so a round is kept small.
     static let analysisRoundBytes = 2 << 20
 
-    /// Adds documents in order, analyzing them on `jobs` threads.
-    public func add(contentsOf documents: [SourceDocument]) throws(IndexError) {
+    /// Adds documents in order, analyzing them on `jobs` threads, without checking their ids
+    /// (a folder sync checks them itself, against the index and each other).
+    func addUnchecked(contentsOf documents: [SourceDocument]) throws(IndexError) {
         guard lock != nil else { throw .writerClosed(path) }
         var start = 0
         while start < documents.count {

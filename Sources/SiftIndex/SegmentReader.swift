@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 @_spi(SiftInternal) import SiftStorage
 /// One immutable segment, memory-mapped and decoded in place.
 ///
@@ -30,6 +31,8 @@ package final class SegmentReader: @unchecked Sendable {
     let storedFields: StoredFields
     /// The deleted documents, if any.
     let deletions: DeletionsFile?
+    /// The documents by id, made at the first lookup (`documents(withID:)`).
+    let idTableSlot = Mutex<DocumentIDTable?>(nil)
     private var lengthsStart: Int { StoredFields.lengthsStart }
 
     var termsBytes: UnsafeRawBufferPointer { termsFile.bytes }

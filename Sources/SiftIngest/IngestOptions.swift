@@ -1,4 +1,4 @@
-/// What `sift index` reads and how it cuts files into documents.
+/// Which files a walk reads and how they are cut into documents.
 ///
 /// One value configures both the walk (which files are candidates) and the extraction (how a
 /// candidate becomes documents), so the command line and a library user describe a corpus the

@@ -1,6 +1,6 @@
 /// Why an input, or part of one, was left out of the index.
 ///
-/// Bad input is never fatal to `sift index`: each skip is reported with its reason and
+/// Bad input is never fatal to indexing: each skip is reported with its reason and
 /// counted in the summary, and the rest of the corpus is indexed.
 public enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     /// The file is larger than `IngestOptions.maxFileSize`.

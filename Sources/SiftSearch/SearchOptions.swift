@@ -6,7 +6,7 @@ public struct SearchOptions: Sendable, Equatable {
     public var offset: Int
     /// BM25's k1 and b.
     public var bm25: BM25Parameters
-    /// How bare words combine: OR (ranked, the default) or AND (`--mode all`).
+    /// How bare words combine: OR (ranked, the default) or AND (every bare word required).
     public var defaultOperator: DefaultOperator
     /// The most terms a prefix query expands to (the most frequent ones are kept).
     public var maxExpansions: Int

@@ -67,7 +67,7 @@ import SiftTestSupport
     @Test("deleted documents are dropped, the rest renumbered, and terms only they held disappear")
     func mergeDropsDeleted() throws {
         let first = Self.documents("a", count: 200, seed: 3)
-        let second = [IndexTestDocument(id: "b0", text: "common onlyhere"), IndexTestDocument(id: "b1", text: "often")]
+        let second = [IndexTestDocument(id: "x0", text: "common onlyhere"), IndexTestDocument(id: "x1", text: "often")]
             + Self.documents("b", count: 140, seed: 4)
         let deletedFirst = [0, 5, 127, 128, 199]
         let deletedSecond = [0]  // the only document holding "onlyhere"

@@ -37,9 +37,9 @@ public enum Occur: String, Sendable, Equatable {
 
 /// How bare words combine when the query does not say.
 public enum DefaultOperator: String, Sendable, Equatable {
-    /// Any word may match (ranked by BM25): `--mode any`, the default.
+    /// Any word may match (ranked by BM25): the default.
     case or
-    /// Every bare word is required: `--mode all`.
+    /// Every bare word is required.
     case and
 }
 

@@ -21,8 +21,8 @@ public struct Snippet: Sendable, Hashable, Codable {
             return lower..<utf8.index(lower, offsetBy: range.count)
         }
     }
-    /// The same ranges as UTF-8 byte offsets within `text` (what `sift search --format json`
-    /// prints).
+    /// The same ranges as UTF-8 byte offsets within `text` (what JSON output
+    /// gives).
     public let utf8Highlights: [Range<Int>]
 
     /// A snippet of `text` with the words at `utf8Highlights` matched: ranges within the
