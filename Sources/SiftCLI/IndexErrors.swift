@@ -26,6 +26,10 @@ func mapIndexError(_ error: IndexError, hint: String = "") -> CLIError {
         .data(error.description)
     case .reorderNeedsMemory:
         .usage(error.description + "; raise --memory-budget", usage: OptimizeCommand.spec.usage)
+    case .importedIndex:
+        .usage(error.description + " with 'sift import'", usage: ImportCommand.spec.usage)
+    case .noPositions:
+        .usage(error.description, usage: SearchCommand.spec.usage)
     }
 }
 

@@ -259,6 +259,12 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     /// Reordering the documents needs more memory than the writer's budget: the bytes it
     /// needs and the budget, both in bytes.
     case reorderNeedsMemory(path: String, needed: Int, budget: Int)
+    /// The index was imported from postings made elsewhere (CIFF): it has no positions and no
+    /// text, and its terms came from another analyzer, so documents cannot be added to it,
+    /// deleted from it or merged; import it again instead.
+    case importedIndex(String)
+    /// A phrase query on an index without positions (imported from postings).
+    case noPositions(String)
 
     public var description: String {
         switch self {
@@ -290,6 +296,10 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             "the update of '\(path)' would delete \(documents) of its \(total) documents (from \(files.count) files)"
         case .reorderNeedsMemory(let path, let needed, let budget):
             "reordering the documents of '\(path)' needs \((needed + (1 << 20) - 1) >> 20) MiB, more than the memory budget of \(budget >> 20) MiB"
+        case .importedIndex(let path):
+            "the index '\(path)' was imported from another engine's postings: it cannot be changed, only imported again"
+        case .noPositions(let path):
+            "the index '\(path)' has no positions (it was imported from postings): phrase queries cannot be answered; search the words without quotes"
         }
     }
 }

@@ -193,6 +193,8 @@ extension IndexReader {
                     blockMax = max(blockMax, frequency)
                     blockMinLength = min(blockMinLength, segment.length(of: Int(documents[slot]), field: field))
                     totalFrequency += UInt64(frequency)
+                    // An imported index has term frequencies only: its positions file is empty.
+                    guard hasPositions else { continue }
                     positions.removeAll(keepingCapacity: true)
                     do throws(ByteReaderError) {
                         try PostingsList.readPositions(&positionReader, count: frequency, into: &positions)

@@ -154,6 +154,9 @@ public final class IndexReader: @unchecked Sendable {
     /// The `Analyzer.version` that analyzed the documents. When it is not this Sift's, queries
     /// may be analyzed differently from the documents: the index should be rebuilt.
     public var analyzerVersion: UInt32 { manifest.analyzerVersion }
+    /// Whether postings carry positions: false for an index imported from another engine's
+    /// postings (CIFF), where phrase queries cannot be answered.
+    public var hasPositions: Bool { manifest.hasPositions }
 
     /// Mean indexed tokens per document (`avgLen` of BM25); 0 for an empty index.
     public var averageDocumentLength: Double {

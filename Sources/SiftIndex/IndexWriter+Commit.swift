@@ -31,8 +31,8 @@ extension IndexWriter {
         guard hasChanges else {
             // Nothing to commit: the index stays byte for byte as it is; only leftovers of an
             // interrupted run are cleared.
-            let manifest = Manifest(configuration: configuration, generation: generation - 1, segments: segments.map(\.entry),
-                                    sources: committedSources)
+            let manifest = Manifest(configuration: configuration, hasPositions: hasPositions, generation: generation - 1,
+                                    segments: segments.map(\.entry), sources: committedSources)
             return finishCommit(manifest, summary: summary)
         }
         if documentCount > 0 {
@@ -88,7 +88,8 @@ extension IndexWriter {
             segments[index].pendingDeletions = []
         }
 
-        var manifest = Manifest(configuration: configuration, generation: generation, segments: segments.map(\.entry))
+        var manifest = Manifest(configuration: configuration, hasPositions: hasPositions, generation: generation,
+                                segments: segments.map(\.entry))
         if let sources, let sourceSettings {
             let table = SourceTable(settings: sourceSettings, files: Self.mergeTable(sourceOrder, freshKeys, from: sources))
             sourceOrder = table.files.map(\.key)

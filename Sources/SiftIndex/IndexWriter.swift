@@ -80,6 +80,9 @@ public final class IndexWriter {
     /// Whether anything was deleted, or a merge asked for, since the last commit.
     var structureChanged = false
     var mergeEverything = false
+    /// False once an imported segment (postings without positions) was added: the manifest
+    /// says so, and phrase queries refuse the index.
+    var hasPositions = true
     /// Whether the next commit renumbers the (single, merged) segment's documents.
     var reorderDocuments = false
     /// The source table the last commit (or the index opened) named.
@@ -132,6 +135,9 @@ public final class IndexWriter {
             // Every byte of what the update builds on is checked first: a commit on top of a
             // damaged segment would make the damage look like a sound, newer index.
             let reader = try IndexReader(path: path)
+            // Its terms came from another engine's analyzer and it has no positions: new
+            // documents would not match the old ones, and merges have no positions to copy.
+            guard reader.hasPositions else { throw .importedIndex(path) }
             try reader.verifyChecksums(jobs: self.jobs)
             guard reader.analyzerVersion == Analyzer.version else {
                 throw .analyzerVersionMismatch(path: path, stored: reader.analyzerVersion, current: Analyzer.version)

@@ -215,6 +215,8 @@ struct SegmentEncoder {
 
     private var dictionary = TermDictionaryWriter()
     private var textTermCount = 0
+    /// False for postings imported without positions: each term's positions are empty.
+    var writesPositions = true
     private var textPostingCount = 0
 
     // Scratch for one term.
@@ -294,7 +296,7 @@ struct SegmentEncoder {
                 totalTermFrequency += UInt64(termFrequency)
                 // Positions: deltas within the document, the first from 0.
                 var previousPosition: UInt32 = 0
-                for _ in 0..<Int(termFrequency) {
+                for _ in 0..<(writesPositions ? Int(termFrequency) : 0) {
                     let position = postings.positions[positionIndex]
                     positionBytes.writeVarint(UInt64(position &- previousPosition))
                     previousPosition = position
