@@ -5,7 +5,7 @@
     /// "SIFT" at byte 0 of every file.
     static let magic: [UInt8] = Array("SIFT".utf8)
     /// The version this build writes and the newest it reads.
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
     static let headerSize = 16
     static let trailerSize = 4
     /// Documents per posting block.
