@@ -24,6 +24,8 @@ func mapIndexError(_ error: IndexError, hint: String = "") -> CLIError {
         .io(error.description)
     case .documentOutOfRange:
         .data(error.description)
+    case .noStoredText:
+        .query(error.description + "; rebuild it with 'sift index --full --store text' to keep them")
     }
 }
 

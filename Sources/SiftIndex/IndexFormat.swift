@@ -5,13 +5,11 @@
     /// "SIFT" at byte 0 of every file.
     static let magic: [UInt8] = Array("SIFT".utf8)
     /// The version this build writes and the newest it reads.
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
     static let headerSize = 16
     static let trailerSize = 4
     /// Documents per posting block.
     public static let blockSize = 128
-    /// Bytes of one block's metadata entry in a postings list.
-    public static let blockMetadataSize = 20
     package static let manifestName = "manifest"
     package static let lockName = "write.lock"
     /// Extension of a segment's deletions file (`del-<16 hex>.deletes`).
@@ -256,6 +254,9 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     /// was not allowed to: the files whose documents it would delete (keys, in byte order),
     /// how many documents they hold, and how many the index holds.
     case tooManyDeletions(path: String, files: [String], documents: Int, of: Int)
+    /// The index was built without stored text (`--store none`): documents' texts, and so
+    /// snippets, cannot be given. Rebuilding with stored text is the cure.
+    case noStoredText(path: String)
 
     public var description: String {
         switch self {
@@ -285,6 +286,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             "the index '\(path)' was analyzed by analyzer version \(stored), and this Sift analyzes with version \(current); the index must be rebuilt"
         case .tooManyDeletions(let path, let files, let documents, let total):
             "the update of '\(path)' would delete \(documents) of its \(total) documents (from \(files.count) files)"
+        case .noStoredText(let path):
+            "the index '\(path)' keeps no text (it was built with --store none): documents' texts and snippets are not available"
         }
     }
 }

@@ -14,7 +14,8 @@ enum SegmentMerger {
     /// - Parameter deletions: per segment, its deleted documents (nil or absent: none).
     /// - Returns: the new segment, and per input segment each document's new id (or `dropped`).
     static func merge(_ segments: [SegmentReader], deletions: [SegmentDeletions?] = [], directory: String,
-                      prefix: String = "seg-", avoiding taken: Set<String> = []) throws(IndexError) -> (segment: WrittenSegment, documentMaps: [[UInt32]]) {
+                      prefix: String = "seg-", avoiding taken: Set<String> = [],
+                      storage: TextStorage = .text) throws(IndexError) -> (segment: WrittenSegment, documentMaps: [[UInt32]]) {
         var lengths: [UInt32] = []
         var titleLengths: [UInt32] = []
         var tokenCount: UInt64 = 0
@@ -35,8 +36,14 @@ enum SegmentMerger {
             maps.append(map)
         }
         var encoder = try SegmentEncoder(directory: directory, lengths: lengths, titleLengths: titleLengths,
-                                         tokenCount: tokenCount, titleTokenCount: titleTokenCount)
+                                         tokenCount: tokenCount, titleTokenCount: titleTokenCount, storage: storage)
         do throws(IndexError) {
+            // Without stored text, each input term's ordinal in the merged dictionary, for
+            // the documents' forward records.
+            let forward = storage == .none
+            var termMaps: [[UInt32]] = segments.map { forward ? [UInt32](repeating: dropped, count: $0.termCount) : [] }
+            var localOrdinals = [Int](repeating: 0, count: segments.count)
+            var mergedOrdinal: UInt32 = 0
             var iterators: [TermIterator] = []
             var heads: [(key: [UInt8], entry: TermEntry)?] = []
             for segment in segments {
@@ -47,11 +54,11 @@ enum SegmentMerger {
             var postings = PostingsBuilder()
             var processed = [Int](repeating: 0, count: segments.count)
             var released = [Int](repeating: 0, count: segments.count)
-            let documents = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
-            let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
+            let buffers = BlockBuffers.allocate()
+            var positions = PositionBuffer()
             defer {
-                documents.deallocate()
-                frequencies.deallocate()
+                buffers.deallocate()
+                positions.deallocate()
             }
             while true {
                 // The smallest key among the segments' next terms.
@@ -63,29 +70,21 @@ enum SegmentMerger {
                 postings.removeAll()
                 for index in segments.indices {
                     guard let head = heads[index], head.key == key else { continue }
+                    if forward && localOrdinals[index] < termMaps[index].count { termMaps[index][localOrdinals[index]] = mergedOrdinal }
+                    localOrdinals[index] += 1
                     let list = try segments[index].postings(head.entry)
-                    var positionReader = ByteReader(UnsafeRawBufferPointer(rebasing: list.positions[0..<list.positionsEnd]),
-                                                    offset: list.positionsStart)
-                    for block in 0..<list.blockCount {
-                        let count = try list.decode(block: block, documents: documents, frequencies: frequencies)
-                        for slot in 0..<count {
-                            do throws(ByteReaderError) {
-                                try PostingsList.readPositions(&positionReader, count: frequencies[slot], into: &postings.positions)
-                            } catch {
-                                throw IndexError.corrupt(file: list.positionsPath, reason: "positions: \(error.message)")
-                            }
-                            let document = maps[index][Int(documents[slot])]
-                            guard document != dropped else {
-                                postings.positions.removeLast(Int(frequencies[slot]))
-                                continue
-                            }
-                            postings.documents.append(document)
-                            postings.frequencies.append(frequencies[slot])
+                    var cursor = try PostingsCursor(list, buffers: buffers)
+                    while cursor.document != PostingsCursor.exhausted {
+                        let document = maps[index][Int(cursor.document)]
+                        if document != dropped {
+                            try cursor.readPositions(into: &positions)
+                            postings.append(document: document, positions: positions.positions)
                         }
+                        try cursor.next()
                     }
                     heads[index] = try iterators[index].next()
                     // Let go of the pages already merged, so memory stays bounded by the budget.
-                    processed[index] += list.listEnd - list.metadataStart
+                    processed[index] += head.entry.postingsLength
                     if processed[index] - released[index] > 1 << 20 {
                         segments[index].postingsFile.release(upTo: list.listEnd)
                         segments[index].positionsFile.release(upTo: list.positionsEnd)
@@ -93,21 +92,36 @@ enum SegmentMerger {
                     }
                 }
                 // A term only deleted documents held is gone.
-                if !postings.documents.isEmpty { try encoder.addTerm(key, postings: postings) }
+                if !postings.documents.isEmpty {
+                    try encoder.addTerm(key, postings: postings)
+                    mergedOrdinal += 1
+                }
             }
+            var terms: [(ordinal: UInt32, frequency: UInt32)] = []
             for (index, segment) in segments.enumerated() {
                 var stored = StoredFieldsReader(segment.storedFields)
                 for document in 0..<segment.documentCount where maps[index][document] != dropped {
                     if document % 4096 == 4095 {
                         segment.documentsFile.release(upTo: try segment.storedFields.blockStart(of: document))
                     }
-                    let fields = try stored.document(document)
+                    let fields = try stored.document(document, includeText: !forward)
+                    if forward {
+                        try segment.storedFields.forwardTerms(document, termCount: segment.termCount, into: &terms)
+                        for slot in terms.indices {
+                            let merged = termMaps[index][Int(terms[slot].ordinal)]
+                            // A live document's term survives the merge; anything else is damage.
+                            guard merged != dropped else {
+                                throw IndexError.corrupt(file: segment.documentsFile.path, reason: "document \(document) holds term \(terms[slot].ordinal), which no posting lists")
+                            }
+                            terms[slot].ordinal = merged
+                        }
+                    }
                     let id = Array(fields.id.utf8)
                     let title = Array(fields.title.utf8)
                     try id.withIndexBytes { id throws(IndexError) in
                         try title.withIndexBytes { title throws(IndexError) in
                             try fields.text.withIndexBytes { text throws(IndexError) in
-                                try encoder.addStoredDocument(id: id, title: title, text: text)
+                                try encoder.addStoredDocument(id: id, title: title, text: text, terms: terms)
                             }
                         }
                     }
