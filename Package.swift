@@ -5,6 +5,7 @@
 // dependency is a compile error (docs/ARCHITECTURE.md):
 //
 //   SiftStorage ← SiftAnalysis ← SiftIngest ← SiftIndex ← SiftSearch ← Sift (umbrella)
+//                                                   SiftIndex ← SiftInterchange ↗
 //                                                          SiftEvaluation ↗
 //
 // `import Sift` re-exports the public API of every layer.
@@ -25,7 +26,9 @@ let package = Package(
         .target(name: "SiftIndex", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIngest"], exclude: ["README.md"]),
         .target(name: "SiftSearch", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIndex"], exclude: ["README.md"]),
         .target(name: "SiftEvaluation", exclude: ["README.md"]),
-        .target(name: "Sift", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIngest", "SiftIndex", "SiftSearch", "SiftEvaluation"],
+        .target(name: "SiftInterchange", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIndex"], exclude: ["README.md"]),
+        .target(name: "Sift", dependencies: ["SiftStorage", "SiftAnalysis", "SiftIngest", "SiftIndex", "SiftSearch", "SiftEvaluation",
+                                            "SiftInterchange"],
                 exclude: ["README.md"]),
 
         // Tools.
@@ -41,6 +44,7 @@ let package = Package(
         .testTarget(name: "SiftIndexTests", dependencies: ["SiftIndex", "SiftSearch", "SiftTestSupport"]),
         .testTarget(name: "SiftSearchTests", dependencies: ["SiftSearch", "SiftEvaluation", "SiftTestSupport"]),
         .testTarget(name: "SiftEvaluationTests", dependencies: ["SiftEvaluation", "SiftTestSupport"]),
+        .testTarget(name: "SiftInterchangeTests", dependencies: ["SiftInterchange", "SiftTestSupport"]),
         .testTarget(name: "SiftCLITests", dependencies: ["Sift", "SiftCLI", "SiftBenchmarks", "SiftTestSupport"]),
     ]
 )

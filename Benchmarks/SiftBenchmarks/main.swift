@@ -21,6 +21,8 @@ let usage = """
                 --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--threads N] [--rm3 [--fb-docs N] [--fb-terms N]] [--format text|json]
                 [--samples-out FILE]: also write each timed query's latency, one `id<TAB>µs` line per sample.
                 Queries are plain words by default (subject lines are prose, not query syntax).
+      shards    Several indexes searched as one (global statistics, merged top k): p50/p90/p99 µs and queries/s.
+                --indexes A,B,… --queries FILE.tsv [-k N] [--repeat N] [--jobs N] [--syntax plain|query] [--format json]
       open      Time to open an index (map files, read the manifest): p50/p90/p99 µs.
                 --index PATH [--repeat N] [--verify] [--json]
       generate  A deterministic synthetic corpus (JSONL files in DIR): Zipf vocabulary of 200,000 words, s = 1.1,
@@ -50,6 +52,7 @@ func runBench() -> Int32 {
         case "index": try IndexBenchmark.run(arguments.dropFirst(2))
         case "reindex": try ReindexBenchmark.run(arguments.dropFirst(2))
         case "search": try SearchBenchmark.run(arguments.dropFirst(2))
+        case "shards": try ShardBenchmark.run(arguments.dropFirst(2))
         case "subject-queries": try SubjectQueries.run(arguments.dropFirst(2))
         case "generate": try CorpusGenerator.run(arguments.dropFirst(2))
         case "open": try OpenBenchmark.run(arguments.dropFirst(2))

@@ -6,3 +6,4 @@
 @_exported import SiftIndex
 @_exported import SiftSearch
 @_exported import SiftEvaluation
+@_exported import SiftInterchange

@@ -7,7 +7,7 @@ enum EvalCommand {
         name: "eval",
         overview: "Measure ranking quality: run queries and compute MAP, nDCG, P, recall, MRR against qrels; evaluate or compare TREC runs.",
         usage: """
-            sift eval --queries FILE.tsv --qrels QRELS [--index PATH] [--run-out FILE] [--run-tag TAG] [-k N] [--mode any|all] [--k1 X] [--b X] [--syntax plain|query] \(SearchCommand.rm3Usage) [--metrics LIST] [--per-query] [--format text|json]
+            sift eval --queries FILE.tsv --qrels QRELS [--index PATH]... [--jobs N] [--run-out FILE] [--run-tag TAG] [-k N] [--mode any|all] [--k1 X] [--b X] [--syntax plain|query] \(SearchCommand.rm3Usage) [--metrics LIST] [--per-query] [--format text|json]
                    sift eval --run RUN --qrels QRELS [--metrics LIST] [--per-query] [--format text|json]
                    sift eval --compare RUN RUN [RUN...] --qrels QRELS [--permutations N] [--seed N] [--metrics LIST] [--per-query] [--format text|json]
             """,
@@ -15,7 +15,8 @@ enum EvalCommand {
         options: [
             OptionSpec(names: ["--queries"], valueName: "FILE.tsv", help: "Queries, one 'id<TAB>text' per line; ids must be unique."),
             OptionSpec(names: ["--qrels"], valueName: "QRELS", help: "Relevance judgments, TREC format 'qid 0 docid relevance'; docids are ids without file extension."),
-            OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
+            OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data); repeat it to evaluate several indexes searched as one.", repeatable: true),
+            OptionSpec(names: ["--jobs"], valueName: "N", help: "With several --index: search them on N threads (default: the number of cores)."),
             OptionSpec(names: ["--run-out"], valueName: "FILE", help: "Also write the rankings as a TREC run 'qid Q0 docid rank score tag', ranked as evaluated."),
             OptionSpec(names: ["--run-tag"], valueName: "TAG", help: "Last column of the --run-out lines (default: sift); only with --run-out."),
             OptionSpec(names: ["--run"], valueName: "RUN", help: "Evaluate a TREC run file from any engine instead of searching an index."),
@@ -45,7 +46,7 @@ enum EvalCommand {
 
     /// The options only one kind of evaluation takes, for the error that names them when
     /// given to another.
-    private static let searchOnly = ["--queries", "--index", "--run-out", "--run-tag", "--top", "--mode", "--k1", "--b", "--syntax",
+    private static let searchOnly = ["--queries", "--index", "--jobs", "--run-out", "--run-tag", "--top", "--mode", "--k1", "--b", "--syntax",
                                      "--fb-docs", "--fb-terms", "--original-weight"]
     private static let compareOnly = ["--permutations", "--seed"]
 
@@ -138,16 +139,37 @@ enum EvalCommand {
             throw .data("\(queriesPath): query id '\(query.id)' appears more than once")
         }
         let judgments = try readJudgments(qrelsPath)
-        let searcher = try SearchCommand.openSearcher(parsed.value("--index") ?? "index-data")
+        let paths = parsed.all("--index").isEmpty ? ["index-data"] : parsed.all("--index")
+        // One index, or several searched as one (global statistics); each query's hits as
+        // run entries (ids qualified by their index where two indexes share one).
+        let rank: (String) throws(SearchError) -> [RunEntry]
+        if paths.count > 1 {
+            let jobs = try parsed.integer("--jobs", default: ProcessInfoLite.coreCount, range: 1...256, spec: spec)
+            let multi = try SearchCommand.openMulti(paths, verify: false, jobs: jobs)
+            rank = { (text: String) throws(SearchError) -> [RunEntry] in
+                let results = try multi.search(text, options: settings.options)
+                return zip(results.hits, SearchCommand.displayIDs(results.hits)).map { hit, id in
+                    RunEntry(documentID: SearchHit.trecDocumentID(of: id), score: Double(hit.score))
+                }
+            }
+        } else {
+            let searcher = try SearchCommand.openSearcher(paths[0])
+            rank = { (text: String) throws(SearchError) -> [RunEntry] in
+                try searcher.search(text, options: settings.options).hits.map {
+                    RunEntry(documentID: $0.trecDocumentID, score: Double($0.score))
+                }
+            }
+        }
         var run = TrecRun()
         for query in queries {
-            let results: SearchResults
+            let entries: [RunEntry]
             do {
-                results = try searcher.search(query.text, options: settings.options)
+                entries = try rank(query.text)
             } catch {
                 switch error {
                 case .syntax(let syntax): throw .data("query \(query.id): \(syntax)")
                 case .limit(let limit): throw .data("query \(query.id): \(limit)")
+                case .statistics(let statistics): throw .data("query \(query.id): \(statistics)")
                 case .index(let index): throw mapIndexError(index)
                 }
             }
@@ -155,7 +177,7 @@ enum EvalCommand {
             // the figures (and the written run) are what trec_eval gives for the same scores.
             // Sift's scores are floats, so they convert to Double and back exactly.
             do {
-                try run.append(query: query.id, entries: results.hits.map { RunEntry(documentID: $0.trecDocumentID, score: Double($0.score)) })
+                try run.append(query: query.id, entries: entries)
             } catch {
                 throw .data("\(error) (ids without file extension must differ to be evaluated)")
             }

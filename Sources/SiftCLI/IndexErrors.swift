@@ -26,6 +26,8 @@ func mapIndexError(_ error: IndexError, hint: String = "") -> CLIError {
         .data(error.description)
     case .noStoredText:
         .query(error.description + "; rebuild it with 'sift index --full --store text' to keep them")
+    case .reorderNeedsMemory:
+        .usage(error.description + "; raise --memory-budget", usage: OptimizeCommand.spec.usage)
     }
 }
 

@@ -13,7 +13,7 @@ extension SearchCommand {
     /// one thread gives. Snippets and explanations are made afterwards, as the results print.
     /// Returns the rankings and the wall-clock seconds the batch took.
     static func rankInParallel(_ queries: [(id: String, text: String)], reader: IndexReader, options: SearchOptions,
-                               jobs: Int) -> (ranked: [Ranked], seconds: Double) {
+                               statistics: CollectionStatistics? = nil, jobs: Int) -> (ranked: [Ranked], seconds: Double) {
         let slots = RankedSlots(count: queries.count)
         let texts = queries.map(\.text)
         let clock = ContinuousClock()
@@ -24,7 +24,7 @@ extension SearchCommand {
                 let queryStarted = clock.now
                 let outcome: Result<SearchResults, SearchError>
                 do throws(SearchError) {
-                    outcome = .success(try searcher.search(texts[index], options: options))
+                    outcome = .success(try searcher.search(texts[index], options: options, statistics: statistics))
                 } catch {
                     outcome = .failure(error)
                 }

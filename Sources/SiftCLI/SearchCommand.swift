@@ -5,10 +5,11 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search",
         overview: "Search the index with the query language, ranked by BM25.",
-        usage: "sift search [--index PATH] [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--verify] [--queries FILE.tsv|-] [--jobs N] [--run-tag TAG] [--max-expansions N] [--max-clauses N] [--syntax query|plain] [--snippet-length N] " + rm3Usage + " [QUERY...]",
+        usage: "sift search [--index PATH]... [--global-stats FILE]... [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--verify] [--queries FILE.tsv|-] [--jobs N] [--run-tag TAG] [--max-expansions N] [--max-clauses N] [--syntax query|plain] [--snippet-length N] " + rm3Usage + " [QUERY...]",
         arguments: [("QUERY", "The query (words joined with spaces): terms, +required, -excluded, AND/OR/NOT, ( ), \"phrases\"~N, prefix*, title:…, term^boost.")],
         options: [
-            OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
+            OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data); repeat it to search several indexes as one, with statistics summed over all of them.", repeatable: true),
+            OptionSpec(names: ["--global-stats"], valueName: "FILE", help: "Score with collection statistics from FILE (written by 'sift stats --terms' for several indexes; repeatable, summed) instead of the index's own.", repeatable: true),
             OptionSpec(names: ["-k", "--top"], valueName: "N", help: "Number of hits to show (default: 10)."),
             OptionSpec(names: ["--offset"], valueName: "N", help: "Skip the first N hits, for paging (default: 0)."),
             OptionSpec(names: ["--mode"], valueName: "any|all", help: "Bare words: any may match (OR, default) or all are required (AND)."),
@@ -17,7 +18,7 @@ enum SearchCommand {
             OptionSpec(names: ["--format"], valueName: "text|json|trec", help: "Output for people (default), one JSON document, or a TREC run (qid Q0 docid rank score tag; docid is the id without its file extension; white space in a field is written %XX)."),
             OptionSpec(names: ["--explain"], valueName: nil, help: "Show each hit's score broken down by clause (tf, df, N, idf, lengths, k1, b, boost); text and json only."),
             OptionSpec(names: ["--queries"], valueName: "FILE.tsv|-", help: "Run every line 'id<TAB>query' of FILE ('-': standard input) instead of QUERY; a query that fails is reported and the others still run."),
-            OptionSpec(names: ["--jobs"], valueName: "N", help: "With --queries: rank queries on N threads (default: 1); the output is the same, and a last line on stderr gives the queries per second."),
+            OptionSpec(names: ["--jobs"], valueName: "N", help: "With --queries: rank queries on N threads (default: 1); the output is the same, and a last line on stderr gives the queries per second. With several --index: search the indexes on N threads (default: the number of cores)."),
             OptionSpec(names: ["--run-tag"], valueName: "TAG", help: "Last column of TREC output (default: sift); --format trec only."),
             OptionSpec(names: ["--max-expansions"], valueName: "N", help: "Most terms a prefix expands to (default: 128; the most frequent are kept)."),
             OptionSpec(names: ["--max-clauses"], valueName: "N", help: "Most clauses a query may have: terms, phrase words and prefix expansions together (default: \(QueryLimits.defaultMaxClauses))."),
@@ -62,6 +63,14 @@ enum SearchCommand {
             guard query.contains(where: { !$0.isWhitespace }) else { throw spec.usageError("empty query") }
             queries = [("1", query)]
         }
+        if parsed.all("--index").count > 1 {
+            guard parsed.value("--global-stats") == nil else {
+                throw spec.usageError("--global-stats is for one index; several --index already share their statistics")
+            }
+            try runMulti(parsed, queries: queries, settings: settings, batch: batch)
+            return
+        }
+        let statistics = parsed.value("--global-stats") == nil ? nil : try readStatistics(parsed.all("--global-stats"))
         let jobs = try parsed.integer("--jobs", default: 1, range: 1...256, spec: spec)
         let searcher = try openSearcher(indexPath, verify: parsed.flag("--verify"))
         // Without stored text, hits print without snippets; asking for them is an error.
@@ -69,7 +78,7 @@ enum SearchCommand {
             throw mapIndexError(.noStoredText(path: indexPath))
         }
         let parallel = parsed.value("--jobs") == nil ? nil
-            : rankInParallel(queries, reader: searcher.reader, options: settings.options, jobs: jobs)
+            : rankInParallel(queries, reader: searcher.reader, options: settings.options, statistics: statistics, jobs: jobs)
         var jsonResults: [String] = []
         var failed: [String] = []
         for (number, query) in queries.enumerated() {
@@ -80,7 +89,7 @@ enum SearchCommand {
                 if let parallel {
                     results = try parallel.ranked[number].outcome.get()
                 } else {
-                    results = try searcher.search(query.text, options: settings.options)
+                    results = try searcher.search(query.text, options: settings.options, statistics: statistics)
                 }
             } catch {
                 let failure = try describe(error)
@@ -125,7 +134,7 @@ enum SearchCommand {
     }
 
     /// What went wrong with one query, as the user should read it; a damaged index ends the run.
-    private static func describe(_ error: SearchError) throws(CLIError) -> String {
+    static func describe(_ error: SearchError) throws(CLIError) -> String {
         switch error {
         case .syntax(let syntax):
             return syntax.description
@@ -136,6 +145,8 @@ enum SearchCommand {
             }
         case .index(let index):
             throw mapIndexError(index)
+        case .statistics(let statistics):
+            return statistics.description
         }
     }
 

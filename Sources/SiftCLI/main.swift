@@ -15,6 +15,7 @@ let commands: [(CommandSpec, ([String]) throws(CLIError) -> Void)] = [
     (EvalCommand.spec, EvalCommand.run),
     (ShowCommand.spec, ShowCommand.run),
     (ListCommand.spec, ListCommand.run),
+    (ExportCommand.spec, ExportCommand.run),
 ]
 
 let topHelp = """

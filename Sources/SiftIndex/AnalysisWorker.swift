@@ -8,7 +8,7 @@ import SiftIngest
 final class AnalysisWorker: @unchecked Sendable {
     private let analyzer: Analyzer
     private var tokens: [AnalyzedToken] = []
-    private var sortKeys: [UInt64] = []
+    private var grouping = KeyGrouping()
 
     // The current batch, flat.
     private(set) var lengths: [UInt32] = []
@@ -47,12 +47,12 @@ final class AnalysisWorker: @unchecked Sendable {
         // The batch arrays are moved into locals for the loop: appending to a class's stored
         // arrays would make a dynamic exclusivity check per token.
         var positions = self.positions, localKeys = self.localKeys, frequencies = self.frequencies
-        var tokens = self.tokens, keys = self.sortKeys, stored = self.stored
-        self.positions = []; self.localKeys = []; self.frequencies = []; self.tokens = []; self.sortKeys = []
-        self.stored = ByteWriter()
+        var tokens = self.tokens, stored = self.stored, grouping = self.grouping
+        self.positions = []; self.localKeys = []; self.frequencies = []; self.tokens = []
+        self.stored = ByteWriter(); self.grouping = KeyGrouping()
         defer {
             self.positions = positions; self.localKeys = localKeys; self.frequencies = frequencies
-            self.tokens = tokens; self.sortKeys = keys; self.stored = stored
+            self.tokens = tokens; self.stored = stored; self.grouping = grouping
         }
         for document in documents {
             tokens.removeAll(keepingCapacity: true)
@@ -61,26 +61,7 @@ final class AnalysisWorker: @unchecked Sendable {
             Array(document.title.utf8).withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
             lengths.append(UInt32(textCount))
             titleLengths.append(UInt32(tokens.count - textCount))
-            // Group by key (term id · 2 + field), positions ascending within each key: sort
-            // plain integers (key in the high half, token index in the low) — no closure.
-            keys.removeAll(keepingCapacity: true)
-            for (index, token) in tokens.enumerated() {
-                let key = UInt64(UInt32(bitPattern: token.termID)) * 2 + (index < textCount ? 0 : 1)
-                keys.append(key << 32 | UInt64(index))
-            }
-            keys.sort()
-            var index = 0
-            while index < keys.count {
-                let key = keys[index] >> 32
-                var end = index
-                while end < keys.count && keys[end] >> 32 == key {
-                    positions.append(tokens[Int(keys[end] & 0xFFFF_FFFF)].position)
-                    end += 1
-                }
-                localKeys.append(Int32(truncatingIfNeeded: key))
-                frequencies.append(UInt32(end - index))
-                index = end
-            }
+            grouping.group(tokens, textCount: textCount, keys: &localKeys, frequencies: &frequencies, positions: &positions)
             postingEnds.append(localKeys.count)
             positionEnds.append(positions.count)
             stored.writeVarint(UInt64(document.id.utf8.count)); stored.write(bytes: document.id.utf8)
@@ -118,5 +99,73 @@ final class AnalysisWorker: @unchecked Sendable {
         positionEnds.removeAll(keepingCapacity: true)
         stored.removeAll()
         storedEnds.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Groups one document's tokens into postings: one per key (term id · 2 + 1 for the title
+/// field), in order of first occurrence, with its positions ascending — a counting pass over
+/// the tokens and no sort (the segment writer orders terms itself, so the order of keys within
+/// a document does not reach the index). Per-key tables are stamped with the document, so
+/// nothing is cleared between documents.
+struct KeyGrouping {
+    /// The document that last saw each key; a key's slot is valid only under the current stamp.
+    private var stamps: [UInt32] = []
+    private var slots: [Int32] = []
+    /// Per slot of the current document: its token count, then where its next position goes.
+    private var counts: [UInt32] = []
+    private var stamp: UInt32 = 0
+
+    mutating func group(_ tokens: [AnalyzedToken], textCount: Int, keys: inout [Int32], frequencies: inout [UInt32],
+                        positions: inout [UInt32]) {
+        stamp &+= 1
+        if stamp == 0 {
+            // Wrapped after 2^32 documents: forget every stamp once.
+            for index in stamps.indices { stamps[index] = 0 }
+            stamp = 1
+        }
+        let stamp = self.stamp
+        counts.removeAll(keepingCapacity: true)
+        var largest = -1
+        for token in tokens { largest = max(largest, Int(token.termID)) }
+        if largest * 2 + 2 > stamps.count {
+            let size = max(largest * 2 + 2, stamps.count * 2)
+            stamps.append(contentsOf: repeatElement(0, count: size - stamps.count))
+            slots.append(contentsOf: repeatElement(0, count: size - slots.count))
+        }
+        let firstPosition = positions.count
+        positions.append(contentsOf: repeatElement(0, count: tokens.count))
+        tokens.withUnsafeBufferPointer { tokens in
+            stamps.withUnsafeMutableBufferPointer { stamps in
+                slots.withUnsafeMutableBufferPointer { slots in
+                    for index in 0..<tokens.count {
+                        let key = Int(tokens[index].termID) &* 2 &+ (index < textCount ? 0 : 1)
+                        if stamps[key] != stamp {
+                            stamps[key] = stamp
+                            slots[key] = Int32(truncatingIfNeeded: counts.count)
+                            counts.append(0)
+                            keys.append(Int32(truncatingIfNeeded: key))
+                        }
+                        counts[Int(slots[key])] &+= 1
+                    }
+                    var running = UInt32(truncatingIfNeeded: firstPosition)
+                    for slot in 0..<counts.count {
+                        let count = counts[slot]
+                        frequencies.append(count)
+                        counts[slot] = running
+                        running &+= count
+                    }
+                    counts.withUnsafeMutableBufferPointer { counts in
+                        positions.withUnsafeMutableBufferPointer { out in
+                            for index in 0..<tokens.count {
+                                let key = Int(tokens[index].termID) &* 2 &+ (index < textCount ? 0 : 1)
+                                let slot = Int(slots[key])
+                                out[Int(counts[slot])] = tokens[index].position
+                                counts[slot] &+= 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -44,7 +44,7 @@
     static let titleKeyPrefix: UInt8 = 0x01
 
     /// The field a dictionary key belongs to.
-    static func field<C: Collection>(ofKey key: C) -> IndexField where C.Element == UInt8 {
+    package static func field<C: Collection>(ofKey key: C) -> IndexField where C.Element == UInt8 {
         key.first == titleKeyPrefix ? .title : .text
     }
 
@@ -257,6 +257,9 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     /// The index was built without stored text (`--store none`): documents' texts, and so
     /// snippets, cannot be given. Rebuilding with stored text is the cure.
     case noStoredText(path: String)
+    /// Reordering the documents needs more memory than the writer's budget: the bytes it
+    /// needs and the budget, both in bytes.
+    case reorderNeedsMemory(path: String, needed: Int, budget: Int)
 
     public var description: String {
         switch self {
@@ -288,6 +291,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             "the update of '\(path)' would delete \(documents) of its \(total) documents (from \(files.count) files)"
         case .noStoredText(let path):
             "the index '\(path)' keeps no text (it was built with --store none): documents' texts and snippets are not available"
+        case .reorderNeedsMemory(let path, let needed, let budget):
+            "reordering the documents of '\(path)' needs \((needed + (1 << 20) - 1) >> 20) MiB, more than the memory budget of \(budget >> 20) MiB"
         }
     }
 }

@@ -118,7 +118,7 @@ extension IndexReader {
         var tracked = 0
         for file in table.files where file.documentCount > 0 {
             let segment = segments[file.segment]
-            for local in file.firstDocument..<(file.firstDocument + file.documentCount) {
+            for local in file.documents {
                 guard !owned[file.segment][local] else {
                     throw .corrupt(file: path, reason: "document \(local) of segment \(segment.name) belongs to two files ('\(file.key)' and another)")
                 }

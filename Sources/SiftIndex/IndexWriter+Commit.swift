@@ -73,6 +73,10 @@ extension IndexWriter {
             merges = mergeEverything ? [] : mergePolicy.merges(segments.map { (documents: $0.reader.documentCount, live: $0.liveCount) })
         }
         mergeEverything = false
+        if reorderDocuments {
+            if segments.count == 1 { try reorder(0) }
+            reorderDocuments = false
+        }
 
         // Deletions files for the segments that keep deletions.
         for index in segments.indices where !segments[index].pendingDeletions.isEmpty {
@@ -157,10 +161,19 @@ extension IndexWriter {
                 guard let member = group.firstIndex(of: file.segment) else { continue }
                 var moved = file
                 moved.segment = target
-                let first = maps[member][file.firstDocument]
                 // Files are deleted whole, so a file's documents are all live or all gone.
-                moved.firstDocument = Int(first)
-                updated[key] = first == SegmentMerger.dropped ? nil : moved
+                guard maps[member][file.firstDocument] != SegmentMerger.dropped else {
+                    updated[key] = nil
+                    continue
+                }
+                if file.scatteredDocuments.isEmpty && file.documentCount > 0
+                    && maps[member][file.firstDocument + file.documentCount - 1] == maps[member][file.firstDocument] + UInt32(file.documentCount - 1) {
+                    // Contiguous before, contiguous after (a merge keeps the order).
+                    moved.firstDocument = Int(maps[member][file.firstDocument])
+                } else {
+                    moved.setDocuments(file.documents.map { Int(maps[member][$0]) }.sorted())
+                }
+                updated[key] = moved
             }
             sources = updated
         }

@@ -13,9 +13,7 @@ extension IndexWriter {
         guard let file = sources?.removeValue(forKey: key) else { return 0 }
         // Even a file that gave no document changes the table.
         structureChanged = true
-        for local in file.firstDocument..<(file.firstDocument + file.documentCount) {
-            delete(segment: file.segment, local: local)
-        }
+        for local in file.documents { delete(segment: file.segment, local: local) }
         return file.documentCount
     }
 
@@ -35,7 +33,7 @@ extension IndexWriter {
         // A file whose document went is no longer whole: forget it, so an update re-reads it.
         if deleted > 0, let current = sources {
             sources = current.filter { _, file in
-                file.segment < 0 || !(file.firstDocument..<(file.firstDocument + file.documentCount)).contains { local in
+                file.segment < 0 || !file.documents.contains { local in
                     segments[file.segment].deletions?.contains(local) == true
                 }
             }

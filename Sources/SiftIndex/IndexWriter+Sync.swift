@@ -262,7 +262,12 @@ extension IndexWriter {
     func liveDocumentIDs(excluding excluded: Set<String>) throws(IndexError) -> [String: String] {
         var owner: [Int: [(range: Range<Int>, key: String)]] = [:]
         for (key, file) in indexedFiles where file.segment >= 0 {
-            owner[file.segment, default: []].append((file.firstDocument..<(file.firstDocument + file.documentCount), key))
+            if file.scatteredDocuments.isEmpty {
+                owner[file.segment, default: []].append((file.firstDocument..<(file.firstDocument + file.documentCount), key))
+            } else {
+                // A reordered file's documents, one range each.
+                for local in file.scatteredDocuments { owner[file.segment, default: []].append((Int(local)..<(Int(local) + 1), key)) }
+            }
         }
         var ids: [String: String] = [:]
         for index in segments.indices {

@@ -35,7 +35,7 @@ public final class IndexWriter {
     /// The analyzer settings stored with the index.
     public let configuration: AnalyzerConfiguration
     /// Whether documents keep their text or a forward index of their terms.
-    public let storage: TextStorage
+    public private(set) var storage: TextStorage
     /// Analysis threads.
     public let jobs: Int
     /// Bytes of buffered postings and stored text before a partial segment is written.
@@ -82,6 +82,8 @@ public final class IndexWriter {
     /// Whether anything was deleted, or a merge asked for, since the last commit.
     var structureChanged = false
     var mergeEverything = false
+    /// Whether the next commit renumbers the (single, merged) segment's documents.
+    var reorderDocuments = false
     /// The source table the last commit (or the index opened) named.
     var committedSources: Manifest.NamedFile?
     /// Names of the segments the manifest on disk names: new segments avoid them too, so a
@@ -100,14 +102,15 @@ public final class IndexWriter {
     ///     written (default 512 MiB).
     ///   - mode: `.create` (default) replaces any index at `path` at the first commit;
     ///     `.update` keeps it and adds to it.
-    ///   - storage: whether documents keep their text (default) or only a forward index of
-    ///     their terms. With `.update`, an existing index's must equal it
-    ///     (`IndexError.settingsMismatch` otherwise).
+    ///   - storage: whether documents keep their text or only a forward index of their terms.
+    ///     Nil (the default): the existing index's with `.update`, text for a new index. With
+    ///     `.update`, a given one must equal the index's (`IndexError.settingsMismatch`
+    ///     otherwise).
     public init(path: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration(), jobs: Int = 1,
-                memoryBudget: Int = 512 << 20, mode: OpenMode = .create, storage: TextStorage = .text) throws(IndexError) {
+                memoryBudget: Int = 512 << 20, mode: OpenMode = .create, storage: TextStorage? = nil) throws(IndexError) {
         self.path = path
         self.configuration = configuration
-        self.storage = storage
+        self.storage = storage ?? .text
         self.jobs = max(1, jobs)
         self.memoryBudget = max(1 << 20, memoryBudget)
         workers = (0..<max(1, jobs)).map { _ in AnalysisWorker(configuration: configuration) }
@@ -144,9 +147,10 @@ public final class IndexWriter {
                 throw .settingsMismatch(path: path, setting: "analyzer", stored: reader.configuration.description,
                                         requested: configuration.description)
             }
-            guard reader.storage == storage else {
+            if let storage, storage != reader.storage {
                 throw .settingsMismatch(path: path, setting: "stored text", stored: reader.storage.rawValue, requested: storage.rawValue)
             }
+            self.storage = reader.storage
             generation = reader.generation + 1
             for (entry, segment) in zip(reader.manifest.segments, reader.segments) {
                 segments.append(LiveSegment(entry: entry, reader: segment, deletions: try segment.deletions.map { file throws(IndexError) in

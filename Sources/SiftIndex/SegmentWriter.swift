@@ -86,8 +86,17 @@ enum SegmentWriter {
         cursor = []
 
         // Terms in byte order, so the dictionary can be binary-searched and output is deterministic.
-        var termOrder = (0..<termCount).filter { start[$0 + 1] > start[$0] }.map { Int32($0) }
-        termOrder.sort { ByteOrder.precedes(terms.bytes($0), terms.bytes($1)) }
+        // Each term is sorted by its first eight bytes as one integer, the rest only on a tie.
+        var prefixed: [(prefix: UInt64, term: Int32)] = []
+        prefixed.reserveCapacity(termCount)
+        for term in 0..<termCount where start[term + 1] > start[term] {
+            prefixed.append((Self.sortPrefix(terms.bytes(Int32(term))), Int32(term)))
+        }
+        prefixed.sort { a, b in
+            a.prefix != b.prefix ? a.prefix < b.prefix : ByteOrder.precedes(terms.bytes(a.term), terms.bytes(b.term))
+        }
+        let termOrder = prefixed.map(\.term)
+        prefixed = []
 
         var encoder = try SegmentEncoder(directory: directory, lengths: buffer.lengths, titleLengths: buffer.titleLengths,
                                          tokenCount: buffer.tokenCount, titleTokenCount: buffer.titleTokenCount, storage: storage)
@@ -106,12 +115,9 @@ enum SegmentWriter {
         var postings = PostingsBuilder()
         for term in termOrder {
             postings.removeAll()
-            for posting in sorted[Int(start[Int(term)])..<Int(start[Int(term) + 1])] {
-                let index = Int(posting)
-                let frequency = buffer.postingFrequency[index]
-                let first = Int(positionStart[index])
-                postings.append(document: buffer.postingDocument[index], positions: buffer.positions[first..<(first + Int(frequency))])
-            }
+            let range = Int(start[Int(term)])..<Int(start[Int(term) + 1])
+            postings.gather(sorted[range], documents: buffer.postingDocument, frequencies: buffer.postingFrequency,
+                            positions: buffer.positions, positionStart: positionStart)
             try encoder.addTerm(terms.bytes(term), postings: postings)
         }
         // Without stored text, each document's terms by their ordinal in the dictionary just
@@ -155,6 +161,45 @@ struct PostingsBuilder {
     }
 
     var count: Int { documents.count }
+
+    /// Appends the postings `indices` of flat arrays (positions of posting `i` start at
+    /// `positionStart[i]`), copying through pointers: the in-memory inversion's inner loop.
+    mutating func gather(_ indices: ArraySlice<UInt32>, documents allDocuments: [UInt32], frequencies allFrequencies: [UInt32],
+                         positions allPositions: [UInt32], positionStart: [UInt32]) {
+        var positionCount = 0
+        for index in indices { positionCount += Int(allFrequencies[Int(index)]) }
+        let firstPosting = documents.count
+        let firstPosition = positions.count
+        documents.append(contentsOf: repeatElement(0, count: indices.count))
+        frequencies.append(contentsOf: repeatElement(0, count: indices.count))
+        positions.append(contentsOf: repeatElement(0, count: positionCount))
+        indices.withUnsafeBufferPointer { indices in
+            allDocuments.withUnsafeBufferPointer { allDocuments in
+                allFrequencies.withUnsafeBufferPointer { allFrequencies in
+                    allPositions.withUnsafeBufferPointer { allPositions in
+                        positionStart.withUnsafeBufferPointer { positionStart in
+                            documents.withUnsafeMutableBufferPointer { documents in
+                                frequencies.withUnsafeMutableBufferPointer { frequencies in
+                                    positions.withUnsafeMutableBufferPointer { positions in
+                                        var out = firstPosition
+                                        for (slot, posting) in indices.enumerated() {
+                                            let index = Int(posting)
+                                            let frequency = Int(allFrequencies[index])
+                                            documents[firstPosting + slot] = allDocuments[index]
+                                            frequencies[firstPosting + slot] = UInt32(frequency)
+                                            let from = Int(positionStart[index])
+                                            (positions.baseAddress! + out).update(from: allPositions.baseAddress! + from, count: frequency)
+                                            out += frequency
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Streams a segment's files to disk: terms in byte order with their postings, then the
@@ -532,6 +577,18 @@ struct SegmentEncoder {
 }
 
 extension SegmentWriter {
+    /// The first eight bytes of `key`, big-endian, zero-padded: integers in this order sort
+    /// as the keys do in byte order, up to ties that the full comparison settles.
+    static func sortPrefix(_ key: ArraySlice<UInt8>) -> UInt64 {
+        var prefix: UInt64 = 0
+        var shift: UInt64 = 56
+        for byte in key.prefix(8) {
+            prefix |= UInt64(byte) << shift
+            shift &-= 8
+        }
+        return prefix
+    }
+
     /// A name derived from the files' contents: the same documents give the same name (so a
     /// rebuild of unchanged input rewrites nothing), different ones a different name (so a
     /// commit never overwrites a file the live manifest uses).

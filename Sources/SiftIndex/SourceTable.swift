@@ -2,8 +2,9 @@ import SiftIngest
 @_spi(SiftInternal) import SiftStorage
 /// One indexed file: what its content was, and which documents it gave.
 ///
-/// A file's documents are contiguous in one segment (they are added together and merges keep
-/// their order), so a range of local ids names them.
+/// A file's documents are in one segment. They are added together and merges keep their
+/// order, so a range of local ids names them — until a reorder (`sift optimize --reorder`)
+/// spreads them: then the file lists them one by one.
 struct SourceFile: Equatable, Sendable {
     /// The file's id: its path below the root, behind the root's prefix when several roots
     /// are indexed (`CandidateFile.relativePath`).
@@ -11,8 +12,24 @@ struct SourceFile: Equatable, Sendable {
     var fingerprint: FileFingerprint
     /// The segment's position in the manifest; -1 when the file gave no document.
     var segment: Int
+    /// The first (smallest) of its documents.
     var firstDocument: Int
     var documentCount: Int
+    /// Every document, ascending, when they are not `firstDocument ..< firstDocument +
+    /// documentCount`; empty when they are.
+    var scatteredDocuments: [UInt32] = []
+
+    /// The file's documents in the segment, ascending.
+    var documents: [Int] {
+        scatteredDocuments.isEmpty ? Array(firstDocument..<(firstDocument + documentCount)) : scatteredDocuments.map { Int($0) }
+    }
+
+    /// Sets the file's documents (ascending, at least one): a range when they are contiguous.
+    mutating func setDocuments(_ documents: [Int]) {
+        firstDocument = documents[0]
+        documentCount = documents.count
+        scatteredDocuments = documents.last! - documents[0] + 1 == documents.count ? [] : documents.map { UInt32($0) }
+    }
 }
 
 /// How the files of an index were found and cut into documents: stored with the index (in its
@@ -61,6 +78,9 @@ struct SourceTable: Equatable, Sendable {
         self.init(settings: IndexedFileSettings(unit: unit), files: files)
     }
 
+    /// Written in place of a file's first document when its documents are listed one by one.
+    static let scatteredMarker = UInt64(UInt32.max)
+
     /// Bits of the flags byte.
     private static let idsStartWithFolderNameFlag: UInt8 = 1
     private static let followsSymbolicLinksFlag: UInt8 = 2
@@ -82,8 +102,20 @@ struct SourceTable: Equatable, Sendable {
             writer.write(file.fingerprint.hash2)
             // The segment's position + 1; 0 for a file that gave no document.
             writer.writeVarint(file.documentCount == 0 ? 0 : UInt64(file.segment + 1))
-            writer.writeVarint(UInt64(file.firstDocument))
-            writer.writeVarint(UInt64(file.documentCount))
+            if file.scatteredDocuments.isEmpty {
+                writer.writeVarint(UInt64(file.firstDocument))
+                writer.writeVarint(UInt64(file.documentCount))
+            } else {
+                // Documents spread by a reorder: a marker in place of the first document, the
+                // count, then the first document and the gaps to each next one.
+                writer.writeVarint(Self.scatteredMarker)
+                writer.writeVarint(UInt64(file.documentCount))
+                var previous: UInt32 = 0
+                for (index, document) in file.scatteredDocuments.enumerated() {
+                    writer.writeVarint(UInt64(index == 0 ? document : document - previous))
+                    previous = document
+                }
+            }
         }
         return IndexFormat.finishFile(&writer)
     }
@@ -140,18 +172,43 @@ struct SourceTable: Equatable, Sendable {
                 let fingerprint = FileFingerprint(size: try reader.readUInt64(), hash: try reader.readUInt64(),
                                                   hash2: try reader.readUInt64())
                 let segmentPlusOne = try reader.readLength(limit: Int(UInt32.max))
-                let first = try reader.readLength(limit: Int(UInt32.max))
+                var first = try reader.readLength(limit: Int(Self.scatteredMarker))
                 let documents = try reader.readLength(limit: Int(UInt32.max))
                 let segment = segmentPlusOne - 1
                 if let previous, !Self.precedes(previous, key) {
                     throw IndexError.corrupt(file: file, reason: "file \(index) ('\(key)') is not after file \(index - 1) in byte order")
                 }
+                var scattered: [UInt32] = []
+                if first == Int(Self.scatteredMarker) {
+                    guard documents > 0, segment >= 0, segment < segments.count else {
+                        throw IndexError.corrupt(file: file, reason: "file '\(key)' lists \(documents) documents of segment \(segment), which the manifest does not have")
+                    }
+                    guard documents <= reader.remaining else {
+                        throw IndexError.corrupt(file: file, reason: "file '\(key)' lists \(documents) documents in fewer bytes")
+                    }
+                    let limit = Int(segments[segment].documentCount)
+                    scattered.reserveCapacity(documents)
+                    var document = -1
+                    for position in 0..<documents {
+                        let gap = try reader.readLength(limit: limit)
+                        guard position == 0 || gap > 0 else {
+                            throw IndexError.corrupt(file: file, reason: "file '\(key)' lists a document twice")
+                        }
+                        document = position == 0 ? gap : document + gap
+                        guard document < limit else {
+                            throw IndexError.corrupt(file: file, reason: "file '\(key)' names document \(document) of segment \(segment), which has \(limit)")
+                        }
+                        scattered.append(UInt32(document))
+                    }
+                    first = Int(scattered[0])
+                }
                 guard (segment == -1 && documents == 0) || (segment >= 0 && segment < segments.count && documents > 0
-                                                             && first + documents <= Int(segments[segment].documentCount)) else {
+                                                             && (!scattered.isEmpty || first + documents <= Int(segments[segment].documentCount))) else {
                     throw IndexError.corrupt(file: file, reason: "file '\(key)' names documents \(first)..<\(first + documents) of segment \(segment), which the manifest does not have")
                 }
                 previous = key
-                files.append(SourceFile(key: key, fingerprint: fingerprint, segment: segment, firstDocument: first, documentCount: documents))
+                files.append(SourceFile(key: key, fingerprint: fingerprint, segment: segment, firstDocument: first, documentCount: documents,
+                                        scatteredDocuments: scattered))
             }
             guard reader.isAtEnd else { throw IndexError.corrupt(file: file, reason: "\(reader.remaining) unexpected bytes after the file list") }
             return SourceTable(settings: settings, files: files)

@@ -9,12 +9,15 @@ public enum SearchError: Error, Equatable, CustomStringConvertible {
     case limit(QueryLimitError)
     /// The index could not be read.
     case index(IndexError)
+    /// Supplied statistics do not fit the query, or indexes searched as one do not fit together.
+    case statistics(StatisticsError)
 
     public var description: String {
         switch self {
         case .syntax(let error): error.description
         case .limit(let error): error.description
         case .index(let error): error.description
+        case .statistics(let error): error.description
         }
     }
 }

@@ -44,6 +44,21 @@ public final class Searcher {
 
     /// Parses `query` in the query language (see `QueryParser`) and ranks the index against it.
     public func search(_ query: String, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
+        try search(query, options: options, statistics: nil)
+    }
+
+    /// Parses `query` and ranks the index against it with BM25's collection statistics taken
+    /// from `statistics` (nil: the index's own) — how several indexes score as one.
+    public func search(_ query: String, options: SearchOptions = SearchOptions(),
+                       statistics: CollectionStatistics?) throws(SearchError) -> SearchResults {
+        let parsed = try parse(query, options: options)
+        var results = try search(parsed, options: options, statistics: statistics)
+        results.notes = QueryTextSurvey(query).notes(adjusting: results.notes, terms: results.terms)
+        return results
+    }
+
+    /// The query text as a `Query`, in the options' syntax.
+    func parse(_ query: String, options: SearchOptions) throws(SearchError) -> Query {
         let bytes = query.utf8.count
         if bytes > options.limits.maxBytes { throw .limit(.tooLong(bytes: bytes, limit: options.limits.maxBytes)) }
         let parser = QueryParser(defaultOperator: options.defaultOperator, maxDepth: options.limits.maxDepth)
@@ -62,9 +77,7 @@ public final class Searcher {
                 }
             }
         }
-        var results = try search(parsed, options: options)
-        results.notes = QueryTextSurvey(query).notes(adjusting: results.notes, terms: results.terms)
-        return results
+        return parsed
     }
 
     /// Ranks the index against a parsed query. With `options.rm3` it searches twice, the second
@@ -75,10 +88,23 @@ public final class Searcher {
     ///   booleans nested deeper than 4 × `maxDepth`, which no parsed query reaches);
     ///   `SearchError.index` when the index cannot be read.
     public func search(_ query: Query, options: SearchOptions = SearchOptions()) throws(SearchError) -> SearchResults {
+        try search(query, options: options, statistics: nil)
+    }
+
+    /// Ranks the index against a parsed query with BM25's collection statistics taken from
+    /// `statistics` (nil: the index's own). With the sum of several indexes' statistics for this
+    /// query (`statistics(for:options:)`), each index scores its documents exactly as one index
+    /// over all of them would.
+    /// - Throws: `SearchError.statistics` when `statistics` lack a term the query needs here,
+    ///   or with RM3, which reads feedback documents of one index only.
+    public func search(_ query: Query, options: SearchOptions = SearchOptions(),
+                       statistics: CollectionStatistics?) throws(SearchError) -> SearchResults {
         let depthLimit = options.limits.maxDepth * 4
         if query.nestingDepth(stoppingAfter: depthLimit) > depthLimit { throw .limit(.tooDeep(limit: depthLimit)) }
+        if statistics != nil && options.rm3 != nil { throw .statistics(.feedbackUnsupported) }
         analyzer.forgetWords(ifMoreThan: Self.analyzerWordLimit)
-        var compiler = QueryCompiler(reader: reader, analyzer: analyzer, options: options, averageLength: averageLength)
+        var compiler = QueryCompiler(reader: reader, analyzer: analyzer, options: options, averageLength: averageLength,
+                                     statistics: statistics)
         let compiled: CompiledQuery
         do {
             compiled = try compiler.compile(query)
@@ -86,27 +112,31 @@ public final class Searcher {
             throw .index(error)
         }
         if compiler.exceededClauseLimit { throw .limit(.tooManyClauses(limit: options.limits.maxClauses)) }
+        if let missing = compiler.missingStatistics { throw .statistics(missing) }
         var notes = compiler.notes
         if case .dropped = compiled {
             notes.insert(SearchNote(kind: .onlyStopWords, message: "the query has only stop words, which are not indexed"), at: 0)
         }
-        let results: SearchResults
+        var results: SearchResults
         do {
             // RM3: a first search, then the expanded query (Feedback/Searcher+Feedback.swift).
             if let rm3 = options.rm3 {
                 results = try searchWithFeedback(query, compiled: compiled, notes: notes, parameters: rm3, options: options)
             } else {
-                results = try rank(compiled, notes: notes, options: options)
+                results = try rank(compiled, notes: notes, options: options, averageLength: compiler.averageLength)
             }
         } catch {
             throw .index(error)
         }
+        results.documentCount = statistics?.documentCount
         return results
     }
 
     /// Ranks the index against a compiled query: the scoring path, top k and hits.
-    func rank(_ compiled: CompiledQuery, notes: [SearchNote], options: SearchOptions) throws(IndexError) -> SearchResults {
-        let factors = lengthFactors(for: options.bm25)
+    func rank(_ compiled: CompiledQuery, notes: [SearchNote], options: SearchOptions,
+              averageLength: [IndexField: Double]? = nil) throws(IndexError) -> SearchResults {
+        let averageLength = averageLength ?? self.averageLength
+        let factors = lengthFactors(for: options.bm25, averageLength: averageLength)
 
         // The heap never needs more room than there are documents (and `limit: .max` must not overflow).
         let wanted = options.offset.addingReportingOverflow(options.limit)
@@ -166,19 +196,20 @@ public final class Searcher {
                                   id: stored.id, title: stored.title))
         }
         return SearchResults(hits: hits, totalHits: totalHits, totalHitsIsExact: exact, terms: compiled.scoringTerms,
-                             notes: notes, work: work, compiled: compiled, options: options)
+                             notes: notes, work: work, compiled: compiled, options: options, averageLength: averageLength)
     }
 
     /// The score of `hit` broken down by clause.
     public func explain(_ hit: SearchHit, in results: SearchResults) throws(IndexError) -> Explanation {
-        let factory = ScorerFactory(reader: reader, lengthFactors: lengthFactors(for: results.options.bm25))
+        let factory = ScorerFactory(reader: reader, lengthFactors: lengthFactors(for: results.options.bm25,
+                                                                                 averageLength: results.averageLength))
         let (segmentIndex, local) = reader.locate(hit.document)
         guard let scorer = try factory.makeScorer(results.compiled, segment: segmentIndex) else {
             return Explanation(kind: .sum, value: 0)
         }
         try scorer.advance(to: UInt32(local))
         guard scorer.document == UInt32(local) else { return Explanation(kind: .sum, value: 0) }
-        let context = ExplainContext(documentCount: reader.documentCount, averageLength: averageLength,
+        let context = ExplainContext(documentCount: results.documentCount ?? reader.documentCount, averageLength: results.averageLength,
                                      parameters: results.options.bm25, segment: reader.segments[segmentIndex])
         let explanation = scorer.explain(context)
         // A lone clause is still shown as a sum, so every explanation has the same shape.
@@ -198,9 +229,9 @@ public final class Searcher {
         return SnippetBuilder.build(text: text, tokens: tokens, matched: matched, maxLength: maxLength)
     }
 
-    /// The length factors for `parameters`, computed when they change.
-    private func lengthFactors(for parameters: BM25Parameters) -> LengthFactors {
-        if let current = lengthFactors, current.parameters == parameters { return current }
+    /// The length factors for `parameters` and mean lengths, computed when they change.
+    private func lengthFactors(for parameters: BM25Parameters, averageLength: [IndexField: Double]) -> LengthFactors {
+        if let current = lengthFactors, current.parameters == parameters, current.averageLength == averageLength { return current }
         let fresh = LengthFactors(reader: reader, parameters: parameters, averageLength: averageLength)
         lengthFactors = fresh
         return fresh

@@ -9,14 +9,14 @@
     /// `offsets[id] ..< offsets[id + 1]` is string `id` in the arena.
     @usableFromInline var offsets: [Int] = [0]
     @usableFromInline var hashes: [UInt64] = []
-    /// Open-addressing slots holding `id + 1`; 0 means empty.
-    @usableFromInline var slots: [Int32]
+    /// Open-addressing slots holding the hash's high half and `id + 1`; 0 means empty.
+    @usableFromInline var slots: [UInt64]
     @usableFromInline var mask: Int
 
     @inlinable public init(capacity: Int = 1024) {
         var size = 16
         while size < capacity * 2 { size <<= 1 }
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
     }
 
@@ -36,35 +36,54 @@
     /// The id of `key`, if interned.
     @inlinable public func find(_ key: UnsafeBufferPointer<UInt8>) -> Int32? {
         let hash = Self.hash(key)
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let stored = slots[slot]
-            if stored == 0 { return nil }
-            let id = stored - 1
-            if hashes[Int(id)] == hash && equals(id, key) { return id }
-            slot = (slot + 1) & mask
+        let tag = Self.tag(hash)
+        return slots.withUnsafeBufferPointer { slots -> Int32? in
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let stored = slots[slot]
+                if stored == 0 { return nil }
+                if stored & Self.tagMask == tag {
+                    let id = Int32(truncatingIfNeeded: stored & Self.idMask) - 1
+                    if equals(id, key) { return id }
+                }
+                slot = (slot + 1) & mask
+            }
         }
     }
 
     /// The id of `key`, interning it when new.
     public mutating func intern(_ key: UnsafeBufferPointer<UInt8>) -> Int32 {
         let hash = Self.hash(key)
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let stored = slots[slot]
-            if stored == 0 { break }
-            let id = stored - 1
-            if hashes[Int(id)] == hash && equals(id, key) { return id }
-            slot = (slot + 1) & mask
+        let tag = Self.tag(hash)
+        let found = slots.withUnsafeBufferPointer { slots -> (id: Int32?, slot: Int) in
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while true {
+                let stored = slots[slot]
+                if stored == 0 { return (nil, slot) }
+                if stored & Self.tagMask == tag {
+                    let id = Int32(truncatingIfNeeded: stored & Self.idMask) - 1
+                    if equals(id, key) { return (id, slot) }
+                }
+                slot = (slot + 1) & mask
+            }
         }
+        if let id = found.id { return id }
         let id = Int32(count)
         arena.append(contentsOf: key)
         offsets.append(arena.count)
         hashes.append(hash)
-        slots[slot] = id + 1
+        slots[found.slot] = tag | UInt64(id + 1)
         if count * 2 > slots.count { grow() }
         return id
     }
+
+    /// A slot holds the high half of its string's hash above `id + 1`: most probes that miss
+    /// are told apart by the slot alone, without reading the string.
+    @usableFromInline static let tagMask: UInt64 = 0xFFFF_FFFF_0000_0000
+    @usableFromInline static let idMask: UInt64 = 0xFFFF_FFFF
+
+    @inline(__always)
+    @inlinable static func tag(_ hash: UInt64) -> UInt64 { hash & tagMask }
 
     /// Convenience for cold paths and tests.
     public mutating func intern(_ key: [UInt8]) -> Int32 {
@@ -76,23 +95,40 @@
     }
 
     @inlinable func equals(_ id: Int32, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = offsets[Int(id)]
-        let length = offsets[Int(id) + 1] - start
-        guard length == key.count else { return false }
-        return arena.withUnsafeBufferPointer { arenaBuffer in
+        offsets.withUnsafeBufferPointer { offsets in
+            let start = offsets[Int(id)]
+            let length = offsets[Int(id) + 1] - start
+            guard length == key.count else { return false }
             guard length > 0 else { return true }
-            return memcmp(arenaBuffer.baseAddress! + start, key.baseAddress!, length) == 0
+            return arena.withUnsafeBufferPointer { arenaBuffer in
+                let stored = UnsafeRawPointer(arenaBuffer.baseAddress! + start)
+                let probe = UnsafeRawPointer(key.baseAddress!)
+                // Words are short: compare eight bytes at a time in place of a call to memcmp.
+                var index = 0
+                while index + 8 <= length {
+                    if stored.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                        != probe.loadUnaligned(fromByteOffset: index, as: UInt64.self) { return false }
+                    index += 8
+                }
+                while index < length {
+                    if stored.load(fromByteOffset: index, as: UInt8.self) != probe.load(fromByteOffset: index, as: UInt8.self) {
+                        return false
+                    }
+                    index += 1
+                }
+                return true
+            }
         }
     }
 
     @usableFromInline mutating func grow() {
         let size = slots.count * 2
-        slots = [Int32](repeating: 0, count: size)
+        slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
         for id in 0..<count {
             var slot = Int(truncatingIfNeeded: hashes[id]) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
-            slots[slot] = Int32(id + 1)
+            slots[slot] = Self.tag(hashes[id]) | UInt64(id + 1)
         }
     }
 

@@ -151,6 +151,21 @@ package enum FileIO {
         _ = unlink(path)
     }
 
+    /// Reads `buffer.count` bytes at `offset` of the open file `fd` (named `path` in errors),
+    /// retrying on EINTR and continuing after short reads; a file that ends first is an error.
+    package static func read(_ fd: Int32, at offset: Int, into buffer: UnsafeMutableRawBufferPointer, path: String) throws(FileError) {
+        var done = 0
+        while done < buffer.count {
+            let got = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw FileError(path: path, operation: "read", code: errno)
+            }
+            if got == 0 { throw FileError(path: path, operation: "read", code: EIO) }
+            done += got
+        }
+    }
+
     package static func parent(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         if slash == path.startIndex { return "/" }

@@ -61,6 +61,12 @@ package struct FileSink {
     }
 
     /// Flushes and closes without a trailer, for a scratch file that is read back (`copy`).
+    /// Flushes, syncs and closes without a trailer: a file in another program's format.
+    package mutating func finishPlain() throws(FileError) {
+        try flush()
+        try close(sync: true)
+    }
+
     package mutating func closeForReading() throws(FileError) {
         try flush()
         try close(sync: false)

@@ -27,11 +27,24 @@ package enum LZCompression {
                 if candidate >= 0 && position - candidate <= maximumOffset
                     && base.loadUnaligned(fromByteOffset: candidate, as: UInt32.self) == sequence
                 {
+                    // Extend the match eight bytes at a time: the first differing byte is the
+                    // lowest set bit of the XOR (little-endian loads).
                     var length = minimumMatch
-                    while position + length < count
-                        && base.load(fromByteOffset: candidate + length, as: UInt8.self) == base.load(fromByteOffset: position + length, as: UInt8.self)
-                    {
-                        length += 1
+                    while position + length + 8 <= count {
+                        let difference = base.loadUnaligned(fromByteOffset: candidate + length, as: UInt64.self)
+                            ^ base.loadUnaligned(fromByteOffset: position + length, as: UInt64.self)
+                        if difference != 0 {
+                            length += UInt64(littleEndian: difference).trailingZeroBitCount >> 3
+                            break
+                        }
+                        length += 8
+                    }
+                    if position + length + 8 > count {
+                        while position + length < count
+                            && base.load(fromByteOffset: candidate + length, as: UInt8.self) == base.load(fromByteOffset: position + length, as: UInt8.self)
+                        {
+                            length += 1
+                        }
                     }
                     emit(base, literals: anchor..<position, offset: position - candidate, match: length, into: &output)
                     position += length

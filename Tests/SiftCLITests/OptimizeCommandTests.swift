@@ -110,6 +110,68 @@ import Testing
         }
     }
 
+    @Test("optimize --reorder answers with the same scores, gives the same bytes for any --jobs, and updates after it match a fresh build")
+    func reorder() throws {
+        try Kit.withFolder { folder in
+            let index = folder.appendingPathComponent("index").path
+            let corpus = try Self.updatedIndex(in: folder, index: index, runs: 2)
+            let queryFile = try Inc.writeQueries(Self.queries, in: folder)
+            let answers = try Inc.search(queryFile, count: Self.queries.count, index: index)
+            let copy = folder.appendingPathComponent("copy").path
+            try FileManager.default.copyItem(atPath: index, toPath: copy)
+
+            let reorder = try Kit.sift(["optimize", "--index", index, "--reorder", "--jobs", "1"])
+            #expect(reorder.status == 0, "\(reorder.stderr)")
+            #expect(reorder.stdout.hasPrefix("Optimized and reordered \(index): "), "\(reorder.stdout)")
+            let twoJobs = try Kit.sift(["optimize", "--index", copy, "--reorder", "--jobs", "2", "--memory-budget", "64"])
+            #expect(twoJobs.status == 0, "\(twoJobs.stderr)")
+            #expect(try Kit.indexFiles(index) == Kit.indexFiles(copy), "the same index for 1 and 2 jobs")
+            try Inc.expectDeepCheck(index, "after reorder")
+            let reordered = try Inc.search(queryFile, count: Self.queries.count, index: index)
+            #expect(Inc.answerDifferences(expected: answers, actual: reordered, queries: Self.queries).isEmpty)
+
+            // Updates find each file's documents where the reorder put them.
+            var all = try FileManager.default.subpathsOfDirectory(atPath: corpus.path).filter { $0.hasSuffix(".txt") }.sorted()
+            for _ in 0..<5 { try FileManager.default.removeItem(at: corpus.appendingPathComponent(all.remove(at: all.count / 3))) }
+            for path in all.suffix(4) {
+                try Data("Rewritten\n\nomega omega canyon river".utf8).write(to: corpus.appendingPathComponent(path))
+            }
+            let update = try Kit.sift(["index", corpus.path, "--index", index])
+            #expect(update.stdout.contains("0 files added, 4 changed, 5 removed"), "\(update.stdout) \(update.stderr)")
+            let fresh = folder.appendingPathComponent("fresh").path
+            #expect(try Kit.sift(["index", corpus.path, "--index", fresh]).status == 0)
+            let expected = try Inc.search(queryFile, count: Self.queries.count, index: fresh)
+            let actual = try Inc.search(queryFile, count: Self.queries.count, index: index)
+            #expect(Inc.answerDifferences(expected: expected, actual: actual, queries: Self.queries).isEmpty)
+            try Inc.expectDeepCheck(index, "update after reorder")
+            let same = try Kit.sift(["index", corpus.path, "--index", index])
+            #expect(same.stdout.contains("is up to date"), "\(same.stdout)")
+        }
+    }
+
+    @Test("optimize --reorder over the memory budget exits 64 and leaves the index; bad --jobs and --memory-budget exit 64")
+    func reorderErrors() throws {
+        try Kit.withFolder { folder in
+            let index = folder.appendingPathComponent("index").path
+            let corpus = folder.appendingPathComponent("corpus")
+            var random = IndexCLIRandom(seed: 5)
+            var files: [String: String] = [:]
+            for number in 0..<400 {
+                files["f\(number).txt"] = (0..<400).map { _ in "w\(random.below(20000))" }.joined(separator: " ")
+            }
+            try SiftProcess.write(files, in: corpus)
+            #expect(try Kit.sift(["index", corpus.path, "--index", index]).status == 0)
+            let before = try Kit.indexFiles(index)
+            let tooSmall = try Kit.sift(["optimize", "--index", index, "--reorder", "--memory-budget", "16", "--jobs", "256"])
+            #expect(tooSmall.status == 64, "\(tooSmall.stdout) \(tooSmall.stderr)")
+            #expect(tooSmall.stderr.contains("more than the memory budget of 16 MiB; raise --memory-budget"), "\(tooSmall.stderr)")
+            #expect(try Kit.indexFiles(index) == before)
+            for arguments in [["--jobs", "0"], ["--memory-budget", "1"], ["--jobs", "x"]] {
+                #expect(try Kit.sift(["optimize", "--index", index, "--reorder"] + arguments).status == 64, "\(arguments)")
+            }
+        }
+    }
+
     @Test("optimize without an index exits 66 and creates nothing; extra arguments exit 64")
     func optimizeErrors() throws {
         try Kit.withFolder { folder in

@@ -104,6 +104,19 @@ import Testing
             let same = try Kit.sift(["index", corpus, "--index", none, "--store", "none"])
             #expect(same.status == 0, "asking for the index's own choice is fine: \(same.stderr)")
 
+            // sift optimize (a merge) and --reorder keep it too.
+            for extra in [[], ["--reorder"]] {
+                for index in [text, none] {
+                    let optimized = try Kit.sift(["optimize", "--index", index] + extra)
+                    #expect(optimized.status == 0, "\(optimized.stderr)")
+                }
+                #expect(try Kit.sift(["show", "--index", none, "e.txt"]).status == 64)
+                let a = try Kit.sift(["search", "--index", text, "--format", "trec", "fox"])
+                let b = try Kit.sift(["search", "--index", none, "--format", "trec", "fox"])
+                #expect(a.stdout == b.stdout && !a.stdout.isEmpty)
+                #expect(try Kit.sift(["check", "--index", none, "--deep"]).status == 0)
+            }
+
             let rebuilt = try Kit.sift(["index", corpus, "--index", none, "--full", "--store", "text"])
             #expect(rebuilt.status == 0, "\(rebuilt.stderr)")
             let shown = try Kit.sift(["show", "--index", none, "e.txt"])

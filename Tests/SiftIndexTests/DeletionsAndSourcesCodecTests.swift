@@ -136,6 +136,42 @@ import SiftTestSupport
         #expect(decodeError(duplicate, segments) != nil, "a key twice")
     }
 
+    @Test("a reordered file's documents, listed one by one, round-trip; a list past its segment or naming a document twice is corrupt")
+    func scatteredDocumentsRoundTrip() throws {
+        func segment(_ documents: UInt32) -> Manifest.Segment {
+            Manifest.Segment(name: "seg-00000000000000a\(documents % 10)", documentCount: documents, tokenCount: 0, titleTokenCount: 0,
+                             files: Array(repeating: Manifest.FileInfo(size: 0, checksum: 0), count: 4))
+        }
+        var spread = SourceFile(key: "a.jsonl", fingerprint: FileFingerprint(of: Array("{}".utf8)), segment: 0, firstDocument: 0, documentCount: 0)
+        spread.setDocuments([3, 4, 9, 200, 201, 999])
+        #expect(spread.firstDocument == 3 && spread.documentCount == 6 && spread.scatteredDocuments == [3, 4, 9, 200, 201, 999])
+        #expect(spread.documents == [3, 4, 9, 200, 201, 999])
+        var contiguous = SourceFile(key: "b.txt", fingerprint: FileFingerprint(of: []), segment: 0, firstDocument: 0, documentCount: 0)
+        contiguous.setDocuments([10, 11, 12])
+        #expect(contiguous.scatteredDocuments.isEmpty && contiguous.firstDocument == 10 && contiguous.documentCount == 3)
+        #expect(contiguous.documents == [10, 11, 12])
+        let table = SourceTable(unit: "line", files: [spread, contiguous])
+        let bytes = table.encode()
+        #expect(try bytes.withUnsafeBytes { try SourceTable.decode($0, file: "t", segments: [segment(1000)]) } == table)
+
+        func decodeError(_ table: SourceTable, _ segments: [Manifest.Segment]) -> IndexError? {
+            let bytes = table.encode()
+            return IncrementalKit.indexError { _ = try bytes.withUnsafeBytes { try SourceTable.decode($0, file: "table", segments: segments) } }
+        }
+        #expect(decodeError(table, [segment(999)]) == .corrupt(file: "table", reason: "file 'a.jsonl' names document 999 of segment 0, which has 999"))
+        var twice = table
+        twice.files[0].scatteredDocuments = [3, 3, 9]
+        twice.files[0].documentCount = 3
+        #expect(decodeError(twice, [segment(1000)]) == .corrupt(file: "table", reason: "file 'a.jsonl' lists a document twice"))
+        var elsewhere = table
+        elsewhere.files[0].segment = 1
+        #expect(decodeError(elsewhere, [segment(1000)]) == .corrupt(file: "table", reason: "file 'a.jsonl' lists 6 documents of segment 1, which the manifest does not have"))
+        // A count larger than the bytes left cannot be a list.
+        var short = table
+        short.files[0].documentCount = 5000
+        #expect(decodeError(short, [segment(1000)]) == .corrupt(file: "table", reason: "file 'a.jsonl' lists 5000 documents in fewer bytes"))
+    }
+
     @Test("a manifest with deletions and a source table round-trips; bad records are corrupt")
     func manifestRoundTrip() throws {
         let files = (0..<4).map { Manifest.FileInfo(size: UInt64(1000 + $0), checksum: UInt32(0xA0B0_C0D0 + $0)) }

@@ -19,6 +19,10 @@ import SiftTestSupport
         IncrementalScenario(seed: 16, unit: .file, mergeFactor: 3, maxDeletedShare: 0.05),
         IncrementalScenario(seed: 17, unit: .line, mergeFactor: 2, jsonl: true, reuseWriter: true),
         IncrementalScenario(seed: 18, unit: .file, mergeFactor: 0, maxDeletedShare: 1.0, jobs: 2, reuseWriter: true),
+        // Reordered indexes: later updates find each file's documents wherever the reorder put them.
+        IncrementalScenario(seed: 19, unit: .line, mergeFactor: 2, jsonl: true, reorderSteps: [0, 3, 6]),
+        IncrementalScenario(seed: 20, unit: .paragraph, mergeFactor: 0, maxDeletedShare: 1.0, jobs: 2, reuseWriter: true,
+                            reorderSteps: [1, 4]),
     ]
 
     static let fixedQueries = [
@@ -45,7 +49,7 @@ import SiftTestSupport
                 let done = step == 0 ? ["build"] : try corpus.randomStep()
                 let context = "\(scenario.testDescription), step \(step) (\(done.joined(separator: ", ")))"
                 let before = try IncrementalKit.snapshot(incremental)
-                let run: (summary: IndexUpdateSummary, hadChanges: Bool, commit: CommitSummary)
+                var run: (summary: IndexUpdateSummary, hadChanges: Bool, commit: CommitSummary)
                 if scenario.reuseWriter {
                     if step == 0 {
                         writer = try IndexWriter(path: incremental, configuration: IncrementalKit.configuration, jobs: scenario.jobs)
@@ -67,6 +71,20 @@ import SiftTestSupport
                 } else {
                     #expect(!run.hadChanges, "\(context): nothing changed, yet the writer has changes")
                     #expect(try IncrementalKit.snapshot(incremental) == before, "\(context): an empty commit rewrote files")
+                }
+                if scenario.reorderSteps.contains(step) {
+                    if scenario.reuseWriter {
+                        writer!.forceMerge(reorderingDocuments: true)
+                        run.commit = try writer!.commit()
+                    } else {
+                        let reordering = try IndexWriter(path: incremental, configuration: IncrementalKit.configuration, jobs: scenario.jobs,
+                                                         mode: .update)
+                        defer { reordering.close() }
+                        reordering.forceMerge(reorderingDocuments: true)
+                        run.commit = try reordering.commit()
+                    }
+                    #expect(run.commit.segmentCount == 1 && run.commit.deletedCount == 0, "\(context): reordered")
+                    generation += 1
                 }
                 try IncrementalKit.fullBuild(root: corpus.root, index: fresh, unit: unit)
 
@@ -172,13 +190,16 @@ import SiftTestSupport
             }
             let base = reader.segmentBases[file.segment]
             var documents: [StoredDocument] = []
-            for local in file.firstDocument..<(file.firstDocument + file.documentCount) {
+            for local in file.documents {
                 #expect(try reader.isDeleted(base + local) == false, "\(context): \(file.key) names a deleted document", sourceLocation: sourceLocation)
                 documents.append(try reader.document(base + local))
             }
-            #expect(documents.map(\.id) == expected.map(\.id), "\(context): ids of \(file.key)", sourceLocation: sourceLocation)
-            #expect(documents.map(\.text) == expected.map(\.text), "\(context): texts of \(file.key)", sourceLocation: sourceLocation)
-            #expect(documents.map(\.title) == expected.map(\.title), "\(context): titles of \(file.key)", sourceLocation: sourceLocation)
+            // A reorder keeps a file's documents but not their order among themselves.
+            let expectedDocuments = file.scatteredDocuments.isEmpty ? expected : expected.sorted { $0.id < $1.id }
+            if !file.scatteredDocuments.isEmpty { documents.sort { $0.id < $1.id } }
+            #expect(documents.map(\.id) == expectedDocuments.map(\.id), "\(context): ids of \(file.key)", sourceLocation: sourceLocation)
+            #expect(documents.map(\.text) == expectedDocuments.map(\.text), "\(context): texts of \(file.key)", sourceLocation: sourceLocation)
+            #expect(documents.map(\.title) == expectedDocuments.map(\.title), "\(context): titles of \(file.key)", sourceLocation: sourceLocation)
         }
         #expect(tracked == reader.documentCount, "\(context): every live document belongs to a file", sourceLocation: sourceLocation)
     }

@@ -17,8 +17,12 @@ struct IncrementalScenario: Sendable, CustomTestStringConvertible {
     var steps = 8
     /// One writer for every step (commit after commit) instead of one per step.
     var reuseWriter = false
+    /// Steps after whose update the index is merged and its documents reordered
+    /// (`forceMerge(reorderingDocuments: true)`), in a commit of its own.
+    var reorderSteps: Set<Int> = []
 
     var testDescription: String {
         "seed \(seed), unit \(unit.rawValue), mergeFactor \(mergeFactor), maxDeletedShare \(maxDeletedShare)\(jsonl ? ", jsonl" : ""), jobs \(jobs)\(reuseWriter ? ", one writer" : "")"
+            + (reorderSteps.isEmpty ? "" : ", reordered after steps \(reorderSteps.sorted())")
     }
 }

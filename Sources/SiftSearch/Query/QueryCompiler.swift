@@ -18,12 +18,31 @@ struct QueryCompiler {
     /// Set once `clauseCount` passes `options.limits.maxClauses`: compiling stops there and
     /// the searcher refuses the query (`QueryLimitError.tooManyClauses`).
     private(set) var exceededClauseLimit = false
+    /// Statistics from outside (several indexes searched as one): N and document frequencies
+    /// are taken from them instead of the index. Nil: the index's own.
+    let statistics: CollectionStatistics?
+    /// Set when `statistics` lack a term the index holds: the searcher refuses the query.
+    private(set) var missingStatistics: StatisticsError?
 
-    init(reader: IndexReader, analyzer: Analyzer, options: SearchOptions, averageLength: [IndexField: Double]) {
+    init(reader: IndexReader, analyzer: Analyzer, options: SearchOptions, averageLength: [IndexField: Double],
+         statistics: CollectionStatistics? = nil) {
         self.reader = reader
         self.analyzer = analyzer
         self.options = options
-        self.averageLength = averageLength
+        self.averageLength = statistics?.averageLength ?? averageLength
+        self.statistics = statistics
+    }
+
+    /// BM25's N: the index's live documents, or the supplied statistics'.
+    private var documentCount: Int { statistics?.documentCount ?? reader.documentCount }
+
+    /// The document frequency BM25 uses for `term`: the index's (`local`), or the supplied
+    /// statistics'. A term the index holds but the statistics lack is an error.
+    private mutating func frequency(of term: String, in field: IndexField, local: Int) -> Int {
+        guard let statistics else { return local }
+        if let global = statistics.documentFrequency(of: term, in: field) { return global }
+        if local > 0, missingStatistics == nil { missingStatistics = .missingTerm(term, field: field) }
+        return local
     }
 
     mutating func compile(_ query: Query) throws(IndexError) -> CompiledQuery {
@@ -51,9 +70,11 @@ struct QueryCompiler {
             var entries: [[TermEntry?]] = []
             for token in phraseTokens {
                 let key = IndexFormat.key(Array(token.term.utf8), field: field)
-                let (frequency, found) = try reader.lookUp(key)
-                if frequency == 0 { return .nothing }
-                idf += BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
+                let (local, found) = try reader.lookUp(key)
+                // A phrase word absent here: no document of this index holds the phrase.
+                if local == 0 { return .nothing }
+                let frequency = frequency(of: token.term, in: field, local: local)
+                idf += BM25Parameters.idf(documentCount: documentCount, documentFrequency: frequency)
                 keys.append(key)
                 entries.append(found)
             }
@@ -70,7 +91,7 @@ struct QueryCompiler {
             var clauses: [CompiledClause] = []
             for expansion in expansions {
                 let term = String(decoding: field == .title ? expansion.key.dropFirst() : expansion.key[...], as: UTF8.self)
-                let idf = BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: expansion.frequency)
+                let idf = BM25Parameters.idf(documentCount: documentCount, documentFrequency: expansion.frequency)
                 clauses.append(CompiledClause(occur: .should, query: .term(TermWeight(
                     term: term, key: expansion.key, field: field, documentFrequency: expansion.frequency,
                     bm25: weight(idf: idf, boost: boost, field: field), entries: expansion.entries))))
@@ -121,11 +142,12 @@ struct QueryCompiler {
         BM25Weight(idf: idf, boost: boost, parameters: options.bm25, averageLength: averageLength[field] ?? 0)
     }
 
-    private func termQuery(_ term: String, field: IndexField, boost: Double) throws(IndexError) -> CompiledQuery {
+    private mutating func termQuery(_ term: String, field: IndexField, boost: Double) throws(IndexError) -> CompiledQuery {
         let key = IndexFormat.key(Array(term.utf8), field: field)
-        let (frequency, entries) = try reader.lookUp(key)
-        guard frequency > 0 else { return .nothing }
-        let idf = BM25Parameters.idf(documentCount: reader.documentCount, documentFrequency: frequency)
+        let (local, entries) = try reader.lookUp(key)
+        guard local > 0 else { return .nothing }
+        let frequency = frequency(of: term, in: field, local: local)
+        let idf = BM25Parameters.idf(documentCount: documentCount, documentFrequency: frequency)
         return .term(TermWeight(term: term, key: key, field: field, documentFrequency: frequency,
                                 bm25: weight(idf: idf, boost: boost, field: field), entries: entries))
     }
@@ -157,6 +179,26 @@ struct QueryCompiler {
             }
         }
         var expansions = found.values.filter { $0.frequency > 0 }
+        if let statistics {
+            // Which expansions are searched is decided by the whole collection's frequencies:
+            // terms other indexes hold count too (with no postings here).
+            let prefixText = String(decoding: prefix, as: UTF8.self)
+            var global: [Expansion] = []
+            var seen = Set<[UInt8]>()
+            for expansion in expansions {
+                let term = String(decoding: field == .title ? expansion.key.dropFirst() : expansion.key[...], as: UTF8.self)
+                var copy = expansion
+                copy.frequency = frequency(of: term, in: field, local: expansion.frequency)
+                global.append(copy)
+                seen.insert(expansion.key)
+            }
+            for term in statistics.terms(of: field, startingWith: prefixText) {
+                let key = IndexFormat.key(Array(term.utf8), field: field)
+                guard !seen.contains(key), let frequency = statistics.documentFrequency(of: term, in: field), frequency > 0 else { continue }
+                global.append(Expansion(key: key, frequency: frequency, entries: [TermEntry?](repeating: nil, count: reader.segments.count)))
+            }
+            expansions = global
+        }
         if expansions.count > limit {
             expansions.sort { $0.frequency != $1.frequency ? $0.frequency > $1.frequency : $0.key.lexicographicallyPrecedes($1.key) }
             notes.append(SearchNote(kind: .expansionsLimited,

@@ -1,3 +1,4 @@
+import SiftIndex
 /// The answer to one query.
 public struct SearchResults: Sendable {
     /// The hits, best first, after `offset`.
@@ -19,6 +20,10 @@ public struct SearchResults: Sendable {
     public var expansion: QueryExpansion? = nil
     let compiled: CompiledQuery
     let options: SearchOptions
+    /// The mean field lengths the scores used (the index's, or a collection's).
+    var averageLength: [IndexField: Double] = [:]
+    /// The N the scores used, when it was not the index's own.
+    var documentCount: Int? = nil
 }
 
 /// How much of the postings a search read: the measure of what pruning saved.

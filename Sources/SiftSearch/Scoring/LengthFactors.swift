@@ -58,6 +58,8 @@ final class FieldLengthFactors: @unchecked Sendable {
     struct Key: Hashable, Sendable {
         var field: IndexField
         var parameters: BM25Parameters
+        /// The field's mean length: the index's own, or a collection's (several indexes as one).
+        var averageLength: Double
     }
 }
 
@@ -83,7 +85,7 @@ struct LengthFactorTable {
 final class LengthFactors {
     let parameters: BM25Parameters
     private let reader: IndexReader
-    private let averageLength: [IndexField: Double]
+    let averageLength: [IndexField: Double]
     private var text: FieldLengthFactors?
     private var title: FieldLengthFactors?
 
@@ -110,7 +112,8 @@ final class LengthFactors {
 
     private func fetch(_ field: IndexField) -> FieldLengthFactors {
         let normalization = LengthNormalization(parameters, averageLength: averageLength[field] ?? 0)
-        return reader.cache.value(for: FieldLengthFactors.Key(field: field, parameters: parameters)) {
+        return reader.cache.value(for: FieldLengthFactors.Key(field: field, parameters: parameters,
+                                                               averageLength: averageLength[field] ?? 0)) {
             FieldLengthFactors(reader: reader, field: field, normalization: normalization)
         }
     }
