@@ -18,7 +18,7 @@ enum ImportCommand {
             OptionSpec(names: ["--stopwords"], valueName: "english|none|FILE", help: "The stop words the file's terms were made without (required)."),
         ],
         discussion: """
-            The terms are taken as the file gives them; --stemmer and --stopwords say how queries must be analysed to match them (the file's description, printed after the import, usually names the exporter's analysis). Document lengths and ids (collection_docid) come from the file. The index has no positions and no text: term, boolean and prefix queries are answered with BM25 and pruning as usual; phrase queries, snippets and 'sift show' say that the index lacks what they need; the index cannot be updated (import again instead). A damaged, truncated or inconsistent file is refused with the byte offset of the problem (exit 65), and nothing is written.
+            The terms are taken as the file gives them; --stemmer and --stopwords say how queries must be analysed to match them (the file's description, printed after the import, usually names the exporter's analysis). Document lengths and ids (collection_docid) come from the file. The index has no positions and no text: term, boolean and prefix queries are answered with BM25 and pruning as usual; phrase queries, snippets and 'sift show' say that the index lacks what they need (a forward index of the documents' terms is kept, so --rm3 works); the index cannot be updated (import again instead). A damaged, truncated or inconsistent file is refused with the byte offset of the problem (exit 65), and nothing is written.
             """)
 
     static func run(_ arguments: [String]) throws(CLIError) {

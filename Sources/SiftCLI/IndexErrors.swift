@@ -24,6 +24,8 @@ func mapIndexError(_ error: IndexError, hint: String = "") -> CLIError {
         .io(error.description)
     case .documentOutOfRange:
         .data(error.description)
+    case .noStoredText:
+        .query(error.description + "; an index built with --store none keeps them after 'sift index --full --store text'")
     case .reorderNeedsMemory:
         .usage(error.description + "; raise --memory-budget", usage: OptimizeCommand.spec.usage)
     case .importedIndex:

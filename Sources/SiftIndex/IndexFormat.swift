@@ -10,8 +10,6 @@
     static let trailerSize = 4
     /// Documents per posting block.
     public static let blockSize = 128
-    /// Bytes of one block's metadata entry in a postings list.
-    public static let blockMetadataSize = 20
     package static let manifestName = "manifest"
     package static let lockName = "write.lock"
     /// Extension of a segment's deletions file (`del-<16 hex>.deletes`).
@@ -256,6 +254,9 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
     /// was not allowed to: the files whose documents it would delete (keys, in byte order),
     /// how many documents they hold, and how many the index holds.
     case tooManyDeletions(path: String, files: [String], documents: Int, of: Int)
+    /// The index was built without stored text (`--store none`): documents' texts, and so
+    /// snippets, cannot be given. Rebuilding with stored text is the cure.
+    case noStoredText(path: String)
     /// Reordering the documents needs more memory than the writer's budget: the bytes it
     /// needs and the budget, both in bytes.
     case reorderNeedsMemory(path: String, needed: Int, budget: Int)
@@ -294,6 +295,8 @@ public enum IndexError: Error, Equatable, CustomStringConvertible {
             "the index '\(path)' was analyzed by analyzer version \(stored), and this Sift analyzes with version \(current); the index must be rebuilt"
         case .tooManyDeletions(let path, let files, let documents, let total):
             "the update of '\(path)' would delete \(documents) of its \(total) documents (from \(files.count) files)"
+        case .noStoredText(let path):
+            "the index '\(path)' keeps no text (built without stored text, or imported from postings): documents' texts and snippets are not available"
         case .reorderNeedsMemory(let path, let needed, let budget):
             "reordering the documents of '\(path)' needs \((needed + (1 << 20) - 1) >> 20) MiB, more than the memory budget of \(budget >> 20) MiB"
         case .importedIndex(let path):

@@ -82,6 +82,9 @@ public final class IndexReader: @unchecked Sendable {
         var tokens: UInt64 = 0
         var titleTokens: UInt64 = 0
         for segment in segments {
+            guard segment.storedFields.storesText == (manifest.storage == .text) else {
+                throw .corrupt(file: segment.documentsFile.path, reason: "its stored text does not match the manifest's --store \(manifest.storage.rawValue)")
+            }
             bases.append(total)
             total += segment.documentCount
             if let deletions = segment.deletions, deletions.tokenCount > segment.tokenCount || deletions.titleTokenCount > segment.titleTokenCount {
@@ -148,6 +151,10 @@ public final class IndexReader: @unchecked Sendable {
     /// Segments of the index.
     public var segmentCount: Int { segments.count }
 
+    /// Whether the documents keep their text (snippets, `sift show`) or only a forward index
+    /// of their terms.
+    public var storage: TextStorage { manifest.storage }
+
     /// The commit the reader sees: 1 for a fresh build, one more for each later commit.
     public var generation: UInt64 { manifest.generation }
 
@@ -164,9 +171,11 @@ public final class IndexReader: @unchecked Sendable {
     }
 
     /// The stored fields of global document `document` (deleted documents keep theirs until
-    /// a merge drops them).
+    /// a merge drops them). An index without stored text (`storage == .none`) throws
+    /// `IndexError.noStoredText`; `documentHeader` still gives the id and title.
     public func document(_ document: Int) throws(IndexError) -> StoredDocument {
         guard document >= 0, document < maxDocument else { throw .documentOutOfRange(document, count: maxDocument) }
+        guard storage == .text else { throw .noStoredText(path: path) }
         let (segment, local) = locate(document)
         return try segments[segment].storedDocument(local)
     }

@@ -2,7 +2,8 @@
 
 /// Postings made by another engine (a CIFF file), written as one segment of a new index:
 /// terms taken as given, term frequencies without positions, the documents' lengths as the
-/// exporter counted them, their ids, and no text.
+/// exporter counted them, their ids, and no text — a forward index of each document's terms
+/// instead (`TextStorage.none`), so RM3 works on it as on any index built without text.
 ///
 /// Made by `IndexWriter.beginImport`; terms go in ascending byte order; `finish` hands the
 /// segment to the writer, whose `commit()` makes it the index. A failure at any step, or
@@ -17,6 +18,12 @@ package struct ImportedSegment {
     /// Term frequencies summed per document: a document's postings can never add up to more
     /// than the length it was given.
     private var frequencySums: [UInt32]
+    /// Every posting's document, term ordinal and frequency, in term order: turned around
+    /// into each document's terms (the forward index) when the segment is finished.
+    private var forwardDocuments: [UInt32] = []
+    private var forwardTerms: [UInt32] = []
+    private var forwardFrequencies: [UInt32] = []
+    private var termCount: UInt32 = 0
 
     fileprivate init(directory: String, ids: [String], lengths: [UInt32]) throws(IndexError) {
         self.ids = ids
@@ -24,7 +31,7 @@ package struct ImportedSegment {
         frequencySums = [UInt32](repeating: 0, count: lengths.count)
         let tokens = lengths.reduce(UInt64(0)) { $0 + UInt64($1) }
         encoder = try SegmentEncoder(directory: directory, lengths: lengths, titleLengths: [UInt32](repeating: 0, count: lengths.count),
-                                     tokenCount: tokens, titleTokenCount: 0)
+                                     tokenCount: tokens, titleTokenCount: 0, storage: .none)
         encoder.writesPositions = false
     }
 
@@ -74,6 +81,10 @@ package struct ImportedSegment {
         } catch {
             throw .index(error)
         }
+        forwardDocuments.append(contentsOf: documents)
+        forwardTerms.append(contentsOf: repeatElement(termCount, count: documents.count))
+        forwardFrequencies.append(contentsOf: frequencies)
+        termCount += 1
         previousTerm = term
     }
 
@@ -83,12 +94,28 @@ package struct ImportedSegment {
     }
 
     fileprivate mutating func finish(avoiding taken: Set<String>) throws(IndexError) -> WrittenSegment {
+        // Counting sort of the postings by document; stable, so each document's term
+        // ordinals stay ascending.
+        var start = [Int](repeating: 0, count: documentCount + 1)
+        for document in forwardDocuments { start[Int(document) + 1] += 1 }
+        for document in 0..<documentCount { start[document + 1] += start[document] }
+        var next = start
+        var byDocument = [(ordinal: UInt32, frequency: UInt32)](repeating: (0, 0), count: forwardDocuments.count)
+        for index in forwardDocuments.indices {
+            let document = Int(forwardDocuments[index])
+            byDocument[next[document]] = (forwardTerms[index], forwardFrequencies[index])
+            next[document] += 1
+        }
+        forwardDocuments = []
+        forwardTerms = []
+        forwardFrequencies = []
         do throws(IndexError) {
             let empty = UnsafeRawBufferPointer(start: nil, count: 0)
-            for id in ids {
+            for (document, id) in ids.enumerated() {
+                let terms = Array(byDocument[start[document]..<start[document + 1]])
                 let result = Array(id.utf8).withUnsafeBytes { id -> Result<Void, IndexError> in
                     do throws(IndexError) {
-                        try encoder.addStoredDocument(id: id, title: empty, text: empty)
+                        try encoder.addStoredDocument(id: id, title: empty, text: empty, terms: terms)
                         return .success(())
                     } catch {
                         return .failure(error)
@@ -124,6 +151,7 @@ extension IndexWriter {
         let reader = try SegmentReader(directory: path, entry: written.entry, verifyChecksums: false)
         segments.append(LiveSegment(entry: written.entry, reader: reader))
         hasPositions = false
+        storage = .none
         structureChanged = true
     }
 }

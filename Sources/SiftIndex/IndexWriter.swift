@@ -34,6 +34,8 @@ public final class IndexWriter {
     public let path: String
     /// The analyzer settings stored with the index.
     public let configuration: AnalyzerConfiguration
+    /// Whether documents keep their text or a forward index of their terms.
+    public internal(set) var storage: TextStorage
     /// Analysis threads.
     public let jobs: Int
     /// Bytes of buffered postings and stored text before a partial segment is written.
@@ -103,10 +105,15 @@ public final class IndexWriter {
     ///     written (default 512 MiB).
     ///   - mode: `.create` (default) replaces any index at `path` at the first commit;
     ///     `.update` keeps it and adds to it.
+    ///   - storage: whether documents keep their text or only a forward index of their terms.
+    ///     Nil (the default): the existing index's with `.update`, text for a new index. With
+    ///     `.update`, a given one must equal the index's (`IndexError.settingsMismatch`
+    ///     otherwise).
     public init(path: String, configuration: AnalyzerConfiguration = AnalyzerConfiguration(), jobs: Int = 1,
-                memoryBudget: Int = 512 << 20, mode: OpenMode = .create) throws(IndexError) {
+                memoryBudget: Int = 512 << 20, mode: OpenMode = .create, storage: TextStorage? = nil) throws(IndexError) {
         self.path = path
         self.configuration = configuration
+        self.storage = storage ?? .text
         self.jobs = max(1, jobs)
         self.memoryBudget = max(1 << 20, memoryBudget)
         workers = (0..<max(1, jobs)).map { _ in AnalysisWorker(configuration: configuration) }
@@ -146,6 +153,10 @@ public final class IndexWriter {
                 throw .settingsMismatch(path: path, setting: "analyzer", stored: reader.configuration.description,
                                         requested: configuration.description)
             }
+            if let storage, storage != reader.storage {
+                throw .settingsMismatch(path: path, setting: "stored text", stored: reader.storage.rawValue, requested: storage.rawValue)
+            }
+            self.storage = reader.storage
             generation = reader.generation + 1
             for (entry, segment) in zip(reader.manifest.segments, reader.segments) {
                 segments.append(LiveSegment(entry: entry, reader: segment, deletions: try segment.deletions.map { file throws(IndexError) in
@@ -239,7 +250,7 @@ public final class IndexWriter {
     /// Writes the buffer as a partial segment and empties it.
     func flush() throws(IndexError) {
         guard buffer.documentCount > 0 else { return }
-        let written = try SegmentWriter.write(buffer, terms: keys, directory: path, prefix: "flush-")
+        let written = try SegmentWriter.write(buffer, terms: keys, directory: path, prefix: "flush-", storage: storage)
         for (name, _) in written.files { uncommittedFiles.insert(name) }
         let reader = try SegmentReader(directory: path, entry: written.entry, verifyChecksums: false)
         flushed.append((written, reader))

@@ -37,6 +37,14 @@ import SiftTestSupport
             #expect(results.hits.map(\.id) == expected.map(\.0))
             for (hit, (_, score)) in zip(results.hits, expected) { #expect(abs(Double(hit.score) - score) < 1e-5) }
             #expect(try Searcher(reader: reader).search("+a +b").hits.map(\.id) == ["d2"])
+            // No text, but each document's terms (the forward index, turned from the postings).
+            #expect(reader.storage == .none)
+            #expect(throws: IndexError.noStoredText(path: folder.sub("ix"))) { try reader.document(0) }
+            let counts = try reader.termCounts(of: 2)?.map { (String(decoding: $0.term, as: UTF8.self), $0.frequency) }
+            #expect(counts?.map(\.0) == ["a", "b"] && counts?.map(\.1) == [1, 2])
+            #expect(try reader.termCounts(of: 1)?.map(\.frequency) == [1])
+            // RM3 reads its feedback from there.
+            #expect(try !Searcher(reader: reader).search("a", options: SearchOptions(rm3: RM3Parameters())).hits.isEmpty)
             #expect(try Searcher(reader: reader).search("b*").hits.count == 2)
         }
     }
@@ -141,6 +149,15 @@ import SiftTestSupport
                     #expect(got.map(\.id) == expected.map(\.id), "\(query) k=\(limit)")
                     #expect(got.map(\.score) == expected.map(\.score), "\(query) k=\(limit)")
                 }
+            }
+            // RM3 on the copy reads the forward index; on the original, the stored text: the
+            // same feedback terms, so the same answer.
+            for query in ["w1 w2", "w30"] {
+                let options = SearchOptions(limit: 20, rm3: RM3Parameters())
+                let expected = try original.search(query, options: options).hits
+                let got = try copy.search(query, options: options).hits
+                #expect(got.map(\.id) == expected.map(\.id), "rm3 \(query)")
+                #expect(got.map(\.score) == expected.map(\.score), "rm3 \(query)")
             }
             // Export of the import gives the same bytes as the first export.
             try CIFFExporter.export(try IndexReader(path: folder.sub("copy")), to: folder.sub("y.ciff"))
