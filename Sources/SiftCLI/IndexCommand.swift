@@ -6,11 +6,11 @@ enum IndexCommand {
     static let spec = CommandSpec(
         name: "index",
         overview: "Index the articles under one or more folders; an existing index is updated with what changed.",
-        usage: "sift index DIR... [--index PATH] [--full] [--dry-run] [--allow-deletes] [--unit file|paragraph|line] [--include GLOB]... [--exclude GLOB]... [--follow-symlinks] [--stemmer porter|porter2|none] [--stopwords english|none|FILE] [--max-file-size BYTES] [--jobs N] [--memory-budget MB]",
+        usage: "sift index DIR... [--index PATH] [--full] [--dry-run] [--allow-deletes] [--unit file|paragraph|line] [--include GLOB]... [--exclude GLOB]... [--follow-symlinks] [--stemmer porter|porter2|none] [--stopwords english|none|FILE] [--max-file-size BYTES] [--jobs N] [--memory-budget MB] [--store text|none]",
         arguments: [("DIR", "Folders to index, walked recursively (hidden entries are skipped, and symbolic links unless --follow-symlinks).")],
         options: [
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data); never indexed itself."),
-            OptionSpec(names: ["--full"], help: "Rebuild from scratch instead of updating the existing index (needed to change --unit, --stemmer or --stopwords, to drop stored --include/--exclude patterns or --follow-symlinks, or after a Sift with another analyzer version)."),
+            OptionSpec(names: ["--full"], help: "Rebuild from scratch instead of updating the existing index (needed to change --unit, --stemmer, --stopwords or --store, to drop stored --include/--exclude patterns or --follow-symlinks, or after a Sift with another analyzer version)."),
             OptionSpec(names: ["--dry-run"], help: "List the files that would be added, updated and deleted, by id; write nothing (exit 64 if the update would be refused)."),
             OptionSpec(names: ["--allow-deletes"], help: "Let an update (or --full) delete more than half of the index's documents; without it, such a run is refused (exit 64) and names what it would delete."),
             OptionSpec(names: ["--unit"], valueName: "file|paragraph|line", help: "One document per file (default), per blank-line-separated paragraph, or per non-empty line. An update keeps the index's unit."),
@@ -22,6 +22,7 @@ enum IndexCommand {
             OptionSpec(names: ["--max-file-size"], valueName: "BYTES", help: "Skip larger files with a warning (default: 67108864, 64 MiB)."),
             OptionSpec(names: ["--jobs"], valueName: "N", help: "Threads for reading and analysis (default: the number of cores); the index is the same for any N."),
             OptionSpec(names: ["--memory-budget"], valueName: "MB", help: "Postings held in memory before a partial segment is written and merged at the end (default: 512)."),
+            OptionSpec(names: ["--store"], valueName: "text|none", help: "Keep each document's text (default: snippets, 'sift show') or not (a smaller index keeping each document's terms and counts instead, for RM3 and deletions; no snippets, 'sift show' refuses). An update keeps the index's choice; changing it needs --full."),
         ],
         discussion: """
             File kinds: .txt, .md, .html/.htm, .jsonl (one document per line: id, title, text|contents|body).
@@ -69,6 +70,11 @@ enum IndexCommand {
             }
             configuration = existing.configuration
         }
+        let storeName = try parsed.choice("--store", default: existing?.storage.rawValue ?? "text", among: TextStorage.allCases.map(\.rawValue), spec: spec)
+        if let existing, storeName != existing.storage.rawValue {
+            throw spec.usageError("the index '\(indexPath)' was built with --store \(existing.storage.rawValue); pass --full to rebuild it with --store \(storeName)")
+        }
+        let storage = TextStorage(rawValue: storeName)!
         let unitName = try parsed.choice("--unit", default: stored?.unit ?? "file", among: DocumentUnit.allCases.map(\.rawValue), spec: spec)
         if let stored, unitName != stored.unit {
             throw spec.usageError("the index '\(indexPath)' was built with --unit \(stored.unit); pass --full to rebuild it with --unit \(unitName)")
@@ -128,7 +134,7 @@ enum IndexCommand {
         let writer: IndexWriter
         do {
             writer = try IndexWriter(path: indexPath, configuration: configuration, jobs: jobs, memoryBudget: budget << 20,
-                                     mode: existing == nil ? .replace : .open)
+                                     mode: existing == nil ? .replace : .open, storage: storage)
         } catch {
             throw mapIndexError(error, hint: "; 'sift index --full' rebuilds it")
         }

@@ -24,8 +24,14 @@ func mapIndexError(_ error: IndexError, hint: String = "") -> CLIError {
         .io(error.description)
     case .documentOutOfRange, .snapshotMismatch, .invalidArgument, .duplicateID:
         .data(error.description)
+    case .noStoredText:
+        .query(error.description + "; an index built with --store none keeps them after 'sift index --full --store text'")
     case .reorderNeedsMemory:
         .usage(error.description + "; raise --memory-budget", usage: OptimizeCommand.spec.usage)
+    case .importedIndex:
+        .usage(error.description + " with 'sift import'", usage: ImportCommand.spec.usage)
+    case .noPositions:
+        .usage(error.description, usage: SearchCommand.spec.usage)
     }
 }
 

@@ -19,9 +19,11 @@ extension SearchCommand {
         if settings.explain, let expansion = results.expansion { printExpansion(expansion) }
         let styled = Output.stylesStandardOutput
         var article: Substring? = nil
+        let hasText = searcher.reader.storage == .text
         for hit in results.hits {
-            let snippet = try call { () throws(SearchError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) }
-            let marked = markedText(snippet, styled: styled)
+            // An index without stored text has no snippets: the hit's line alone.
+            let snippet = hasText ? try call { () throws(SearchError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) } : nil
+            let marked = snippet.map { markedText($0, styled: styled) } ?? ""
             let score = Format.fixed(Double(hit.score), decimals: 4)
             if let (hitArticle, passage) = passage(of: hit.id) {
                 if hitArticle != article {
@@ -29,10 +31,10 @@ extension SearchCommand {
                     Output.line(styled ? "\u{1B}[1m" + heading + "\u{1B}[0m" : heading)
                     article = hitArticle
                 }
-                Output.line("  \(hit.rank). \(score)  \(passage)  \(marked)")
+                Output.line(snippet == nil ? "  \(hit.rank). \(score)  \(passage)" : "  \(hit.rank). \(score)  \(passage)  \(marked)")
             } else {
                 Output.line("\(hit.rank). \(score)  \(TerminalText.escaped(hit.id))  \(TerminalText.escaped(hit.title))")
-                Output.line("    \(marked)")
+                if snippet != nil { Output.line("    \(marked)") }
             }
             if settings.explain {
                 let explanation = try call { () throws(SearchError) in try searcher.explain(hit, in: results) }
@@ -107,13 +109,18 @@ extension SearchCommand {
     static func json(query: QueryLine, results: SearchResults, micros: Int,
                      searcher: Searcher, settings: Settings, batch: Bool) throws(CLIError) -> String {
         var items: [String] = []
+        let hasText = searcher.reader.storage == .text
         for hit in results.hits {
-            let snippet = try call { () throws(SearchError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) }
             var pairs: [(String, String)] = [
                 ("rank", "\(hit.rank)"), ("id", JSON.string(hit.id)), ("title", JSON.string(hit.title)),
-                ("score", JSON.number(hit.score)), ("snippet", JSON.string(snippet.text)),
-                ("highlights", JSON.array(snippet.utf8Highlights.map { JSON.object([("start", "\($0.lowerBound)"), ("end", "\($0.upperBound)")]) })),
+                ("score", JSON.number(hit.score)),
             ]
+            // An index without stored text has no snippets: the keys are left out.
+            if hasText {
+                let snippet = try call { () throws(SearchError) in try searcher.snippet(for: hit, in: results, maxLength: settings.snippetLength) }
+                pairs += [("snippet", JSON.string(snippet.text)),
+                          ("highlights", JSON.array(snippet.utf8Highlights.map { JSON.object([("start", "\($0.lowerBound)"), ("end", "\($0.upperBound)")]) }))]
+            }
             if settings.explain {
                 let explanation = try call { () throws(SearchError) in try searcher.explain(hit, in: results) }
                 pairs.append(("explanation", explanationJSON(explanation)))

@@ -26,7 +26,7 @@ enum SearchCommand {
             OptionSpec(names: ["--exhaustive"], valueName: nil, help: "Score every matching document (no pruning), to verify that pruning changes nothing."),
             OptionSpec(names: ["--verify"], valueName: nil, help: "Check every byte of the index against its checksums before searching (as sift check does)."),
             OptionSpec(names: ["--syntax"], valueName: "query|plain", help: "Read queries in the query language (default for QUERY) or as plain words (default for --queries)."),
-            OptionSpec(names: ["--snippet-length"], valueName: "N", help: "Longest snippet in bytes, ellipses included (default: 200); text and json only."),
+            OptionSpec(names: ["--snippet-length"], valueName: "N", help: "Longest snippet in bytes, ellipses included (default: 200); text and json only. An index built with --store none has no snippets: its hits print without them, and this option is an error (exit 64)."),
         ] + rm3Options,
         discussion: """
             Limits: a query of at most \(QueryLimits.defaultMaxBytes) bytes, \(QueryLimits.defaultMaxClauses) clauses (--max-clauses) \
@@ -73,6 +73,10 @@ enum SearchCommand {
         let statistics = parsed.value("--global-stats") == nil ? nil : try readStatistics(parsed.all("--global-stats"))
         let jobs = try parsed.integer("--jobs", default: 1, range: 1...256, spec: spec)
         let searcher = try openSearcher(indexPath, verify: parsed.flag("--verify"))
+        // Without stored text, hits print without snippets; asking for them is an error.
+        if searcher.reader.storage == .none && parsed.value("--snippet-length") != nil {
+            throw mapIndexError(.noStoredText(path: indexPath))
+        }
         let parallel = parsed.value("--jobs") == nil ? nil
             : rankInParallel(queries, reader: searcher.reader, options: settings.options, statistics: statistics, jobs: jobs)
         var jsonResults: [String] = []

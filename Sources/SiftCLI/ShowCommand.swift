@@ -20,6 +20,8 @@ enum ShowCommand {
         let indexPath = parsed.value("--index") ?? "index-data"
         let documents = try SearchCommand.call { () throws(IndexError) -> (exact: Bool, [StoredDocument]) in
             let reader = try IndexReader(path: indexPath, verifyChecksums: true)
+            // Without stored text there is nothing to show (ids and titles: 'sift list').
+            guard reader.storage == .text else { throw IndexError.noStoredText(path: indexPath) }
             var numbers = try reader.documentNumbers(withID: id)
             let exact = !numbers.isEmpty
             // A file of an index of passages: every passage, in order.

@@ -16,6 +16,7 @@ let commands: [(CommandSpec, ([String]) throws(CLIError) -> Void)] = [
     (ShowCommand.spec, ShowCommand.run),
     (ListCommand.spec, ListCommand.run),
     (ExportCommand.spec, ExportCommand.run),
+    (ImportCommand.spec, ImportCommand.run),
 ]
 
 let topHelp = """

@@ -5,13 +5,11 @@
     /// "SIFT" at byte 0 of every file.
     static let magic: [UInt8] = Array("SIFT".utf8)
     /// The version this build writes and the newest it reads.
-    static let version: UInt32 = 3
+    static let version: UInt32 = 4
     static let headerSize = 16
     static let trailerSize = 4
     /// Documents per posting block.
     public static let blockSize = 128
-    /// Bytes of one block's metadata entry in a postings list.
-    public static let blockMetadataSize = 20
     package static let manifestName = "manifest"
     package static let lockName = "write.lock"
     /// Extension of a segment's deletions file (`del-<16 hex>.deletes`).
@@ -269,9 +267,18 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
     /// was not allowed to: the files whose documents it would delete (keys, in byte order),
     /// how many documents they hold, and how many the index holds.
     case tooManyDeletions(path: String, files: [String], documents: Int, of: Int)
+    /// The index was built without stored text (`--store none`): documents' texts, and so
+    /// snippets, cannot be given. Rebuilding with stored text is the cure.
+    case noStoredText(path: String)
     /// Reordering the documents needs more memory than the writer's budget: the bytes it
     /// needs and the budget, both in bytes.
     case reorderNeedsMemory(path: String, needed: Int, budget: Int)
+    /// The index was imported from postings made elsewhere (CIFF): it has no positions and no
+    /// text, and its terms came from another analyzer, so documents cannot be added to it,
+    /// deleted from it or merged; import it again instead.
+    case importedIndex(String)
+    /// A phrase query on an index without positions (imported from postings).
+    case noPositions(String)
 
     public var description: String {
         switch self {
@@ -309,8 +316,14 @@ public enum IndexError: Error, Sendable, Equatable, CustomStringConvertible {
             "the index '\(path)' was analyzed by analyzer version \(stored), and this Sift analyzes with version \(current); the index must be rebuilt"
         case .tooManyDeletions(let path, let files, let documents, let total):
             "the update of '\(path)' would delete \(documents) of its \(total) documents (from \(files.count) files)"
+        case .noStoredText(let path):
+            "the index '\(path)' keeps no text (built without stored text, or imported from postings): documents' texts and snippets are not available"
         case .reorderNeedsMemory(let path, let needed, let budget):
             "reordering the documents of '\(path)' needs \((needed + (1 << 20) - 1) >> 20) MiB, more than the memory budget of \(budget >> 20) MiB"
+        case .importedIndex(let path):
+            "the index '\(path)' was imported from another engine's postings: it cannot be changed, only imported again"
+        case .noPositions(let path):
+            "the index '\(path)' has no positions (it was imported from postings): phrase queries cannot be answered; search the words without quotes"
         }
     }
 }

@@ -141,10 +141,24 @@ extension IndexReader {
         let positionsPath = segment.positionsFile.path
 
         var stored = StoredFieldsReader(segment.storedFields)
+        // Without stored text, the forward index: each term's documents and occurrences as
+        // its records count them, compared with the dictionary below.
+        let forward = segment.storedFields.hasForwardIndex
+        var forwardDocuments = [UInt32](repeating: 0, count: forward ? segment.termCount : 0)
+        var forwardOccurrences = [UInt64](repeating: 0, count: forward ? segment.termCount : 0)
+        var forwardTerms: [(ordinal: UInt32, frequency: UInt32)] = []
         for document in 0..<segment.documentCount {
             _ = try stored.document(document)
+            if forward {
+                try segment.storedFields.forwardTerms(document, termCount: segment.termCount, into: &forwardTerms)
+                for term in forwardTerms {
+                    forwardDocuments[Int(term.ordinal)] += 1
+                    forwardOccurrences[Int(term.ordinal)] += UInt64(term.frequency)
+                }
+            }
             report.documentCount += 1
         }
+        var titleTerm = [Bool](repeating: false, count: forward ? segment.termCount : 0)
 
         var positions: [UInt32] = []
         var documents = [UInt32](repeating: 0, count: IndexFormat.blockSize)
@@ -174,11 +188,14 @@ extension IndexReader {
             let list = try segment.postings(entry)
             var totalFrequency: UInt64 = 0
             var deletedHolding: UInt32 = 0
-            var positionReader = ByteReader(UnsafeRawBufferPointer(rebasing: list.positions[0..<list.positionsEnd]), offset: list.positionsStart)
+            var positionOffset = list.positionsStart
+            var allPairs: [(frequency: UInt32, length: UInt32)] = []
             for block in 0..<list.blockCount {
-                let meta = list.metadata(block)
-                guard Int(meta.positionsStart) == positionReader.offset - list.positionsStart else {
-                    throw .corrupt(file: postingsPath, reason: "term \(index) block \(block) positions start at \(meta.positionsStart), expected \(positionReader.offset - list.positionsStart)")
+                if list.blockCount > 1 {
+                    let meta = list.metadata(block)
+                    guard Int(meta.positionsStart) == positionOffset - list.positionsStart else {
+                        throw .corrupt(file: postingsPath, reason: "term \(index) block \(block) positions start at \(meta.positionsStart), expected \(positionOffset - list.positionsStart)")
+                    }
                 }
                 let count = try documents.withUnsafeMutableBufferPointer { documents throws(IndexError) -> Int in
                     try frequencies.withUnsafeMutableBufferPointer { frequencies throws(IndexError) -> Int in
@@ -186,33 +203,70 @@ extension IndexReader {
                     }
                 }
                 for slot in 0..<count where segment.deletions?.isDeleted(Int(documents[slot])) == true { deletedHolding += 1 }
-                var blockMax: UInt32 = 0
-                var blockMinLength = UInt32.max
+                var pairs: [(frequency: UInt32, length: UInt32)] = []
+                var groupCount = 0
                 for slot in 0..<count {
-                    let frequency = frequencies[slot]
-                    blockMax = max(blockMax, frequency)
-                    blockMinLength = min(blockMinLength, segment.length(of: Int(documents[slot]), field: field))
-                    totalFrequency += UInt64(frequency)
-                    positions.removeAll(keepingCapacity: true)
-                    do throws(ByteReaderError) {
-                        try PostingsList.readPositions(&positionReader, count: frequency, into: &positions)
-                    } catch {
-                        throw .corrupt(file: positionsPath, reason: "term \(index) document \(documents[slot]): \(error.message)")
-                    }
-                    report.positionCount += UInt64(frequency)
+                    pairs.append((frequencies[slot], segment.length(of: Int(documents[slot]), field: field)))
+                    totalFrequency += UInt64(frequencies[slot])
+                    groupCount += Int(frequencies[slot])
                 }
-                guard blockMax == meta.maxTermFrequency, blockMinLength == meta.minDocumentLength else {
-                    throw .corrupt(file: postingsPath, reason: "term \(index) block \(block) metadata bounds (\(meta.maxTermFrequency), \(meta.minDocumentLength)) differ from its postings (\(blockMax), \(blockMinLength))")
+                // The block's impacts are exactly the pairs of its postings that no other beats.
+                let pareto = Impacts.pareto(pairs)
+                let stored = Impacts.read(list.impacts(ofBlock: block))
+                guard stored.elementsEqual(pareto, by: { $0 == $1 }) else {
+                    throw .corrupt(file: postingsPath, reason: "term \(index) block \(block) impacts \(stored) differ from its postings' \(pareto)")
                 }
+                allPairs.append(contentsOf: pareto)
                 report.postingCount += UInt64(count)
+                // An imported index has term frequencies only: its positions file is empty.
+                guard hasPositions else { continue }
+                // The block's positions group: chunks that decode, ascending within each
+                // document, as many as the frequencies say, ending where the next group starts.
+                positions.removeAll(keepingCapacity: true)
+                positions.append(contentsOf: repeatElement(0, count: groupCount))
+                var chunkStart = 0
+                while chunkStart < groupCount {
+                    let size = min(PostingsList.positionChunk, groupCount - chunkStart)
+                    let after = positions.withUnsafeMutableBufferPointer { buffer in
+                        PostingsList.decodePositionChunk(list.positions, at: positionOffset, end: list.positionsEnd, count: size,
+                                                         into: buffer.baseAddress! + chunkStart)
+                    }
+                    guard let after else {
+                        throw .corrupt(file: positionsPath, reason: "term \(index) block \(block): a chunk of \(size) positions at \(positionOffset) does not decode")
+                    }
+                    positionOffset = after
+                    chunkStart += size
+                }
+                var ordinal = 0
+                for slot in 0..<count {
+                    var position: UInt64 = 0
+                    for occurrence in 0..<Int(frequencies[slot]) {
+                        let delta = positions[ordinal]
+                        guard occurrence == 0 || delta > 0 else {
+                            throw .corrupt(file: positionsPath, reason: "term \(index) document \(documents[slot]): positions do not ascend")
+                        }
+                        position += UInt64(delta)
+                        guard position <= UInt64(UInt32.max) else {
+                            throw .corrupt(file: positionsPath, reason: "term \(index) document \(documents[slot]): position past 2^32")
+                        }
+                        ordinal += 1
+                    }
+                }
+                report.positionCount += UInt64(groupCount)
+            }
+            let listPareto = Impacts.pareto(allPairs)
+            guard Impacts.read(list.listImpacts()).elementsEqual(listPareto, by: { $0 == $1 }) else {
+                throw .corrupt(file: postingsPath, reason: "term \(index) list impacts differ from its postings'")
             }
             guard totalFrequency == entry.totalTermFrequency else {
                 throw .corrupt(file: termsPath, reason: "term \(index) frequencies in the dictionary differ from its postings")
             }
-            guard list.dataStart + Int(list.metadata(list.blockCount - 1).dataEnd) == list.listEnd else {
+            guard list.span(ofBlock: list.blockCount - 1).end == list.listEnd,
+                  list.blockCount == 1 || list.dataStart + Int(list.metadata(list.blockCount - 1).dataEnd) == list.listEnd
+            else {
                 throw .corrupt(file: postingsPath, reason: "term \(index) postings do not fill the \(entry.postingsLength) bytes the dictionary gives them")
             }
-            guard positionReader.offset == list.positionsEnd else {
+            guard positionOffset == list.positionsEnd else {
                 throw .corrupt(file: positionsPath, reason: "term \(index) positions do not fill the \(entry.positionsLength) bytes the dictionary gives them")
             }
             if let deletions = segment.deletions {
@@ -222,9 +276,15 @@ extension IndexReader {
                 }
                 if recorded > 0 { deletedTerms += 1 }
             }
+            if forward {
+                guard forwardDocuments[index] == entry.documentFrequency, forwardOccurrences[index] == totalFrequency else {
+                    throw .corrupt(file: segment.documentsFile.path, reason: "the documents' terms list term \(index) in \(forwardDocuments[index]) documents \(forwardOccurrences[index]) times, its postings in \(entry.documentFrequency) documents \(totalFrequency) times")
+                }
+                titleTerm[index] = field == .title
+            }
             occurrenceSum[field, default: 0] += totalFrequency
             expectedPostingsOffset = list.listEnd
-            expectedPositionsOffset = positionReader.offset
+            expectedPositionsOffset = positionOffset
             report.termCount += 1
         }
         if let deletions = segment.deletions, deletions.keyCount != deletedTerms {
@@ -241,6 +301,19 @@ extension IndexReader {
         }
         for field in IndexField.allCases where occurrenceSum[field] != segment.tokenCount(of: field) {
             throw .corrupt(file: termsPath, reason: "\(field) term frequencies add up to \(occurrenceSum[field] ?? 0), the documents hold \(segment.tokenCount(of: field)) tokens")
+        }
+        // Each document's terms add up to its lengths (its postings were matched above).
+        if forward {
+            for document in 0..<segment.documentCount {
+                try segment.storedFields.forwardTerms(document, termCount: segment.termCount, into: &forwardTerms)
+                var lengths: [UInt64] = [0, 0]
+                for term in forwardTerms { lengths[titleTerm[Int(term.ordinal)] ? 1 : 0] += UInt64(term.frequency) }
+                guard lengths[0] == UInt64(segment.length(of: document, field: .text)),
+                      lengths[1] == UInt64(segment.length(of: document, field: .title))
+                else {
+                    throw .corrupt(file: segment.documentsFile.path, reason: "document \(document)'s terms add up to \(lengths[0]) text and \(lengths[1]) title tokens, its lengths are \(segment.length(of: document, field: .text)) and \(segment.length(of: document, field: .title))")
+                }
+            }
         }
     }
 }

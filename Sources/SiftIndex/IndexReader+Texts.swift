@@ -4,11 +4,14 @@ extension IndexReader {
     /// cost one decompression of that block, as far as the last of them, instead of one each:
     /// what RM3 needs to read its feedback documents.
     /// - Complexity: O(n log n) to order the documents, plus one decompression per block touched.
+    /// An index without stored text throws `IndexError.noStoredText` (`termCounts(of:)` gives
+    /// what RM3 needs from it).
     package func texts(of documents: [Int]) throws(IndexError) -> [[UInt8]] {
         var texts = [[UInt8]](repeating: [], count: documents.count)
         for document in documents where document < 0 || document >= maxDocument {
             throw .documentOutOfRange(document, count: maxDocument)
         }
+        guard storage == .text else { throw .noStoredText(path: path) }
         let order = documents.indices.sorted { documents[$0] < documents[$1] }
         var position = 0
         while position < order.count {
@@ -40,5 +43,26 @@ extension IndexReader {
             position = next
         }
         return texts
+    }
+}
+
+extension IndexReader {
+    /// The terms of `field` in global document `document` with how often each occurs in it,
+    /// in byte order, read from the forward index of an index without stored text (nil when
+    /// the text is stored: analyzing it again gives the same).
+    /// - Complexity: one dictionary block decoded per block the document's terms fall in.
+    package func termCounts(of document: Int, field: IndexField = .text) throws(IndexError) -> [(term: [UInt8], frequency: Int)]? {
+        guard document >= 0, document < maxDocument else { throw .documentOutOfRange(document, count: maxDocument) }
+        let (index, local) = locate(document)
+        let segment = segments[index]
+        guard segment.storedFields.hasForwardIndex else { return nil }
+        var terms: [(ordinal: UInt32, frequency: UInt32)] = []
+        try segment.storedFields.forwardTerms(local, termCount: segment.termCount, into: &terms)
+        let keys = try segment.dictionary.keys(ofOrdinals: terms.map { Int($0.ordinal) })
+        var counts: [(term: [UInt8], frequency: Int)] = []
+        for (key, term) in zip(keys, terms) where IndexFormat.field(ofKey: key) == field {
+            counts.append((field == .title ? Array(key.dropFirst()) : key, Int(term.frequency)))
+        }
+        return counts
     }
 }

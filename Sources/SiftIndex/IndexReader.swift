@@ -159,6 +159,9 @@ public final class IndexReader: @unchecked Sendable {
         var tokens: UInt64 = 0
         var titleTokens: UInt64 = 0
         for segment in segments {
+            guard segment.storedFields.storesText == (manifest.storage == .text) else {
+                throw .corrupt(file: segment.documentsFile.path, reason: "its stored text does not match the manifest's --store \(manifest.storage.rawValue)")
+            }
             bases.append(total)
             total += segment.documentCount
             if let deletions = segment.deletions, deletions.tokenCount > segment.tokenCount || deletions.titleTokenCount > segment.titleTokenCount {
@@ -225,12 +228,19 @@ public final class IndexReader: @unchecked Sendable {
     /// Segments of the index.
     public var segmentCount: Int { segments.count }
 
+    /// Whether the documents keep their text (snippets, `sift show`) or only a forward index
+    /// of their terms.
+    public var storage: TextStorage { manifest.storage }
+
     /// The commit the reader sees: 1 for a fresh build, one more for each later commit.
     public var generation: UInt64 { manifest.generation }
 
     /// The `Analyzer.version` that analyzed the documents. When it is not this Sift's, queries
     /// may be analyzed differently from the documents: the index should be rebuilt.
     public var analyzerVersion: UInt32 { manifest.analyzerVersion }
+    /// Whether postings carry positions: false for an index imported from another engine's
+    /// postings (CIFF), where phrase queries cannot be answered.
+    public var hasPositions: Bool { manifest.hasPositions }
 
     /// Mean indexed tokens per document (`avgLen` of BM25); 0 for an empty index.
     public var averageDocumentLength: Double {
@@ -242,9 +252,11 @@ public final class IndexReader: @unchecked Sendable {
     /// (`documentNumbers(withID:)`, `documentSummaries(offset:limit:)`); for a search hit, use
     /// `document(for:)`, which checks that the hit is of this reader's snapshot.
     /// - Throws: `IndexError.documentOutOfRange` unless `0 <= number < maxDocument`;
-    ///   `.corrupt` when the stored record cannot be read.
+    ///   `.noStoredText` for an index that keeps no text (`storage == .none`: `documentHeader`
+    ///   still gives the id and title); `.corrupt` when the stored record cannot be read.
     public func document(at number: Int) throws(IndexError) -> StoredDocument {
         guard number >= 0, number < maxDocument else { throw .documentOutOfRange(number, count: maxDocument) }
+        guard storage == .text else { throw .noStoredText(path: path) }
         let (segment, local) = locate(number)
         return try segments[segment].storedDocument(local)
     }

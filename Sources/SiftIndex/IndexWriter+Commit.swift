@@ -31,18 +31,18 @@ extension IndexWriter {
         guard hasChanges else {
             // Nothing to commit: the index stays byte for byte as it is; only leftovers of an
             // interrupted run are cleared.
-            let manifest = Manifest(configuration: configuration, generation: generation - 1, segments: segments.map(\.entry),
-                                    sources: committedSources)
+            let manifest = Manifest(configuration: configuration, storage: storage, hasPositions: hasPositions, generation: generation - 1,
+                                    segments: segments.map(\.entry), sources: committedSources)
             return finishCommit(manifest, summary: summary)
         }
         if documentCount > 0 {
             let segment: WrittenSegment
             let taken = Set(segments.map(\.entry.name)).union(committedSegmentNames)
             if flushed.isEmpty {
-                segment = try SegmentWriter.write(buffer, terms: keys, directory: path, avoiding: taken)
+                segment = try SegmentWriter.write(buffer, terms: keys, directory: path, avoiding: taken, storage: storage)
             } else {
                 try flush()
-                segment = try SegmentMerger.merge(flushed.map(\.reader), directory: path, avoiding: taken).segment
+                segment = try SegmentMerger.merge(flushed.map(\.reader), directory: path, avoiding: taken, storage: storage).segment
             }
             for (name, _) in segment.files { uncommittedFiles.insert(name) }
             summary.termCount = segment.termCount
@@ -93,7 +93,8 @@ extension IndexWriter {
             segments[index].pendingDeletions = []
         }
 
-        var manifest = Manifest(configuration: configuration, generation: generation, segments: segments.map(\.entry))
+        var manifest = Manifest(configuration: configuration, storage: storage, hasPositions: hasPositions, generation: generation,
+                                segments: segments.map(\.entry))
         if let sources, let sourceSettings {
             let table = SourceTable(settings: sourceSettings, files: Self.mergeTable(sourceOrder, freshKeys, from: sources))
             sourceOrder = table.files.map(\.key)
@@ -155,7 +156,8 @@ extension IndexWriter {
         // the committed segments were verified when the writer opened them, and the others
         // are this writer's own. Live segments' names are avoided, as for a new segment.
         let (written, maps) = try SegmentMerger.merge(group.map { segments[$0].reader }, deletions: group.map { segments[$0].deletions },
-                                                      directory: path, avoiding: Set(segments.map(\.entry.name)).union(committedSegmentNames))
+                                                      directory: path, avoiding: Set(segments.map(\.entry.name)).union(committedSegmentNames),
+                                                      storage: storage)
         for (name, _) in written.files { uncommittedFiles.insert(name) }
         let reader = try SegmentReader(directory: path, entry: written.entry, verifyChecksums: false)
         let target = group[0]

@@ -96,6 +96,10 @@ extension IndexWriter {
         // round (reading means expanding compressed text: the larger part of the work).
         var counts: [UInt32] = []
         let pending = segments[index].pendingDeletions.sorted()
+        if reader.storedFields.hasForwardIndex {
+            try countDeletedTerms(pending, of: reader, into: &deletions)
+            return
+        }
         var start = 0
         while start < pending.count {
             let round = Array(pending[start..<min(start + 256 * jobs, pending.count)])
@@ -145,6 +149,35 @@ extension IndexWriter {
         }
         for key in 0..<counts.count where counts[key] > 0 {
             deletions.frequencies[Array(keys.bytes(Int32(key))), default: 0] += counts[key]
+        }
+    }
+
+    /// The same from the forward index of a segment without stored text: each deleted
+    /// document's terms and counts, their lengths checked against the segment's.
+    private func countDeletedTerms(_ pending: [Int], of reader: SegmentReader, into deletions: inout SegmentDeletions) throws(IndexError) {
+        var holders = [UInt32](repeating: 0, count: reader.termCount)
+        var terms: [(ordinal: UInt32, frequency: UInt32)] = []
+        var keys: [[UInt8]] = []
+        var held: [Int] = []
+        for local in pending {
+            try reader.storedFields.forwardTerms(local, termCount: reader.termCount, into: &terms)
+            var length: UInt64 = 0
+            var titleLength: UInt64 = 0
+            keys = try reader.dictionary.keys(ofOrdinals: terms.map { Int($0.ordinal) })
+            for (key, term) in zip(keys, terms) {
+                if IndexFormat.field(ofKey: key) == .title { titleLength += UInt64(term.frequency) } else { length += UInt64(term.frequency) }
+                if holders[Int(term.ordinal)] == 0 { held.append(Int(term.ordinal)) }
+                holders[Int(term.ordinal)] += 1
+            }
+            guard length == UInt64(reader.length(of: local, field: .text)), titleLength == UInt64(reader.length(of: local, field: .title)) else {
+                throw .corrupt(file: reader.documentsFile.path, reason: "document \(local) lists \(length) text terms, the segment says \(reader.length(of: local, field: .text))")
+            }
+            deletions.tokenCount += length
+            deletions.titleTokenCount += titleLength
+        }
+        held.sort()
+        for (ordinal, key) in zip(held, try reader.dictionary.keys(ofOrdinals: held)) {
+            deletions.frequencies[key, default: 0] += holders[ordinal]
         }
     }
 }

@@ -23,7 +23,8 @@ extension IndexWriter {
         var permutation = [UInt32](repeating: 0, count: order.count)
         for (new, old) in order.enumerated() { permutation[Int(old)] = UInt32(new) }
         let (written, maps) = try SegmentMerger.merge([reader], permutation: permutation, directory: path,
-                                                      avoiding: Set(segments.map(\.entry.name)).union(committedSegmentNames))
+                                                      avoiding: Set(segments.map(\.entry.name)).union(committedSegmentNames),
+                                                      storage: storage)
         for (name, _) in written.files { uncommittedFiles.insert(name) }
         let newReader = try SegmentReader(directory: path, entry: written.entry, verifyChecksums: false)
         if let current = sources {

@@ -50,6 +50,8 @@ public final class IndexWriter {
     public let path: String
     /// The analyzer settings stored with the index.
     public let configuration: AnalyzerConfiguration
+    /// Whether documents keep their text or a forward index of their terms.
+    public internal(set) var storage: TextStorage
     /// Analysis threads (at least 1).
     public let jobs: Int
     /// Bytes of buffered postings and stored text before a partial segment is written (1 MiB
@@ -104,6 +106,9 @@ public final class IndexWriter {
     /// Whether anything was deleted, or a merge asked for, since the last commit.
     var structureChanged = false
     var mergeEverything = false
+    /// False once an imported segment (postings without positions) was added: the manifest
+    /// says so, and phrase queries refuse the index.
+    var hasPositions = true
     /// Whether the next commit renumbers the (single, merged) segment's documents.
     var reorderDocuments = false
     /// The source table the last commit (or the index opened) named.
@@ -133,13 +138,17 @@ public final class IndexWriter {
     ///     written (default 512 MiB); at least 1, and a budget under 1 MiB counts as 1 MiB.
     ///   - mode: `.openOrCreate` (the default) keeps the index at `path` and adds to it;
     ///     `.open` requires one; `.replace` drops it at the first commit.
+    ///   - storage: whether documents keep their text or only a forward index of their terms.
+    ///     Nil (the default): the existing index's when it is kept, text for a new index; a
+    ///     given one must equal a kept index's (`IndexError.settingsMismatch` otherwise).
     /// - Throws: `IndexError.invalidArgument` for `jobs` or `memoryBudget` out of range;
     ///   `.missingIndex` (`.open` only); `.missingManifest` when the folder holds index files
     ///   but no manifest (unless replacing); `.locked` when another writer holds the index;
     ///   `.corrupt`, `.analyzerVersionMismatch` or `.settingsMismatch` for an index that cannot
-    ///   be added to; `.io` when a system call fails.
+    ///   be added to; `.importedIndex` for an index imported from postings; `.io` when a
+    ///   system call fails.
     public init(path: String, configuration: AnalyzerConfiguration? = nil, jobs: Int = 1,
-                memoryBudget: Int = 512 << 20, mode: OpenMode = .openOrCreate) throws(IndexError) {
+                memoryBudget: Int = 512 << 20, mode: OpenMode = .openOrCreate, storage: TextStorage? = nil) throws(IndexError) {
         guard jobs >= 1 else { throw .invalidArgument(InvalidArgument(name: "jobs", value: jobs, requirement: "at least 1")) }
         guard memoryBudget >= 1 else {
             throw .invalidArgument(InvalidArgument(name: "memoryBudget", value: memoryBudget, requirement: "at least 1"))
@@ -150,6 +159,7 @@ public final class IndexWriter {
                                                 manifestPath: manifestPath)
         }
         self.path = path
+        self.storage = storage ?? .text
         self.jobs = jobs
         self.memoryBudget = max(1 << 20, memoryBudget)
         do {
@@ -191,7 +201,7 @@ public final class IndexWriter {
             return
         }
         do {
-            try open(reader, requestedConfiguration: configuration)
+            try open(reader, requestedConfiguration: configuration, requestedStorage: storage)
         } catch {
             lock = nil
             throw error
@@ -200,7 +210,11 @@ public final class IndexWriter {
 
     /// Takes `reader`'s index as the one this writer adds to, after checking every byte of it,
     /// its analyzer version and (when asked for) its settings.
-    private func open(_ reader: IndexReader, requestedConfiguration: AnalyzerConfiguration?) throws(IndexError) {
+    private func open(_ reader: IndexReader, requestedConfiguration: AnalyzerConfiguration?,
+                      requestedStorage: TextStorage?) throws(IndexError) {
+        // Its terms came from another engine's analyzer and it has no positions: new
+        // documents would not match the old ones, and merges have no positions to copy.
+        guard reader.hasPositions else { throw .importedIndex(path) }
         try reader.verifyChecksums(jobs: jobs)
         guard reader.analyzerVersion == Analyzer.version else {
             throw .analyzerVersionMismatch(path: path, stored: reader.analyzerVersion, current: Analyzer.version)
@@ -209,6 +223,10 @@ public final class IndexWriter {
             throw .settingsMismatch(path: path, setting: "analyzer", stored: reader.configuration.description,
                                     requested: requestedConfiguration.description)
         }
+        if let requestedStorage, requestedStorage != reader.storage {
+            throw .settingsMismatch(path: path, setting: "stored text", stored: reader.storage.rawValue, requested: requestedStorage.rawValue)
+        }
+        storage = reader.storage
         generation = reader.generation + 1
         for (entry, segment) in zip(reader.manifest.segments, reader.segments) {
             segments.append(LiveSegment(entry: entry, reader: segment, deletions: try segment.deletions.map { file throws(IndexError) in
@@ -368,7 +386,7 @@ public final class IndexWriter {
     /// Writes the buffer as a partial segment and empties it.
     func flush() throws(IndexError) {
         guard buffer.documentCount > 0 else { return }
-        let written = try SegmentWriter.write(buffer, terms: keys, directory: path, prefix: "flush-")
+        let written = try SegmentWriter.write(buffer, terms: keys, directory: path, prefix: "flush-", storage: storage)
         for (name, _) in written.files { uncommittedFiles.insert(name) }
         let reader = try SegmentReader(directory: path, entry: written.entry, verifyChecksums: false)
         flushed.append((written, reader))

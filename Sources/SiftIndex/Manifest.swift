@@ -58,6 +58,11 @@ struct Manifest: Equatable, Sendable {
     var configuration: AnalyzerConfiguration
     /// The `Analyzer.version` that analyzed the documents.
     var analyzerVersion: UInt32 = Analyzer.version
+    /// What the documents keep besides postings: their text, or a forward index of their terms.
+    var storage: TextStorage = .text
+    /// Whether postings carry positions (false for an index imported from another engine's
+    /// postings, which have only term frequencies).
+    var hasPositions = true
     /// Commits since the index was created (1 for a fresh build): tells apart two states of
     /// the same folder.
     var generation: UInt64 = 1
@@ -83,6 +88,8 @@ struct Manifest: Equatable, Sendable {
             for word in words { writer.writeString(word) }
         }
         writer.write(analyzerVersion)
+        writer.write(storage.code)
+        writer.write(UInt8(hasPositions ? 1 : 0))
         writer.write(generation)
         writer.writeVarint(UInt64(segments.count))
         for segment in segments {
@@ -140,6 +147,14 @@ struct Manifest: Equatable, Sendable {
                 throw IndexError.corrupt(file: file, reason: "unknown stop-word code \(code)")
             }
             let analyzerVersion = try reader.readUInt32()
+            let storageCode = try reader.readUInt8()
+            guard let storage = TextStorage(code: storageCode) else {
+                throw IndexError.corrupt(file: file, reason: "unknown stored-text code \(storageCode)")
+            }
+            let positionsCode = try reader.readUInt8()
+            guard positionsCode <= 1 else {
+                throw IndexError.corrupt(file: file, reason: "unknown positions code \(positionsCode)")
+            }
             let generation = try reader.readUInt64()
             let segmentCount = try reader.readLength(limit: reader.remaining)
             var segments: [Segment] = []
@@ -182,7 +197,8 @@ struct Manifest: Equatable, Sendable {
                 throw IndexError.corrupt(file: file, reason: "more than 2^32 documents")
             }
             return Manifest(configuration: AnalyzerConfiguration(stemmer: stemmerCodes[stemmerCode], stopWords: stopWords),
-                            analyzerVersion: analyzerVersion, generation: generation, segments: segments, sources: sources)
+                            analyzerVersion: analyzerVersion, storage: storage, hasPositions: positionsCode == 1, generation: generation,
+                            segments: segments, sources: sources)
         }
     }
 

@@ -22,9 +22,11 @@ enum SegmentMerger {
     ///     merge (live documents one after the other): a reordering (`GraphBisection`). Nil
     ///     keeps the order.
     /// - Returns: the new segment, and per input segment each document's new id (or `dropped`).
+    ///   - storage: whether the merged segment keeps the documents' text or a forward index
+    ///     of their terms (the inputs must keep the same).
     static func merge(_ segments: [SegmentReader], deletions: [SegmentDeletions?] = [], permutation: [UInt32]? = nil,
-                      directory: String, prefix: String = "seg-",
-                      avoiding taken: Set<String> = []) throws(IndexError) -> (segment: WrittenSegment, documentMaps: [[UInt32]]) {
+                      directory: String, prefix: String = "seg-", avoiding taken: Set<String> = [],
+                      storage: TextStorage = .text) throws(IndexError) -> (segment: WrittenSegment, documentMaps: [[UInt32]]) {
         var lengths: [UInt32] = []
         var titleLengths: [UInt32] = []
         var tokenCount: UInt64 = 0
@@ -61,8 +63,14 @@ enum SegmentMerger {
             }
         }
         var encoder = try SegmentEncoder(directory: directory, lengths: lengths, titleLengths: titleLengths,
-                                         tokenCount: tokenCount, titleTokenCount: titleTokenCount)
+                                         tokenCount: tokenCount, titleTokenCount: titleTokenCount, storage: storage)
         do throws(IndexError) {
+            // Without stored text, each input term's ordinal in the merged dictionary, for
+            // the documents' forward records.
+            let forward = storage == .none
+            var termMaps: [[UInt32]] = segments.map { forward ? [UInt32](repeating: dropped, count: $0.termCount) : [] }
+            var localOrdinals = [Int](repeating: 0, count: segments.count)
+            var mergedOrdinal: UInt32 = 0
             var iterators: [TermIterator] = []
             var heads: [(key: [UInt8], entry: TermEntry)?] = []
             for segment in segments {
@@ -75,11 +83,11 @@ enum SegmentMerger {
             var sortScratch = PostingSortScratch()
             var processed = [Int](repeating: 0, count: segments.count)
             var released = [Int](repeating: 0, count: segments.count)
-            let documents = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
-            let frequencies = UnsafeMutablePointer<UInt32>.allocate(capacity: IndexFormat.blockSize)
+            let buffers = BlockBuffers.allocate()
+            var positions = PositionBuffer()
             defer {
-                documents.deallocate()
-                frequencies.deallocate()
+                buffers.deallocate()
+                positions.deallocate()
             }
             while true {
                 // The smallest key among the segments' next terms.
@@ -91,29 +99,21 @@ enum SegmentMerger {
                 postings.removeAll()
                 for index in segments.indices {
                     guard let head = heads[index], head.key == key else { continue }
+                    if forward && localOrdinals[index] < termMaps[index].count { termMaps[index][localOrdinals[index]] = mergedOrdinal }
+                    localOrdinals[index] += 1
                     let list = try segments[index].postings(head.entry)
-                    var positionReader = ByteReader(UnsafeRawBufferPointer(rebasing: list.positions[0..<list.positionsEnd]),
-                                                    offset: list.positionsStart)
-                    for block in 0..<list.blockCount {
-                        let count = try list.decode(block: block, documents: documents, frequencies: frequencies)
-                        for slot in 0..<count {
-                            do throws(ByteReaderError) {
-                                try PostingsList.readPositions(&positionReader, count: frequencies[slot], into: &postings.positions)
-                            } catch {
-                                throw IndexError.corrupt(file: list.positionsPath, reason: "positions: \(error.message)")
-                            }
-                            let document = maps[index][Int(documents[slot])]
-                            guard document != dropped else {
-                                postings.positions.removeLast(Int(frequencies[slot]))
-                                continue
-                            }
-                            postings.documents.append(document)
-                            postings.frequencies.append(frequencies[slot])
+                    var cursor = try PostingsCursor(list, buffers: buffers)
+                    while cursor.document != PostingsCursor.exhausted {
+                        let document = maps[index][Int(cursor.document)]
+                        if document != dropped {
+                            try cursor.readPositions(into: &positions)
+                            postings.append(document: document, positions: positions.positions)
                         }
+                        try cursor.next()
                     }
                     heads[index] = try iterators[index].next()
                     // Let go of the pages already merged, so memory stays bounded by the budget.
-                    processed[index] += list.listEnd - list.metadataStart
+                    processed[index] += head.entry.postingsLength
                     if processed[index] - released[index] > 1 << 20 {
                         segments[index].postingsFile.release(upTo: list.listEnd)
                         segments[index].positionsFile.release(upTo: list.positionsEnd)
@@ -128,24 +128,38 @@ enum SegmentMerger {
                 } else {
                     try encoder.addTerm(key, postings: postings)
                 }
+                mergedOrdinal += 1
             }
             if permutation != nil {
-                try addStoredDocumentsPermuted(segments, maps: maps, directory: directory, into: &encoder)
+                try addStoredDocumentsPermuted(segments, maps: maps, termMaps: forward ? termMaps : nil, directory: directory,
+                                               into: &encoder)
                 return (try encoder.finish(prefix: prefix, avoiding: taken), maps)
             }
+            var terms: [(ordinal: UInt32, frequency: UInt32)] = []
             for (index, segment) in segments.enumerated() {
                 var stored = StoredFieldsReader(segment.storedFields)
                 for document in 0..<segment.documentCount where maps[index][document] != dropped {
                     if document % 4096 == 4095 {
                         segment.documentsFile.release(upTo: try segment.storedFields.blockStart(of: document))
                     }
-                    let fields = try stored.document(document)
+                    let fields = try stored.document(document, includeText: !forward)
+                    if forward {
+                        try segment.storedFields.forwardTerms(document, termCount: segment.termCount, into: &terms)
+                        for slot in terms.indices {
+                            let merged = termMaps[index][Int(terms[slot].ordinal)]
+                            // A live document's term survives the merge; anything else is damage.
+                            guard merged != dropped else {
+                                throw IndexError.corrupt(file: segment.documentsFile.path, reason: "document \(document) holds term \(terms[slot].ordinal), which no posting lists")
+                            }
+                            terms[slot].ordinal = merged
+                        }
+                    }
                     let id = Array(fields.id.utf8)
                     let title = Array(fields.title.utf8)
                     try id.withIndexBytes { id throws(IndexError) in
                         try title.withIndexBytes { title throws(IndexError) in
                             try fields.textBytes.withIndexBytes { text throws(IndexError) in
-                                try encoder.addStoredDocument(id: id, title: title, text: text)
+                                try encoder.addStoredDocument(id: id, title: title, text: text, terms: terms)
                             }
                         }
                     }
@@ -182,8 +196,10 @@ enum SegmentMerger {
     /// Stored documents in their new order. Reading a segment's text in another order would
     /// expand a compressed block per document, so the records are first copied out in order
     /// (uncompressed, to a scratch file in the index folder), then read back one at a time.
-    private static func addStoredDocumentsPermuted(_ segments: [SegmentReader], maps: [[UInt32]], directory: String,
-                                                   into encoder: inout SegmentEncoder) throws(IndexError) {
+    /// With `termMaps` (no stored text), each record carries the document's forward terms
+    /// instead of its text, their ordinals those of the merged dictionary.
+    private static func addStoredDocumentsPermuted(_ segments: [SegmentReader], maps: [[UInt32]], termMaps: [[UInt32]]?,
+                                                   directory: String, into encoder: inout SegmentEncoder) throws(IndexError) {
         let scratchPath = directory + "/building-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).reorder.tmp"
         var spill: FileSink
         do throws(FileError) {
@@ -198,6 +214,7 @@ enum SegmentMerger {
         var starts = [UInt64](repeating: 0, count: total + 1)
         var sizes = [UInt32](repeating: 0, count: total)
         var record = ByteWriter()
+        var terms: [(ordinal: UInt32, frequency: UInt32)] = []
         do throws(IndexError) {
             for (index, segment) in segments.enumerated() {
                 var stored = StoredFieldsReader(segment.storedFields)
@@ -205,11 +222,24 @@ enum SegmentMerger {
                     if document % 4096 == 4095 {
                         segment.documentsFile.release(upTo: try segment.storedFields.blockStart(of: document))
                     }
-                    let fields = try stored.document(document)
+                    let fields = try stored.document(document, includeText: termMaps == nil)
                     record.removeAll()
                     record.writeVarint(UInt64(fields.id.utf8.count)); record.write(bytes: fields.id.utf8)
                     record.writeVarint(UInt64(fields.title.utf8.count)); record.write(bytes: fields.title.utf8)
                     record.writeVarint(UInt64(fields.textBytes.count)); record.write(bytes: fields.textBytes)
+                    if let termMaps {
+                        // Merged ordinals keep the order of a segment's own: still ascending.
+                        try segment.storedFields.forwardTerms(document, termCount: segment.termCount, into: &terms)
+                        record.writeVarint(UInt64(terms.count))
+                        for term in terms {
+                            let merged = termMaps[index][Int(term.ordinal)]
+                            guard merged != dropped else {
+                                throw IndexError.corrupt(file: segment.documentsFile.path, reason: "document \(document) holds term \(term.ordinal), which no posting lists")
+                            }
+                            record.writeVarint(UInt64(merged))
+                            record.writeVarint(UInt64(term.frequency))
+                        }
+                    }
                     let final = Int(maps[index][document])
                     starts[final] = UInt64(spill.count)
                     sizes[final] = UInt32(record.count)
@@ -253,11 +283,19 @@ enum SegmentMerger {
                     id = try reader.readBytes(try reader.readLength(limit: reader.remaining))
                     title = try reader.readBytes(try reader.readLength(limit: reader.remaining))
                     text = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+                    terms.removeAll(keepingCapacity: true)
+                    if termMaps != nil {
+                        for _ in 0..<(try reader.readLength(limit: reader.remaining)) {
+                            let ordinal = try reader.readVarint()
+                            let frequency = try reader.readVarint()
+                            terms.append((UInt32(truncatingIfNeeded: ordinal), UInt32(truncatingIfNeeded: frequency)))
+                        }
+                    }
                 } catch {
                     return .failure(.corrupt(file: scratchPath, reason: "scratch record \(final): \(error.message)"))
                 }
                 do throws(IndexError) {
-                    try encoder.addStoredDocument(id: id, title: title, text: text)
+                    try encoder.addStoredDocument(id: id, title: title, text: text, terms: terms)
                     return .success(())
                 } catch {
                     return .failure(error)

@@ -66,7 +66,7 @@ enum SegmentWriter {
     /// Encodes the buffer into segment files in `directory`. `terms` gives the dictionary key
     /// of each term id in the buffer.
     static func write(_ buffer: SegmentBuffer, terms: ByteInterner, directory: String, prefix: String = "seg-",
-                      avoiding taken: Set<String> = []) throws(IndexError) -> WrittenSegment {
+                      avoiding taken: Set<String> = [], storage: TextStorage = .text) throws(IndexError) -> WrittenSegment {
         let termCount = terms.count
         // Counting sort of postings by term id; stable, so documents stay ascending.
         var start = [UInt32](repeating: 0, count: termCount + 1)
@@ -99,10 +99,10 @@ enum SegmentWriter {
         prefixed = []
 
         var encoder = try SegmentEncoder(directory: directory, lengths: buffer.lengths, titleLengths: buffer.titleLengths,
-                                         tokenCount: buffer.tokenCount, titleTokenCount: buffer.titleTokenCount)
+                                         tokenCount: buffer.tokenCount, titleTokenCount: buffer.titleTokenCount, storage: storage)
         do throws(IndexError) {
             try encode(buffer, terms: terms, termOrder: termOrder, start: start, sorted: sorted, positionStart: positionStart,
-                       into: &encoder)
+                       forward: storage == .none, into: &encoder)
         } catch {
             encoder.abandon()
             throw error
@@ -111,7 +111,7 @@ enum SegmentWriter {
     }
 
     private static func encode(_ buffer: SegmentBuffer, terms: ByteInterner, termOrder: [Int32], start: [UInt32], sorted: [UInt32],
-                               positionStart: [UInt32], into encoder: inout SegmentEncoder) throws(IndexError) {
+                               positionStart: [UInt32], forward: Bool, into encoder: inout SegmentEncoder) throws(IndexError) {
         var postings = PostingsBuilder()
         for term in termOrder {
             postings.removeAll()
@@ -120,9 +120,24 @@ enum SegmentWriter {
                             positions: buffer.positions, positionStart: positionStart)
             try encoder.addTerm(terms.bytes(term), postings: postings)
         }
+        // Without stored text, each document's terms by their ordinal in the dictionary just
+        // written (postings are in document order in the buffer).
+        var ordinals: [UInt32] = []
+        if forward {
+            ordinals = [UInt32](repeating: 0, count: terms.count)
+            for (ordinal, term) in termOrder.enumerated() { ordinals[Int(term)] = UInt32(ordinal) }
+        }
+        var documentTerms: [(ordinal: UInt32, frequency: UInt32)] = []
+        var posting = 0
         for document in 0..<buffer.documentCount {
+            documentTerms.removeAll(keepingCapacity: true)
+            while posting < buffer.postingDocument.count && buffer.postingDocument[posting] == UInt32(document) {
+                if forward { documentTerms.append((ordinals[Int(buffer.postingTerm[posting])], buffer.postingFrequency[posting])) }
+                posting += 1
+            }
+            documentTerms.sort { $0.ordinal < $1.ordinal }
             let range = Int(buffer.storedOffsets[document])..<Int(buffer.storedOffsets[document + 1])
-            try encoder.addStoredRecord(buffer.stored.bytes[range])
+            try encoder.addStoredRecord(buffer.stored.bytes[range], terms: documentTerms)
         }
     }
 }
@@ -198,6 +213,8 @@ struct SegmentEncoder {
     private let titleLengths: [UInt32]
     private let tokenCount: UInt64
     private let titleTokenCount: UInt64
+    /// Text, or a forward index of each document's terms in its records.
+    private let storage: TextStorage
 
     private var postingsFile: FileSink
     private var positionsFile: FileSink
@@ -215,6 +232,8 @@ struct SegmentEncoder {
 
     private var dictionary = TermDictionaryWriter()
     private var textTermCount = 0
+    /// False for postings imported without positions: each term's positions are empty.
+    var writesPositions = true
     private var textPostingCount = 0
 
     // Scratch for one term.
@@ -223,11 +242,15 @@ struct SegmentEncoder {
     private var blockData = ByteWriter()
     private var metadata = ByteWriter()
     private var positionBytes = ByteWriter()
+    /// One block's position deltas.
+    private var deltas: [UInt32] = []
     /// Final paths the segment's files were (or were being) renamed to, for `abandon`.
     private var renamed: [String] = []
 
-    init(directory: String, lengths: [UInt32], titleLengths: [UInt32], tokenCount: UInt64, titleTokenCount: UInt64) throws(IndexError) {
+    init(directory: String, lengths: [UInt32], titleLengths: [UInt32], tokenCount: UInt64, titleTokenCount: UInt64,
+         storage: TextStorage = .text) throws(IndexError) {
         self.directory = directory
+        self.storage = storage
         self.lengths = lengths
         self.titleLengths = titleLengths
         self.tokenCount = tokenCount
@@ -270,18 +293,19 @@ struct SegmentEncoder {
         let postingsOffset = UInt64(postingsFile.count)
         let positionsOffset = UInt64(positionsFile.count)
         var totalTermFrequency: UInt64 = 0
-        var maxTermFrequency: UInt32 = 0
         var previousDocument: UInt32 = 0
         blockData.removeAll()
         metadata.removeAll()
         positionBytes.removeAll()
+        var listPairs: [(frequency: UInt32, length: UInt32)] = []
         var positionIndex = 0
         var blockStart = 0
         while blockStart < count {
             let blockEnd = min(blockStart + IndexFormat.blockSize, count)
             let blockPositionsStart = UInt32(positionBytes.count)
-            var blockMaxFrequency: UInt32 = 0
-            var blockMinLength = UInt32.max
+            var pairs: [(frequency: UInt32, length: UInt32)] = []
+            pairs.reserveCapacity(blockEnd - blockStart)
+            deltas.removeAll(keepingCapacity: true)
             for posting in blockStart..<blockEnd {
                 let slot = posting - blockStart
                 let document = postings.documents[posting]
@@ -289,60 +313,59 @@ struct SegmentEncoder {
                 gaps[slot] = document &- previousDocument
                 frequencies[slot] = termFrequency
                 previousDocument = document
-                blockMaxFrequency = max(blockMaxFrequency, termFrequency)
-                blockMinLength = min(blockMinLength, fieldLengths[Int(document)])
+                pairs.append((termFrequency, fieldLengths[Int(document)]))
                 totalTermFrequency += UInt64(termFrequency)
                 // Positions: deltas within the document, the first from 0.
                 var previousPosition: UInt32 = 0
-                for _ in 0..<Int(termFrequency) {
+                for _ in 0..<(writesPositions ? Int(termFrequency) : 0) {
                     let position = postings.positions[positionIndex]
-                    positionBytes.writeVarint(UInt64(position &- previousPosition))
+                    deltas.append(position &- previousPosition)
                     previousPosition = position
                     positionIndex += 1
                 }
             }
-            let blockCount = blockEnd - blockStart
-            if blockCount == IndexFormat.blockSize {
-                // Full block: bit-packed gaps and (frequency − 1), one width each.
-                var gapWidth = 0
-                var frequencyWidth = 0
-                for slot in 0..<blockCount {
-                    frequencies[slot] -= 1
-                    gapWidth = max(gapWidth, BitPacking.width(of: gaps[slot]))
-                    frequencyWidth = max(frequencyWidth, BitPacking.width(of: frequencies[slot]))
-                }
-                blockData.write(UInt8(gapWidth))
-                blockData.write(UInt8(frequencyWidth))
-                gaps.withUnsafeBufferPointer { BitPacking.pack($0, width: gapWidth, into: &blockData) }
-                frequencies.withUnsafeBufferPointer { BitPacking.pack($0, width: frequencyWidth, into: &blockData) }
+            let postingsInBlock = blockEnd - blockStart
+            let pareto = Impacts.pareto(pairs)
+            listPairs.append(contentsOf: pareto)
+            if count == 1 {
+                // One posting: its document alone (its frequency is the dictionary's total,
+                // its impacts that and the document's length).
+                blockData.writeVarint(UInt64(previousDocument))
+            } else if postingsInBlock >= PostingsList.packedMinimum {
+                // Packed: the two layouts' headers, the impacts, then gaps and frequency − 1.
+                for slot in 0..<postingsInBlock { frequencies[slot] -= 1 }
+                let gapLayout = gaps.withUnsafeBufferPointer { PatchedLayout.choose(UnsafeBufferPointer(rebasing: $0[0..<postingsInBlock])) }
+                let frequencyLayout = frequencies.withUnsafeBufferPointer { PatchedLayout.choose(UnsafeBufferPointer(rebasing: $0[0..<postingsInBlock])) }
+                gapLayout.writeHeader(into: &blockData)
+                frequencyLayout.writeHeader(into: &blockData)
+                Impacts.write(pareto, into: &blockData)
+                gaps.withUnsafeBufferPointer { gapLayout.writeData(UnsafeBufferPointer(rebasing: $0[0..<postingsInBlock]), into: &blockData) }
+                frequencies.withUnsafeBufferPointer { frequencyLayout.writeData(UnsafeBufferPointer(rebasing: $0[0..<postingsInBlock]), into: &blockData) }
             } else {
-                // The last, partial block: varint pairs.
-                for slot in 0..<blockCount {
-                    blockData.writeVarint(UInt64(gaps[slot]))
-                    blockData.writeVarint(UInt64(frequencies[slot]))
+                // A short last block: the impacts, then per posting the gap shifted left by
+                // one (the low bit set when tf > 1) and, when set, tf − 2.
+                Impacts.write(pareto, into: &blockData)
+                for slot in 0..<postingsInBlock {
+                    let more: UInt64 = frequencies[slot] > 1 ? 1 : 0
+                    blockData.writeVarint(UInt64(gaps[slot]) << 1 | more)
+                    if more == 1 { blockData.writeVarint(UInt64(frequencies[slot] - 2)) }
                 }
             }
-            maxTermFrequency = max(maxTermFrequency, blockMaxFrequency)
+            Self.writePositionGroup(deltas, into: &positionBytes)
             metadata.write(previousDocument)
             metadata.write(UInt32(blockData.count))
             metadata.write(blockPositionsStart)
-            metadata.write(blockMaxFrequency)
-            metadata.write(blockMinLength)
             blockStart = blockEnd
         }
         var postingsLength = blockData.count
         do {
-            if blockCount == 1 {
-                // One block: its metadata is three varints, the rest is implied.
+            if blockCount > 1 {
+                // Several blocks: the whole list's impacts and a skip record per block first.
                 var header = ByteWriter()
-                header.writeVarint(UInt64(previousDocument))
-                header.writeVarint(UInt64(maxTermFrequency))
-                header.writeVarint(UInt64(fieldLengths.isEmpty ? 0 : minimumLength(postings, fieldLengths)))
+                Impacts.write(Impacts.pareto(listPairs), into: &header)
                 try postingsFile.write(header.bytes)
-                postingsLength += header.count
-            } else {
                 try postingsFile.write(metadata.bytes)
-                postingsLength += metadata.count
+                postingsLength += header.count + metadata.count
             }
             try postingsFile.write(blockData.bytes)
             try positionsFile.write(positionBytes.bytes)
@@ -354,10 +377,24 @@ struct SegmentEncoder {
                                              positionsOffset: Int(positionsOffset), positionsLength: positionBytes.count))
     }
 
-    private func minimumLength(_ postings: PostingsBuilder, _ lengths: [UInt32]) -> UInt32 {
-        var minimum = UInt32.max
-        for document in postings.documents { minimum = min(minimum, lengths[Int(document)]) }
-        return minimum
+    /// Appends one block's positions group: chunks of 128 deltas, each patched-bit-packed,
+    /// but a last chunk of fewer than 16 as varints.
+    static func writePositionGroup(_ deltas: [UInt32], into writer: inout ByteWriter) {
+        var start = 0
+        deltas.withUnsafeBufferPointer { all in
+            while start < all.count {
+                let end = min(start + PostingsList.positionChunk, all.count)
+                let chunk = UnsafeBufferPointer(rebasing: all[start..<end])
+                if chunk.count >= PostingsList.packedMinimum {
+                    let layout = PatchedLayout.choose(chunk)
+                    layout.writeHeader(into: &writer)
+                    layout.writeData(chunk, into: &writer)
+                } else {
+                    for delta in chunk { writer.writeVarint(UInt64(delta)) }
+                }
+                start = end
+            }
+        }
     }
 
     /// Text is compressed in blocks of up to this many bytes (a longer document is a block of its
@@ -366,8 +403,9 @@ struct SegmentEncoder {
     static let textBlockSize = 64 << 10
 
     /// Adds the next document's stored fields, given as a record: id, title and text, each a
-    /// varint length and its bytes.
-    mutating func addStoredRecord(_ record: ArraySlice<UInt8>) throws(IndexError) {
+    /// varint length and its bytes; and, for a segment without stored text, the document's
+    /// terms (dictionary ordinals of this segment, ascending) and their counts.
+    mutating func addStoredRecord(_ record: ArraySlice<UInt8>, terms: [(ordinal: UInt32, frequency: UInt32)] = []) throws(IndexError) {
         let result = record.withUnsafeBytes { input -> Result<Void, IndexError> in
             var reader = ByteReader(input)
             let id, title, text: UnsafeRawBufferPointer
@@ -379,7 +417,7 @@ struct SegmentEncoder {
                 preconditionFailure("a stored record made by the writer is malformed: \(error.message)")
             }
             do throws(IndexError) {
-                try addStoredDocument(id: id, title: title, text: text)
+                try addStoredDocument(id: id, title: title, text: text, terms: terms)
                 return .success(())
             } catch {
                 return .failure(error)
@@ -388,18 +426,35 @@ struct SegmentEncoder {
         try result.get()
     }
 
-    /// Adds the next document's stored fields.
-    mutating func addStoredDocument(id: UnsafeRawBufferPointer, title: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer) throws(IndexError) {
-        // An empty text never starts a block: its record must point at a block that gets
-        // written (the open one), even when it comes last.
-        if !text.isEmpty && !block.isEmpty && block.count + text.count > Self.textBlockSize { try finishBlock() }
+    /// Adds the next document's stored fields: with stored text its id, title and text (the
+    /// terms are not needed), without it its id, title and terms (the text is dropped).
+    mutating func addStoredDocument(id: UnsafeRawBufferPointer, title: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer,
+                                    terms: [(ordinal: UInt32, frequency: UInt32)] = []) throws(IndexError) {
         record.removeAll()
         record.writeVarint(UInt64(id.count)); record.write(bytes: id)
         record.writeVarint(UInt64(title.count)); record.write(bytes: title)
-        record.writeVarint(UInt64(blockSizes.count))
-        record.writeVarint(UInt64(block.count))
-        record.writeVarint(UInt64(text.count))
-        block.append(contentsOf: text)
+        if storage == .text {
+            // An empty text never starts a block: its record must point at a block that gets
+            // written (the open one), even when it comes last.
+            if !text.isEmpty && !block.isEmpty && block.count + text.count > Self.textBlockSize { try finishBlock() }
+            record.writeVarint(UInt64(blockSizes.count))
+            record.writeVarint(UInt64(block.count))
+            record.writeVarint(UInt64(text.count))
+            block.append(contentsOf: text)
+        } else {
+            // The forward index: term ordinals as steps from the previous one (the first from
+            // 0), shifted left by one with the low bit set when the count is above 1, then
+            // the count − 2 when it is.
+            record.writeVarint(UInt64(terms.count))
+            var previous: UInt32 = 0
+            for (index, term) in terms.enumerated() {
+                precondition(index == 0 || term.ordinal > previous, "a document's terms come in ascending order")
+                let more: UInt64 = term.frequency > 1 ? 1 : 0
+                record.writeVarint(UInt64(term.ordinal - previous) << 1 | more)
+                if more == 1 { record.writeVarint(UInt64(term.frequency - 2)) }
+                previous = term.ordinal
+            }
+        }
         do {
             try recordsFile.write(record.bytes)
         } catch {
@@ -455,6 +510,8 @@ struct SegmentEncoder {
             let patch = header.count
             header.write(UInt64(0))  // records start, patched below
             header.write(UInt64(0))  // block index start, patched below
+            header.write(storage == .text ? StoredFields.textFlag : StoredFields.forwardFlag)
+            header.write(UInt32(0))  // reserved
             for length in lengths { header.write(length) }
             for length in titleLengths { header.write(length) }
             header.pad(to: 8)

@@ -1,8 +1,12 @@
 @_spi(SiftInternal) import SiftStorage
 /// The documents file: field lengths, and each document's id, title and text — the text
-/// LZ-compressed in blocks of whole documents (docs/FORMAT.md).
+/// LZ-compressed in blocks of whole documents — or, without stored text, each document's
+/// terms and their counts (a forward index) (docs/FORMAT.md).
 struct StoredFields: @unchecked Sendable {
-    static let lengthsStart = 40
+    static let lengthsStart = 48
+    /// Header flags: the records hold text locations, or forward-index terms.
+    static let textFlag: UInt32 = 1
+    static let forwardFlag: UInt32 = 2
 
     let bytes: UnsafeRawBufferPointer
     let path: String
@@ -12,6 +16,10 @@ struct StoredFields: @unchecked Sendable {
     let recordsStart: Int
     let blockIndexStart: Int
     let blocksStart: Int
+    /// The records locate each document's text in the text blocks (else: no text is stored).
+    let storesText: Bool
+    /// The records hold each document's terms and counts.
+    let hasForwardIndex: Bool
 
     init(bytes file: UnsafeRawBufferPointer, path: String, documentCount: Int) throws(IndexError) {
         let end = file.count - IndexFormat.trailerSize
@@ -23,6 +31,12 @@ struct StoredFields: @unchecked Sendable {
         let blocks = Int(UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 20, as: UInt32.self)))
         let records = Int(clamping: UInt64(littleEndian: file.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
         let blockIndex = Int(clamping: UInt64(littleEndian: file.loadUnaligned(fromByteOffset: 32, as: UInt64.self)))
+        let flags = UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 40, as: UInt32.self))
+        guard flags == Self.textFlag || flags == Self.forwardFlag else {
+            throw .corrupt(file: path, reason: "unknown document flags \(flags)")
+        }
+        storesText = flags == Self.textFlag
+        hasForwardIndex = flags == Self.forwardFlag
         let offsets = (Self.lengthsStart + documentCount * 8 + 7) / 8 * 8
         let blocksStart = blockIndex &+ (blocks + 1) * 8 &+ blocks * 4
         guard blocks <= end, offsets + (documentCount + 1) * 8 == records, records <= blockIndex,
@@ -30,6 +44,7 @@ struct StoredFields: @unchecked Sendable {
         else {
             throw .corrupt(file: path, reason: "document table layout does not add up")
         }
+        guard storesText || blocks == 0 else { throw .corrupt(file: path, reason: "text blocks in a segment that stores no text") }
         bytes = UnsafeRawBufferPointer(rebasing: file[0..<end])
         self.path = path
         self.documentCount = documentCount
@@ -40,8 +55,8 @@ struct StoredFields: @unchecked Sendable {
         self.blocksStart = blocksStart
     }
 
-    /// The record of `document`: id, title, and its text's block, offset and length.
-    func record(_ document: Int) throws(IndexError) -> (id: String, title: String, block: Int, offset: Int, length: Int) {
+    /// The bytes of `document`'s record.
+    private func recordBytes(_ document: Int) throws(IndexError) -> UnsafeRawBufferPointer {
         guard document >= 0, document < documentCount else {
             throw .corrupt(file: path, reason: "document \(document) out of range")
         }
@@ -50,10 +65,17 @@ struct StoredFields: @unchecked Sendable {
         guard start <= end, end <= blockIndexStart - recordsStart else {
             throw .corrupt(file: path, reason: "stored document \(document) spans \(start)..<\(end), outside the records")
         }
-        var reader = ByteReader(UnsafeRawBufferPointer(rebasing: bytes[(recordsStart + start)..<(recordsStart + end)]))
+        return UnsafeRawBufferPointer(rebasing: bytes[(recordsStart + start)..<(recordsStart + end)])
+    }
+
+    /// The record of `document`: id, title, and its text's block, offset and length (all 0
+    /// without stored text).
+    func record(_ document: Int) throws(IndexError) -> (id: String, title: String, block: Int, offset: Int, length: Int) {
+        var reader = ByteReader(try recordBytes(document))
         do throws(ByteReaderError) {
             let id = try reader.readString()
             let title = try reader.readString()
+            guard storesText else { return (id, title, 0, 0, 0) }
             let block = try reader.readLength(limit: max(blockCount - 1, 0))
             let offset = try reader.readLength(limit: Int(UInt32.max))
             let length = try reader.readLength(limit: Int(UInt32.max))
@@ -64,9 +86,40 @@ struct StoredFields: @unchecked Sendable {
         }
     }
 
+    /// `document`'s terms as dictionary ordinals (ascending) with their counts, from the
+    /// forward index; checked to ascend, lie below `termCount` and count at least once.
+    func forwardTerms(_ document: Int, termCount: Int, into terms: inout [(ordinal: UInt32, frequency: UInt32)]) throws(IndexError) {
+        terms.removeAll(keepingCapacity: true)
+        guard hasForwardIndex else { throw .corrupt(file: path, reason: "no forward index: the segment stores text") }
+        var reader = ByteReader(try recordBytes(document))
+        do throws(ByteReaderError) {
+            _ = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+            _ = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+            let count = try reader.readLength(limit: reader.remaining)
+            var ordinal: UInt64 = 0
+            for index in 0..<count {
+                let code = try reader.readVarint()
+                let step = code >> 1
+                guard index == 0 || step > 0 else { throw ByteReaderError.malformed("terms do not ascend", at: reader.offset) }
+                ordinal &+= step
+                guard ordinal < UInt64(termCount) else { throw ByteReaderError.malformed("term \(ordinal) of \(termCount)", at: reader.offset) }
+                var frequency: UInt64 = 1
+                if code & 1 == 1 {
+                    frequency = try reader.readVarint() &+ 2
+                    guard frequency <= UInt64(UInt32.max), frequency >= 2 else { throw ByteReaderError.malformed("count past 2^32", at: reader.offset) }
+                }
+                terms.append((UInt32(ordinal), UInt32(frequency)))
+            }
+            guard reader.isAtEnd else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
+        } catch {
+            throw .corrupt(file: path, reason: "stored document \(document) terms: \(error.message)")
+        }
+    }
+
     /// The file offset where the compressed block holding `document`'s text starts (pages
     /// before it are no longer needed when reading in document order).
     func blockStart(of document: Int) throws(IndexError) -> Int {
+        guard storesText else { return recordsStart }
         let block = try record(document).block
         return blocksStart + Int(clamping: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: blockIndexStart + block * 8, as: UInt64.self)))
     }

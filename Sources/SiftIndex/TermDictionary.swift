@@ -7,6 +7,8 @@ package struct TermEntry: Equatable, Sendable {
     var postingsLength: Int
     var positionsOffset: Int
     var positionsLength: Int
+    /// The field of the term's key (whose document lengths its postings' impacts use).
+    var field: IndexField = .text
 }
 
 /// The terms file: terms in byte order, front-coded in blocks of 32, with an index of each
@@ -159,7 +161,8 @@ struct TermDictionary: @unchecked Sendable {
                 return TermEntry(documentFrequency: UInt32(documentFrequency),
                                  totalTermFrequency: documentFrequency + extraOccurrences,
                                  postingsOffset: here.postings, postingsLength: Int(postingsLength),
-                                 positionsOffset: here.positions, positionsLength: Int(positionsLength))
+                                 positionsOffset: here.positions, positionsLength: Int(positionsLength),
+                                 field: IndexFormat.field(ofKey: key))
             }
             if index < count && (matched + index == key.count || suffix[index] > key[matched + index]) {
                 return nil  // this term sorts after the key
@@ -190,6 +193,32 @@ struct TermDictionary: @unchecked Sendable {
             if shift > 63 { return nil }
         }
         return nil
+    }
+
+    /// The keys of the terms at `ordinals` (ascending, each below `termCount`), decoding each
+    /// block they fall in once, as far as the last of them.
+    func keys(ofOrdinals ordinals: [Int]) throws(IndexError) -> [[UInt8]] {
+        var keys: [[UInt8]] = []
+        keys.reserveCapacity(ordinals.count)
+        var iterator: TermIterator? = nil
+        var position = -1  // ordinal of the iterator's last term
+        for ordinal in ordinals {
+            guard ordinal >= 0, ordinal < termCount, ordinal > position || iterator == nil else {
+                throw .corrupt(file: path, reason: "term ordinal \(ordinal) out of order or past the \(termCount) terms")
+            }
+            if iterator == nil || ordinal / Self.blockSize != position / Self.blockSize {
+                iterator = try TermIterator(self, block: ordinal / Self.blockSize)
+                position = ordinal / Self.blockSize * Self.blockSize - 1
+            }
+            var key: [UInt8] = []
+            while position < ordinal {
+                guard let next = try iterator!.next() else { throw .corrupt(file: path, reason: "fewer terms than its header says") }
+                key = next.key
+                position += 1
+            }
+            keys.append(key)
+        }
+        return keys
     }
 
     /// An iterator from the first term ≥ `key` (all terms for an empty key).
@@ -256,7 +285,8 @@ package struct TermIterator {
                                                        positionsOffset: &positionsOffset)
             key.removeSubrange(record.shared...)
             key.append(contentsOf: record.suffix)
-            let entry = record.entry
+            var entry = record.entry
+            entry.field = IndexFormat.field(ofKey: key)
             remainingInBlock -= 1
             return (key, entry)
         } catch {

@@ -51,6 +51,8 @@ public struct CIFFReader {
     /// Postings lists and document records read so far.
     public private(set) var postingsListsRead = 0
     public private(set) var documentRecordsRead = 0
+    /// The byte offset of the next message: where a problem with it will be reported.
+    public var offset: Int { wire.position }
     /// Document ids must be below this: the larger of the header's document counts.
     private let documentLimit: Int64
 

@@ -31,11 +31,23 @@ extension Searcher {
         var lookups = TermLookups()
         var vectors: [FeedbackDocumentVector] = []
         var tokens: [AnalyzedToken] = []
-        // Read together: feedback documents that share a compressed block decompress it once.
-        let texts = try reader.texts(of: first.hits.map(\.document))
-        for (hit, text) in zip(first.hits, texts) {
-            let terms = try feedbackTerms(of: text, parameters: parameters, lookups: &lookups, tokens: &tokens)
-            vectors.append(FeedbackDocumentVector(terms: terms, score: Double(hit.score)))
+        if reader.storage == .text {
+            // Read together: feedback documents that share a compressed block decompress it once.
+            let texts = try reader.texts(of: first.hits.map(\.document))
+            for (hit, text) in zip(first.hits, texts) {
+                let counts = textTermCounts(of: text, tokens: &tokens)
+                let terms = try feedbackTerms(counts, parameters: parameters, lookups: &lookups)
+                vectors.append(FeedbackDocumentVector(terms: terms, score: Double(hit.score)))
+            }
+        } else {
+            // No stored text: the forward index holds each document's terms and counts as
+            // indexed, the same as analyzing the text again.
+            for hit in first.hits {
+                let counts = (try reader.termCounts(of: hit.document, field: .text) ?? [])
+                    .map { TermFrequency(term: ArraySlice($0.term), frequency: $0.frequency) }
+                let terms = try feedbackTerms(counts, parameters: parameters, lookups: &lookups)
+                vectors.append(FeedbackDocumentVector(terms: terms, score: Double(hit.score)))
+            }
         }
         let model = RelevanceModel.estimate(vectors, limit: parameters.feedbackTerms)
         var results: SearchResults
@@ -56,11 +68,9 @@ extension Searcher {
         return results
     }
 
-    /// The eligible terms of a feedback document with their frequencies: its stored text
-    /// analyzed again with the index's analyzer (the terms its text field was indexed with),
-    /// pruned to the `feedbackTerms` most frequent.
-    private func feedbackTerms(of text: [UInt8], parameters: RM3Parameters, lookups: inout TermLookups,
-                               tokens: inout [AnalyzedToken]) throws(IndexError) -> [TermFrequency] {
+    /// The terms of a feedback document's stored text with their frequencies: the text
+    /// analyzed again with the index's analyzer (the terms its text field was indexed with).
+    private func textTermCounts(of text: [UInt8], tokens: inout [AnalyzedToken]) -> [TermFrequency] {
         tokens.removeAll(keepingCapacity: true)
         text.withUnsafeBufferPointer { _ = analyzer.analyze($0, into: &tokens) }
         // Count by term id: sort the ids, then count the runs.
@@ -74,6 +84,13 @@ extension Searcher {
             counts.append(TermFrequency(term: analyzer.termBytes(ids[start]), frequency: end - start))
             start = end
         }
+        return counts
+    }
+
+    /// The eligible terms of a feedback document (`counts`: its terms and their frequencies),
+    /// pruned to the `feedbackTerms` most frequent.
+    private func feedbackTerms(_ counts: [TermFrequency], parameters: RM3Parameters,
+                               lookups: inout TermLookups) throws(IndexError) -> [TermFrequency] {
         let documentCount = Float(reader.documentCount)
         let maximumRatio = Float(parameters.maximumDocumentFrequencyRatio)
         return try RelevanceModel.documentVector(counts, limit: parameters.feedbackTerms) { term throws(IndexError) in

@@ -65,6 +65,9 @@ struct QueryCompiler {
             if phraseTokens.isEmpty { return .dropped }
             if !countClauses(phraseTokens.count) { return .nothing }
             if phraseTokens.count == 1 { return try termQuery(phraseTokens[0].term, field: field, boost: boost) }
+            // Imported postings have frequencies only: answering without positions would be
+            // answering another query.
+            guard reader.hasPositions else { throw .noPositions(reader.path) }
             var idf = 0.0
             var keys: [[UInt8]] = []
             var entries: [[TermEntry?]] = []

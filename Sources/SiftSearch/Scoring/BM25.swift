@@ -1,3 +1,4 @@
+@_spi(SiftInternal) import SiftIndex
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -113,8 +114,23 @@ struct BM25Weight: Sendable, Equatable {
         Double(weight) * maxFrequency / (maxFrequency + lengthFactor) * Self.boundMargin
     }
 
+    /// At least the largest contribution of any posting of a block or list whose impacts
+    /// are `impacts`: every posting's (tf, len) is matched or beaten by one of the pairs
+    /// (a larger or equal tf in a shorter or equally long document), so the largest of the
+    /// pairs' scores bounds them all, for the k1 and b of this query. Exact at the best pair,
+    /// margin included.
+    @inline(__always)
+    func bound(_ impacts: ImpactReader) -> Double {
+        var impacts = impacts
+        var best = 0.0
+        while let pair = impacts.next() {
+            best = max(best, bound(maxFrequency: pair.frequency, minLength: pair.length))
+        }
+        return best
+    }
+
     /// At least the largest contribution in a block whose largest frequency and smallest
-    /// length are given (its metadata).
+    /// length are given.
     @inline(__always)
     func bound(maxFrequency: UInt32, minLength: UInt32) -> Double {
         bound(maxFrequency: Double(maxFrequency), lengthFactor: normalization.factor(length: Int(minLength)))

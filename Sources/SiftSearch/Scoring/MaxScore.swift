@@ -185,7 +185,7 @@ struct MaxScoreSearch {
     }
 
     /// Top-k over a single term's list, a block at a time: a block is decoded only when its
-    /// bound (largest tf, smallest length) can still beat the k-th score. Scores are the
+    /// bound (from its impacts) can still beat the k-th score. Scores are the
     /// exhaustive path's exactly: one contribution added to 0.
     private func searchSingle(_ list: PostingsList, term: TermWeight, base: UInt32, top: inout TopK,
                               buffers: BlockBuffers, outcome: inout Outcome) throws(IndexError) {
@@ -197,8 +197,7 @@ struct MaxScoreSearch {
         outcome.work.postings += list.documentFrequency
         for block in 0..<list.blockCount {
             if top.isFull {
-                let meta = list.metadata(block)
-                if term.bm25.bound(maxFrequency: meta.maxTermFrequency, minLength: meta.minDocumentLength) <= Double(top.weakest!.score) {
+                if term.bm25.bound(list.impacts(ofBlock: block)) <= Double(top.weakest!.score) {
                     outcome.exact = false
                     continue
                 }
@@ -220,19 +219,9 @@ struct MaxScoreSearch {
         }
     }
 
-    /// The largest contribution any document of the list can get: the largest block bound.
+    /// The largest contribution any document of the list can get: the bound of the list's
+    /// impacts (the pairs that no posting of the list beats).
     private func upperBound(_ list: PostingsList, bm25: BM25Weight) -> Double {
-        var best = 0.0
-        var lastMaxFrequency: UInt32 = 0
-        var lastMinLength = UInt32.max
-        for block in 0..<list.blockCount {
-            let meta = list.metadata(block)
-            // Skip blocks dominated by the previous one (common in long lists).
-            if meta.maxTermFrequency <= lastMaxFrequency && meta.minDocumentLength >= lastMinLength { continue }
-            lastMaxFrequency = meta.maxTermFrequency
-            lastMinLength = meta.minDocumentLength
-            best = max(best, bm25.bound(maxFrequency: meta.maxTermFrequency, minLength: meta.minDocumentLength))
-        }
-        return best
+        bm25.bound(list.listImpacts())
     }
 }

@@ -5,7 +5,7 @@
 ///
 /// Documents are intersected first, the rarest term leading, and positions are read only for
 /// documents that hold every term and — once a threshold is set — whose bound can still
-/// enter the top k: a run of documents whose blocks' bounds (read from the metadata alone)
+/// enter the top k: a run of documents whose blocks' bounds (read from their impacts alone)
 /// fall short is skipped undecoded, then each remaining document is bounded by its terms'
 /// frequencies. Cursors and position buffers live in plain buffers, so the loop makes no
 /// exclusivity check and no array bookkeeping per document.
@@ -93,20 +93,27 @@ final class PhraseScorer: Scorer {
                 // most as often as the least frequent term's largest frequency (a sloppy one
                 // as often as its first term's), in a document at least as long as the
                 // longest of the blocks' shortest documents.
+                // Each term's impacts bound the phrase too (the phrase occurs at most as often
+                // as that term, in the same document), and the tightest of those is taken.
                 var maxFrequency = UInt32.max
                 var minLength: UInt32 = 0
                 var upTo = PostingsCursor.exhausted - 1
+                var tightest = Double.infinity
                 for index in 0..<termCount {
                     let list = cursors[index].list
                     let block = list.block(from: max(shallowBlocks[index], cursors[index].block), reaching: candidate)
                     shallowBlocks[index] = block
                     if block == list.blockCount { break search }  // a term has no document left
-                    let meta = list.metadata(block)
-                    if phrase.slop == 0 || index == 0 { maxFrequency = min(maxFrequency, meta.maxTermFrequency) }
-                    minLength = max(minLength, meta.minDocumentLength)
-                    upTo = min(upTo, meta.lastDocument)
+                    var impacts = list.impacts(ofBlock: block)
+                    if phrase.slop == 0 || index == 0 {
+                        tightest = min(tightest, phrase.bm25.bound(impacts))
+                    }
+                    let extremes = impacts.extremes()
+                    if phrase.slop == 0 || index == 0 { maxFrequency = min(maxFrequency, extremes.maxFrequency) }
+                    minLength = max(minLength, extremes.minLength)
+                    upTo = min(upTo, list.lastDocument(ofBlock: block))
                 }
-                if phrase.bm25.bound(maxFrequency: maxFrequency, minLength: minLength) <= Double(threshold) {
+                if min(tightest, phrase.bm25.bound(maxFrequency: maxFrequency, minLength: minLength)) <= Double(threshold) {
                     skippedMatches = true
                     try cursors[lead].advance(to: upTo + 1)
                     candidate = cursors[lead].document

@@ -121,11 +121,11 @@ struct TermAtATimeSearch {
                 work.postings += list.documentFrequency
                 work.blocksDecoded += list.blockCount
                 work.postingsDecoded += list.documentFrequency
-                // Documents ascend to the last block's last document.
-                high = max(high, (base + Int(list.metadata(list.blockCount - 1).lastDocument)) >> 6 + 1)
                 for block in 0..<list.blockCount {
                     let count = try list.decode(block: block, documents: documents, frequencies: frequencies)
                     if block == 0 { low = min(low, (base + Int(documents[0])) >> 6) }
+                    // Documents ascend to the last block's last document.
+                    if block == list.blockCount - 1 { high = max(high, (base + Int(documents[count - 1])) >> 6 + 1) }
                     for slot in 0..<count { gathered[slot] = factors[Int(documents[slot])] }
                     for slot in 0..<count {
                         contributions[slot] = bm25.score(frequency: Float(frequencies[slot]), lengthFactor: gathered[slot])

@@ -30,8 +30,7 @@ struct TermCursor {
     @inline(__always)
     mutating func bound(ofBlock block: Int) -> Double {
         if block != boundBlock {
-            let meta = cursor.list.metadata(block)
-            blockBound = bm25.bound(maxFrequency: meta.maxTermFrequency, minLength: meta.minDocumentLength)
+            blockBound = bm25.bound(cursor.list.impacts(ofBlock: block))
             boundBlock = block
         }
         return blockBound
