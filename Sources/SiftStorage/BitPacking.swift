@@ -66,6 +66,48 @@
         }
     }
 
+    /// Reads values `first..<first + count` of a block of `total` values packed at `width`
+    /// bits, without touching the values before them: value i starts at bit i·width. Values
+    /// whose 8-byte load would run past the block's `byteCount(count: total, width:)` bytes
+    /// are read byte by byte. The caller has checked that those bytes are there and that
+    /// `first + count` ≤ `total`.
+    @inline(__always)
+    @inlinable public static func unpack(_ source: UnsafeRawPointer, total: Int, width: Int, from first: Int, count: Int,
+                                         into output: UnsafeMutablePointer<UInt32>) {
+        guard width > 0 else {
+            output.update(repeating: 0, count: count)
+            return
+        }
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        let fast = min(max(fastCount(count: total, width: width), first), first + count)
+        var bit = first * width
+        var index = 0
+        for _ in first..<fast {
+            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            output[index] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            bit += width
+            index += 1
+        }
+        while index < count {
+            output[index] = slowValue(source, bit: bit, width: width, mask: mask)
+            bit += width
+            index += 1
+        }
+    }
+
+    /// Value `index` of a block of `total` values packed at `width` bits (checked to be there).
+    @inline(__always)
+    @inlinable public static func value(_ source: UnsafeRawPointer, total: Int, width: Int, at index: Int) -> UInt32 {
+        guard width > 0 else { return 0 }
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        let bit = index * width
+        if (bit >> 3) + 8 <= byteCount(count: total, width: width) {
+            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+        }
+        return slowValue(source, bit: bit, width: width, mask: mask)
+    }
+
     /// Calls `body` with the block's last bytes from the one holding bit `bit` on, copied
     /// into 16 zeroed bytes, and the index of that byte: the values there can then be read
     /// with whole 8-byte loads too, without reading past the block.
