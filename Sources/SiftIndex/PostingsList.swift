@@ -391,11 +391,16 @@
     @usableFromInline var positionSlot = 0
     @usableFromInline var positionOrdinal = 0
     /// The chunk held: its size, and when packed its layout and where its data starts (its
-    /// values are unpacked on demand); a varint chunk is decoded whole into `chunk`.
+    /// values are unpacked on demand, its exceptions' high bits held in `chunk`); a varint
+    /// chunk is decoded whole into `chunk`.
     @usableFromInline var positionChunkSize = 0
     @usableFromInline var positionChunkPacked = false
     @usableFromInline var positionLayout = PatchedLayout(width: 0, exceptions: 0, exceptionWidth: 0)
     @usableFromInline var positionData = 0
+    /// A packed chunk's exceptions: the next one not yet passed, and whether their indexes
+    /// ascend (their shifted high bits are in `chunk`).
+    @usableFromInline var positionException = 0
+    @usableFromInline var positionExceptionsOrdered = true
 
     public static let exhausted = UInt32.max
 
@@ -516,9 +521,7 @@
             let within = ordinal - wanted * PostingsList.positionChunk
             let take = min(count - filled, positionChunkSize - within)
             if positionChunkPacked {
-                guard positionLayout.decode(list.positions.baseAddress! + positionData, total: positionChunkSize,
-                                            from: within, count: take, into: base + filled)
-                else { throw positionsDamage("a chunk of \(positionChunkSize) positions has an exception outside it", at: positionData) }
+                unpackPositions(from: within, count: take, into: base + filled)
             } else {
                 (base + filled).update(from: chunk + within, count: take)
             }
@@ -535,6 +538,37 @@
         output.count = count
         positionSlot = slot + 1
         positionOrdinal += count
+    }
+
+    /// Unpacks values `first..<first + count` of the packed chunk held into `output`: their
+    /// low bits at random, then the high bits of the exceptions among them. Reads go forward
+    /// within a chunk, so the exceptions (in ascending index order, as written) are walked
+    /// once per chunk, not once per document; indexes out of order, never written, are
+    /// searched in full every time (the same values, slowly).
+    @inlinable @inline(__always)
+    mutating func unpackPositions(from first: Int, count: Int, into output: UnsafeMutablePointer<UInt32>) {
+        let layout = positionLayout
+        let source = list.positions.baseAddress! + positionData
+        BitPacking.unpack(source, total: positionChunkSize, width: layout.width, from: first, count: count, into: output)
+        let exceptions = layout.exceptions
+        guard exceptions > 0 else { return }
+        let indexes = source + BitPacking.byteCount(count: positionChunkSize, width: layout.width)
+        let end = first + count
+        if positionExceptionsOrdered {
+            var exception = positionException
+            while exception < exceptions {
+                let index = Int(indexes.load(fromByteOffset: exception, as: UInt8.self))
+                if index >= end { break }
+                if index >= first { output[index - first] = output[index - first] &+ chunk[exception] }
+                exception += 1
+            }
+            positionException = exception
+        } else {
+            for exception in 0..<exceptions {
+                let index = Int(indexes.load(fromByteOffset: exception, as: UInt8.self))
+                if index >= first && index < end { output[index - first] = output[index - first] &+ chunk[exception] }
+            }
+        }
     }
 
     /// Finds chunk `wanted` of the current group (after the one held), skipping the full
@@ -561,6 +595,27 @@
             positionData = data
             positionChunkPacked = true
             positionNext = data + layout.dataSize(count: size)
+            if layout.exceptions > 0 {
+                // Every exception's index is checked here, as a whole-chunk decode checks
+                // them, and their high bits (shifted into place) kept in `chunk` for
+                // `unpackPositions`.
+                let indexes = bytes.baseAddress! + data + BitPacking.byteCount(count: size, width: layout.width)
+                var ordered = true
+                var previous = -1
+                for exception in 0..<layout.exceptions {
+                    let index = Int(indexes.load(fromByteOffset: exception, as: UInt8.self))
+                    guard index < size else {
+                        throw positionsDamage("a chunk of \(size) positions has an exception outside it", at: data)
+                    }
+                    ordered = ordered && index > previous
+                    previous = index
+                }
+                BitPacking.unpack(indexes + layout.exceptions, count: layout.exceptions, width: layout.exceptionWidth, into: chunk)
+                let shift = UInt32(layout.width)
+                for exception in 0..<layout.exceptions { chunk[exception] = chunk[exception] << shift }
+                positionExceptionsOrdered = ordered
+                positionException = 0
+            }
         } else {
             guard let after = PostingsList.decodePositionChunk(bytes, at: positionNext, end: end, count: size, into: chunk) else {
                 throw positionsDamage("a chunk of \(size) positions does not decode", at: positionNext)

@@ -112,30 +112,6 @@
         return exceptions == 0 || patch(source, count: count, into: output)
     }
 
-    /// Decodes values `first..<first + count` of a block of `total` values from `source`
-    /// (this layout's data, checked to be there; `first + count` ≤ `total`): the packed low
-    /// bits of those values alone, and the high bits of the exceptions among them. Every
-    /// exception's index is still checked, as `decode` checks them: returns false for one
-    /// outside the block.
-    @inlinable @inline(__always)
-    public func decode(_ source: UnsafeRawPointer, total: Int, from first: Int, count: Int,
-                       into output: UnsafeMutablePointer<UInt32>) -> Bool {
-        BitPacking.unpack(source, total: total, width: width, from: first, count: count, into: output)
-        guard exceptions > 0 else { return true }
-        let indexes = source + BitPacking.byteCount(count: total, width: width)
-        let high = indexes + exceptions
-        for exception in 0..<exceptions {
-            let index = Int(indexes.load(fromByteOffset: exception, as: UInt8.self))
-            guard index < total else { return false }
-            let slot = index &- first
-            if slot >= 0 && slot < count {
-                let bits = BitPacking.value(high, total: exceptions, width: exceptionWidth, at: exception)
-                output[slot] = output[slot] &+ (bits << UInt32(width))
-            }
-        }
-        return true
-    }
-
     /// Adds each exception's high bits to its value. Returns false for an index outside the block.
     @inlinable
     public func patch(_ source: UnsafeRawPointer, count: Int, into output: UnsafeMutablePointer<UInt32>) -> Bool {

@@ -73,55 +73,6 @@ import SiftTestSupport
         }
     }
 
-    @Test("any range of a block decodes alone to the values the whole block decodes to, exceptions patched")
-    func rangesDecodeAlone() {
-        var random = TestRandom(seed: 43)
-        for _ in 0..<300 {
-            let count = random.int(in: 1...128)
-            let base = random.int(in: 0...20)
-            let values = (0..<count).map { _ -> UInt32 in
-                let bits = random.unit() < 0.15 ? random.int(in: 0...32) : base
-                return bits == 0 ? 0 : UInt32(truncatingIfNeeded: random.next()) >> UInt32(32 - bits)
-            }
-            let layout = values.withUnsafeBufferPointer { PatchedLayout.choose($0) }
-            var writer = ByteWriter()
-            values.withUnsafeBufferPointer { layout.writeData($0, into: &writer) }
-            // Exactly the data's bytes: values whose 8-byte load would pass the end must take
-            // the byte path.
-            let data = writer.bytes
-            for _ in 0..<8 {
-                let first = random.int(in: 0...(count - 1))
-                let length = random.int(in: 1...(count - first))
-                var output = [UInt32](repeating: 0xDEAD_BEEF, count: length)
-                let decoded = data.withUnsafeBytes { raw in
-                    output.withUnsafeMutableBufferPointer { out in
-                        layout.decode(raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1)!, total: count, from: first,
-                                      count: length, into: out.baseAddress!)
-                    }
-                }
-                #expect(decoded)
-                #expect(output == Array(values[first..<(first + length)]))
-            }
-        }
-    }
-
-    @Test("a range decode still refuses an exception whose index lies outside the block")
-    func rangeRefusesOutsideException() {
-        var values = [UInt32](repeating: 1, count: 32)
-        values[5] = 1 << 20
-        let layout = values.withUnsafeBufferPointer { PatchedLayout.choose($0) }
-        #expect(layout.exceptions == 1)
-        var writer = ByteWriter()
-        values.withUnsafeBufferPointer { layout.writeData($0, into: &writer) }
-        var data = writer.bytes
-        data[BitPacking.byteCount(count: 32, width: layout.width)] = 40  // the exception's index, past 32
-        var output = [UInt32](repeating: 0, count: 4)
-        let decoded = data.withUnsafeBytes { raw in
-            output.withUnsafeMutableBufferPointer { layout.decode(raw.baseAddress!, total: 32, from: 20, count: 4, into: $0.baseAddress!) }
-        }
-        #expect(!decoded)
-    }
-
     @Test("damaged headers are refused, never trusted: widths past 32 bits, more exceptions than values, data past the end")
     func damagedHeaders() {
         func read(_ bytes: [UInt8], count: Int) -> PatchedLayout? {
