@@ -391,16 +391,15 @@
     @usableFromInline var positionSlot = 0
     @usableFromInline var positionOrdinal = 0
     /// The chunk held: its size, and when packed its layout and where its data starts (its
-    /// values are unpacked on demand, its exceptions' high bits held in `chunk`); a varint
-    /// chunk is decoded whole into `chunk`.
+    /// values unpacked on demand until it is decoded whole into `chunk`); a varint chunk is
+    /// decoded whole into `chunk`.
     @usableFromInline var positionChunkSize = 0
     @usableFromInline var positionChunkPacked = false
     @usableFromInline var positionLayout = PatchedLayout(width: 0, exceptions: 0, exceptionWidth: 0)
     @usableFromInline var positionData = 0
-    /// A packed chunk's exceptions: the next one not yet passed, and whether their indexes
-    /// ascend (their shifted high bits are in `chunk`).
-    @usableFromInline var positionException = 0
-    @usableFromInline var positionExceptionsOrdered = true
+    /// Whether the packed chunk held is decoded whole into `chunk`, and how many reads it served.
+    @usableFromInline var positionChunkDecoded = false
+    @usableFromInline var positionChunkReads = 0
 
     public static let exhausted = UInt32.max
 
@@ -520,20 +519,37 @@
             if wanted != positionChunk { try loadPositionChunk(wanted) }
             let within = ordinal - wanted * PostingsList.positionChunk
             let take = min(count - filled, positionChunkSize - within)
-            if positionChunkPacked {
-                unpackPositions(from: within, count: take, into: base + filled)
-            } else {
+            if positionChunkPacked && !positionChunkDecoded {
+                // A chunk read once for a few positions is unpacked at random; one read again,
+                // or for many positions at once, is decoded whole and its values copied from
+                // then on (dense candidates: one pass over the chunk instead of many).
+                if positionChunkReads == 0 && take < PostingsList.packedMinimum {
+                    guard unpackPositions(from: within, count: take, into: base + filled) else {
+                        throw positionsDamage("a chunk of \(positionChunkSize) positions has an exception outside it", at: positionData)
+                    }
+                } else {
+                    try decodeHeldPositionChunk()
+                }
+            }
+            if !positionChunkPacked || positionChunkDecoded {
                 (base + filled).update(from: chunk + within, count: take)
             }
+            positionChunkReads += 1
             filled += take
         }
-        var position: UInt64 = 0
-        for occurrence in 0..<count {
-            let delta = UInt64(base[occurrence])
-            guard occurrence == 0 || delta > 0 else { throw positionsDamage("positions do not ascend", at: positionNext) }
-            position += delta
+        // Deltas to positions: ascending (no zero delta after the first), and the last (so
+        // every) one below 2^32, checked once after the pass.
+        if count > 0 {
+            var position = UInt64(base[0])
+            var smallest = UInt32.max
+            for occurrence in 1..<count {
+                let delta = base[occurrence]
+                smallest = min(smallest, delta)
+                position &+= UInt64(delta)
+                base[occurrence] = UInt32(truncatingIfNeeded: position)
+            }
+            guard smallest > 0 else { throw positionsDamage("positions do not ascend", at: positionNext) }
             guard position <= UInt64(UInt32.max) else { throw positionsDamage("position past 2^32", at: positionNext) }
-            base[occurrence] = UInt32(truncatingIfNeeded: position)
         }
         output.count = count
         positionSlot = slot + 1
@@ -541,34 +557,30 @@
     }
 
     /// Unpacks values `first..<first + count` of the packed chunk held into `output`: their
-    /// low bits at random, then the high bits of the exceptions among them. Reads go forward
-    /// within a chunk, so the exceptions (in ascending index order, as written) are walked
-    /// once per chunk, not once per document; indexes out of order, never written, are
-    /// searched in full every time (the same values, slowly).
+    /// low bits at random, then the high bits of the exceptions among them, each read at
+    /// random too. Every exception's index is checked, as a whole-chunk decode checks them.
+    /// Returns false for one outside the chunk.
     @inlinable @inline(__always)
-    mutating func unpackPositions(from first: Int, count: Int, into output: UnsafeMutablePointer<UInt32>) {
+    func unpackPositions(from first: Int, count: Int, into output: UnsafeMutablePointer<UInt32>) -> Bool {
         let layout = positionLayout
+        let total = positionChunkSize
         let source = list.positions.baseAddress! + positionData
-        BitPacking.unpack(source, total: positionChunkSize, width: layout.width, from: first, count: count, into: output)
+        BitPacking.unpack(source, total: total, width: layout.width, from: first, count: count, into: output)
         let exceptions = layout.exceptions
-        guard exceptions > 0 else { return }
-        let indexes = source + BitPacking.byteCount(count: positionChunkSize, width: layout.width)
-        let end = first + count
-        if positionExceptionsOrdered {
-            var exception = positionException
-            while exception < exceptions {
-                let index = Int(indexes.load(fromByteOffset: exception, as: UInt8.self))
-                if index >= end { break }
-                if index >= first { output[index - first] = output[index - first] &+ chunk[exception] }
-                exception += 1
-            }
-            positionException = exception
-        } else {
-            for exception in 0..<exceptions {
-                let index = Int(indexes.load(fromByteOffset: exception, as: UInt8.self))
-                if index >= first && index < end { output[index - first] = output[index - first] &+ chunk[exception] }
+        guard exceptions > 0 else { return true }
+        let indexes = source + BitPacking.byteCount(count: total, width: layout.width)
+        let high = indexes + exceptions
+        let shift = UInt32(layout.width)
+        for exception in 0..<exceptions {
+            let index = Int(indexes.load(fromByteOffset: exception, as: UInt8.self))
+            guard index < total else { return false }
+            let slot = index &- first
+            if slot >= 0 && slot < count {
+                let bits = BitPacking.value(high, total: exceptions, width: layout.exceptionWidth, at: exception)
+                output[slot] = output[slot] &+ (bits << shift)
             }
         }
+        return true
     }
 
     /// Finds chunk `wanted` of the current group (after the one held), skipping the full
@@ -595,27 +607,7 @@
             positionData = data
             positionChunkPacked = true
             positionNext = data + layout.dataSize(count: size)
-            if layout.exceptions > 0 {
-                // Every exception's index is checked here, as a whole-chunk decode checks
-                // them, and their high bits (shifted into place) kept in `chunk` for
-                // `unpackPositions`.
-                let indexes = bytes.baseAddress! + data + BitPacking.byteCount(count: size, width: layout.width)
-                var ordered = true
-                var previous = -1
-                for exception in 0..<layout.exceptions {
-                    let index = Int(indexes.load(fromByteOffset: exception, as: UInt8.self))
-                    guard index < size else {
-                        throw positionsDamage("a chunk of \(size) positions has an exception outside it", at: data)
-                    }
-                    ordered = ordered && index > previous
-                    previous = index
-                }
-                BitPacking.unpack(indexes + layout.exceptions, count: layout.exceptions, width: layout.exceptionWidth, into: chunk)
-                let shift = UInt32(layout.width)
-                for exception in 0..<layout.exceptions { chunk[exception] = chunk[exception] << shift }
-                positionExceptionsOrdered = ordered
-                positionException = 0
-            }
+            positionChunkDecoded = false
         } else {
             guard let after = PostingsList.decodePositionChunk(bytes, at: positionNext, end: end, count: size, into: chunk) else {
                 throw positionsDamage("a chunk of \(size) positions does not decode", at: positionNext)
@@ -625,6 +617,16 @@
         }
         positionChunkSize = size
         positionChunk = wanted
+        positionChunkReads = 0
+    }
+
+    /// Decodes the packed chunk held whole into `chunk`.
+    @usableFromInline
+    mutating func decodeHeldPositionChunk() throws(IndexError) {
+        guard positionLayout.decode(list.positions.baseAddress! + positionData, count: positionChunkSize, into: chunk) else {
+            throw positionsDamage("a chunk of \(positionChunkSize) positions has an exception outside it", at: positionData)
+        }
+        positionChunkDecoded = true
     }
 
     @inline(never)
