@@ -382,7 +382,7 @@
     public var blocksDecoded = 0
     public var postingsDecoded = 0
     /// Positions: the block whose group is being read, its position count, the chunk held
-    /// in `chunk` and where the next one starts, and the slot whose positions start at
+    /// and where the next one starts, and the slot whose positions start at
     /// `positionOrdinal` within the group.
     @usableFromInline var positionBlock = -1
     @usableFromInline var positionCount = 0
@@ -390,6 +390,16 @@
     @usableFromInline var positionNext = 0
     @usableFromInline var positionSlot = 0
     @usableFromInline var positionOrdinal = 0
+    /// The chunk held: its size, and when packed its layout and where its data starts (its
+    /// values unpacked on demand until it is decoded whole into `chunk`); a varint chunk is
+    /// decoded whole into `chunk`.
+    @usableFromInline var positionChunkSize = 0
+    @usableFromInline var positionChunkPacked = false
+    @usableFromInline var positionLayout = PatchedLayout(width: 0, exceptions: 0, exceptionWidth: 0)
+    @usableFromInline var positionData = 0
+    /// Whether the packed chunk held is decoded whole into `chunk`, and how many reads it served.
+    @usableFromInline var positionChunkDecoded = false
+    @usableFromInline var positionChunkReads = 0
 
     public static let exhausted = UInt32.max
 
@@ -479,8 +489,10 @@
     /// Positions are read lazily: only phrase queries call this, and only for documents that
     /// contain every phrase term. Reading forward within a block continues where the last
     /// read ended; chunks of positions of documents passed over are skipped by their headers,
-    /// and only the chunks holding the document's positions are decoded. Damage (a truncated
-    /// list, positions that do not ascend or pass 2^32) throws.
+    /// and of the chunks holding the document's positions only those positions are unpacked
+    /// (a packed chunk is read at random: value i lies at bit i·width), straight into
+    /// `output`, then summed. Damage (a truncated list, positions that do not ascend or pass
+    /// 2^32) throws.
     public mutating func readPositions(into output: inout PositionBuffer) throws(IndexError) {
         output.count = 0
         guard document != Self.exhausted else { return }
@@ -499,24 +511,82 @@
         let count = Int(frequencies[slot])
         guard count <= positionCount - positionOrdinal else { throw positionsDamage("more positions than the block's frequencies", at: positionNext) }
         output.reserve(count)
-        var position: UInt64 = 0
-        for occurrence in 0..<count {
-            let ordinal = positionOrdinal + occurrence
+        let base = output.base
+        var filled = 0
+        while filled < count {
+            let ordinal = positionOrdinal + filled
             let wanted = ordinal / PostingsList.positionChunk
             if wanted != positionChunk { try loadPositionChunk(wanted) }
-            let delta = UInt64(chunk[ordinal % PostingsList.positionChunk])
-            guard occurrence == 0 || delta > 0 else { throw positionsDamage("positions do not ascend", at: positionNext) }
-            position += delta
+            let within = ordinal - wanted * PostingsList.positionChunk
+            let take = min(count - filled, positionChunkSize - within)
+            if positionChunkPacked && !positionChunkDecoded {
+                // A chunk read once for a few positions is unpacked at random; one read again,
+                // or for many positions at once, is decoded whole and its values copied from
+                // then on (dense candidates: one pass over the chunk instead of many).
+                if positionChunkReads == 0 && take < PostingsList.packedMinimum {
+                    guard unpackPositions(from: within, count: take, into: base + filled) else {
+                        throw positionsDamage("a chunk of \(positionChunkSize) positions has an exception outside it", at: positionData)
+                    }
+                } else {
+                    try decodeHeldPositionChunk()
+                }
+            }
+            if !positionChunkPacked || positionChunkDecoded {
+                (base + filled).update(from: chunk + within, count: take)
+            }
+            positionChunkReads += 1
+            filled += take
+        }
+        // Deltas to positions: ascending (no zero delta after the first), and the last (so
+        // every) one below 2^32, checked once after the pass.
+        if count > 0 {
+            var position = UInt64(base[0])
+            var smallest = UInt32.max
+            for occurrence in 1..<count {
+                let delta = base[occurrence]
+                smallest = min(smallest, delta)
+                position &+= UInt64(delta)
+                base[occurrence] = UInt32(truncatingIfNeeded: position)
+            }
+            guard smallest > 0 else { throw positionsDamage("positions do not ascend", at: positionNext) }
             guard position <= UInt64(UInt32.max) else { throw positionsDamage("position past 2^32", at: positionNext) }
-            output.base[occurrence] = UInt32(position)
         }
         output.count = count
         positionSlot = slot + 1
         positionOrdinal += count
     }
 
-    /// Decodes chunk `wanted` of the current group (after the one held), skipping the full
-    /// chunks before it by their headers.
+    /// Unpacks values `first..<first + count` of the packed chunk held into `output`: their
+    /// low bits at random, then the high bits of the exceptions among them, each read at
+    /// random too. Every exception's index is checked, as a whole-chunk decode checks them.
+    /// Returns false for one outside the chunk.
+    @inlinable @inline(__always)
+    func unpackPositions(from first: Int, count: Int, into output: UnsafeMutablePointer<UInt32>) -> Bool {
+        let layout = positionLayout
+        let total = positionChunkSize
+        let source = list.positions.baseAddress! + positionData
+        BitPacking.unpack(source, total: total, width: layout.width, from: first, count: count, into: output)
+        let exceptions = layout.exceptions
+        guard exceptions > 0 else { return true }
+        let indexes = source + BitPacking.byteCount(count: total, width: layout.width)
+        let high = indexes + exceptions
+        let shift = UInt32(layout.width)
+        for exception in 0..<exceptions {
+            let index = Int(indexes.load(fromByteOffset: exception, as: UInt8.self))
+            guard index < total else { return false }
+            let slot = index &- first
+            if slot >= 0 && slot < count {
+                let bits = BitPacking.value(high, total: exceptions, width: layout.exceptionWidth, at: exception)
+                output[slot] = output[slot] &+ (bits << shift)
+            }
+        }
+        return true
+    }
+
+    /// Finds chunk `wanted` of the current group (after the one held), skipping the full
+    /// chunks before it by their headers. A packed chunk's header is read and checked (its
+    /// values are unpacked as documents need them); a varint chunk (a group's last, under 16
+    /// values) is decoded whole into `chunk`.
     @usableFromInline
     mutating func loadPositionChunk(_ wanted: Int) throws(IndexError) {
         let bytes = list.positions
@@ -529,11 +599,34 @@
             positionChunk += 1
         }
         let size = min(PostingsList.positionChunk, positionCount - wanted * PostingsList.positionChunk)
-        guard let after = PostingsList.decodePositionChunk(bytes, at: positionNext, end: end, count: size, into: chunk) else {
-            throw positionsDamage("a chunk of \(size) positions does not decode", at: positionNext)
+        if size >= PostingsList.packedMinimum {
+            guard let (layout, data) = PatchedLayout.read(bytes, at: positionNext, count: size, end: end) else {
+                throw positionsDamage("a chunk of \(size) positions does not decode", at: positionNext)
+            }
+            positionLayout = layout
+            positionData = data
+            positionChunkPacked = true
+            positionNext = data + layout.dataSize(count: size)
+            positionChunkDecoded = false
+        } else {
+            guard let after = PostingsList.decodePositionChunk(bytes, at: positionNext, end: end, count: size, into: chunk) else {
+                throw positionsDamage("a chunk of \(size) positions does not decode", at: positionNext)
+            }
+            positionChunkPacked = false
+            positionNext = after
         }
-        positionNext = after
+        positionChunkSize = size
         positionChunk = wanted
+        positionChunkReads = 0
+    }
+
+    /// Decodes the packed chunk held whole into `chunk`.
+    @usableFromInline
+    mutating func decodeHeldPositionChunk() throws(IndexError) {
+        guard positionLayout.decode(list.positions.baseAddress! + positionData, count: positionChunkSize, into: chunk) else {
+            throw positionsDamage("a chunk of \(positionChunkSize) positions has an exception outside it", at: positionData)
+        }
+        positionChunkDecoded = true
     }
 
     @inline(never)

@@ -49,8 +49,12 @@
         }
         let mask: UInt64 = (1 << UInt64(width)) - 1
         let fast = fastCount(count: count, width: width)
-        var bit = 0
-        for index in 0..<fast {
+        // Whole groups of eight values (`width` bytes each) in loops specialised per width;
+        // then the rest one value at a time.
+        let grouped = (fast >> 3) << 3
+        if grouped > 0 { unpackGroups(source, groups: grouped >> 3, width: width, into: output, adding: offset) }
+        var bit = grouped * width
+        for index in grouped..<max(fast, grouped) {
             let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
             output[index] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ offset
             bit += width
@@ -64,6 +68,110 @@
                 bit += width
             }
         }
+    }
+
+    /// Unpacks `groups` groups of eight values of `width` (1–32) bits, each group `width`
+    /// bytes, every one of whose values can be read with an 8-byte load inside the data (the
+    /// caller's `fastCount` says so). A switch hands each width to a copy of the loop where it
+    /// is a constant, so the compiler unrolls a group into loads at fixed offsets and fixed
+    /// shifts; one call per block, not inlined into every caller.
+    @usableFromInline @inline(never)
+    static func unpackGroups(_ source: UnsafeRawPointer, groups: Int, width: Int, into output: UnsafeMutablePointer<UInt32>,
+                             adding offset: UInt32) {
+        switch width {
+        case 1: unpackGroups(source, groups: groups, constantWidth: 1, into: output, adding: offset)
+        case 2: unpackGroups(source, groups: groups, constantWidth: 2, into: output, adding: offset)
+        case 3: unpackGroups(source, groups: groups, constantWidth: 3, into: output, adding: offset)
+        case 4: unpackGroups(source, groups: groups, constantWidth: 4, into: output, adding: offset)
+        case 5: unpackGroups(source, groups: groups, constantWidth: 5, into: output, adding: offset)
+        case 6: unpackGroups(source, groups: groups, constantWidth: 6, into: output, adding: offset)
+        case 7: unpackGroups(source, groups: groups, constantWidth: 7, into: output, adding: offset)
+        case 8: unpackGroups(source, groups: groups, constantWidth: 8, into: output, adding: offset)
+        case 9: unpackGroups(source, groups: groups, constantWidth: 9, into: output, adding: offset)
+        case 10: unpackGroups(source, groups: groups, constantWidth: 10, into: output, adding: offset)
+        case 11: unpackGroups(source, groups: groups, constantWidth: 11, into: output, adding: offset)
+        case 12: unpackGroups(source, groups: groups, constantWidth: 12, into: output, adding: offset)
+        case 13: unpackGroups(source, groups: groups, constantWidth: 13, into: output, adding: offset)
+        case 14: unpackGroups(source, groups: groups, constantWidth: 14, into: output, adding: offset)
+        case 15: unpackGroups(source, groups: groups, constantWidth: 15, into: output, adding: offset)
+        case 16: unpackGroups(source, groups: groups, constantWidth: 16, into: output, adding: offset)
+        case 17: unpackGroups(source, groups: groups, constantWidth: 17, into: output, adding: offset)
+        case 18: unpackGroups(source, groups: groups, constantWidth: 18, into: output, adding: offset)
+        case 19: unpackGroups(source, groups: groups, constantWidth: 19, into: output, adding: offset)
+        case 20: unpackGroups(source, groups: groups, constantWidth: 20, into: output, adding: offset)
+        case 21: unpackGroups(source, groups: groups, constantWidth: 21, into: output, adding: offset)
+        case 22: unpackGroups(source, groups: groups, constantWidth: 22, into: output, adding: offset)
+        case 23: unpackGroups(source, groups: groups, constantWidth: 23, into: output, adding: offset)
+        case 24: unpackGroups(source, groups: groups, constantWidth: 24, into: output, adding: offset)
+        case 25: unpackGroups(source, groups: groups, constantWidth: 25, into: output, adding: offset)
+        case 26: unpackGroups(source, groups: groups, constantWidth: 26, into: output, adding: offset)
+        case 27: unpackGroups(source, groups: groups, constantWidth: 27, into: output, adding: offset)
+        case 28: unpackGroups(source, groups: groups, constantWidth: 28, into: output, adding: offset)
+        case 29: unpackGroups(source, groups: groups, constantWidth: 29, into: output, adding: offset)
+        case 30: unpackGroups(source, groups: groups, constantWidth: 30, into: output, adding: offset)
+        case 31: unpackGroups(source, groups: groups, constantWidth: 31, into: output, adding: offset)
+        case 32: unpackGroups(source, groups: groups, constantWidth: 32, into: output, adding: offset)
+        default: preconditionFailure("bit width \(width) outside 1–32")
+        }
+    }
+
+    @inline(__always)
+    static func unpackGroups(_ source: UnsafeRawPointer, groups: Int, constantWidth width: Int,
+                             into output: UnsafeMutablePointer<UInt32>, adding offset: UInt32) {
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        var source = source
+        var output = output
+        for _ in 0..<groups {
+            for value in 0..<8 {
+                let bit = value * width
+                let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+                output[value] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask) &+ offset
+            }
+            source += width
+            output += 8
+        }
+    }
+
+    /// Reads values `first..<first + count` of a block of `total` values packed at `width`
+    /// bits, without touching the values before them: value i starts at bit i·width. Values
+    /// whose 8-byte load would run past the block's `byteCount(count: total, width:)` bytes
+    /// are read byte by byte. The caller has checked that those bytes are there and that
+    /// `first + count` ≤ `total`.
+    @inline(__always)
+    @inlinable public static func unpack(_ source: UnsafeRawPointer, total: Int, width: Int, from first: Int, count: Int,
+                                         into output: UnsafeMutablePointer<UInt32>) {
+        guard width > 0 else {
+            output.update(repeating: 0, count: count)
+            return
+        }
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        let fast = min(max(fastCount(count: total, width: width), first), first + count)
+        var bit = first * width
+        var index = 0
+        for _ in first..<fast {
+            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            output[index] = UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+            bit += width
+            index += 1
+        }
+        while index < count {
+            output[index] = slowValue(source, bit: bit, width: width, mask: mask)
+            bit += width
+            index += 1
+        }
+    }
+
+    /// Value `index` of a block of `total` values packed at `width` bits (checked to be there).
+    @inline(__always)
+    @inlinable public static func value(_ source: UnsafeRawPointer, total: Int, width: Int, at index: Int) -> UInt32 {
+        guard width > 0 else { return 0 }
+        let mask: UInt64 = (1 << UInt64(width)) - 1
+        let bit = index * width
+        if (bit >> 3) + 8 <= byteCount(count: total, width: width) {
+            let word = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: bit >> 3, as: UInt64.self))
+            return UInt32(truncatingIfNeeded: (word >> UInt64(bit & 7)) & mask)
+        }
+        return slowValue(source, bit: bit, width: width, mask: mask)
     }
 
     /// Calls `body` with the block's last bytes from the one holding bit `bit` on, copied

@@ -172,6 +172,42 @@ import SiftTestSupport
         }
     }
 
+    @Test("a rare word beside common ones: long documents, positions read for few documents per chunk, as the brute force")
+    func sparseReadsAgainstBruteForce() throws {
+        // Common words fill long documents (many chunks of positions per block, with
+        // exceptions for each document's first position); the rare word makes the candidates
+        // few and far apart, so most chunks are read once, for a few positions, and some at
+        // their end.
+        var random = TestRandom(seed: 0x9A7E_0003)
+        let common = ["red", "green", "blue"]
+        var documents: [[String]] = []
+        for _ in 0..<400 {
+            var words = (0..<random.int(in: 20...300)).map { _ in common[random.below(common.count)] }
+            if random.unit() < 0.06 {
+                for _ in 0..<random.int(in: 1...4) { words[random.below(words.count)] = "zinc" }
+            }
+            documents.append(words)
+        }
+        let corpus = documents.enumerated().map { IndexTestDocument(id: "d\($0.offset)", text: $0.element.joined(separator: " ")) }
+        try IndexTestFolder.with { folder throws in
+            try IndexTestKit.write(corpus, at: folder.path, configuration: AnalyzerConfiguration(stemmer: .none, stopWords: .none))
+            let searcher = Searcher(reader: try IndexReader(path: folder.path))
+            var matched = 0
+            for phrase in [["zinc", "red"], ["red", "zinc"], ["blue", "zinc", "green"], ["zinc", "zinc"], ["red", "green", "blue"]] {
+                var expected: Set<Int> = []
+                for (number, words) in documents.enumerated()
+                where !Self.bruteForceAnchors(positions: Self.positions(of: phrase, in: words), offsets: Array(0..<phrase.count), slop: 0).isEmpty {
+                    expected.insert(number)
+                }
+                let results = try searcher.search(.phrase(phrase.joined(separator: " "), slop: 0), options: SearchOptions(limit: 1000))
+                #expect(results.totalHits == expected.count, "\(phrase)")
+                #expect(Set(results.hits.map(\.document)) == expected, "\(phrase)")
+                matched += expected.count
+            }
+            #expect(matched > 0)
+        }
+    }
+
     @Test("the query string form of a sloppy phrase searches the same as the Query value")
     func queryStringForm() throws {
         let corpus = [

@@ -64,6 +64,33 @@ import SiftTestSupport
         }
     }
 
+    @Test("any range of a block unpacks alone to the values the whole block holds, at every width 0...32", arguments: 0...32)
+    func rangesUnpackAlone(width: Int) {
+        var random = TestRandom(seed: UInt64(2000 + width))
+        let mask: UInt32 = width == 32 ? .max : (UInt32(1) << UInt32(width)) - 1
+        for count in [1, 7, 16, 33, 128] {
+            let values = (0..<count).map { _ in UInt32(truncatingIfNeeded: random.next()) & mask }
+            // The 0xFF bytes after the packed data must not leak into the last values.
+            let packed = Self.pack(values, width: width) + [UInt8](repeating: 0xFF, count: 8)
+            for _ in 0..<20 {
+                let first = random.int(in: 0...(count - 1))
+                let length = random.int(in: 1...(count - first))
+                var output = [UInt32](repeating: 0xDEAD_BEEF, count: length)
+                packed.withUnsafeBytes { raw in
+                    output.withUnsafeMutableBufferPointer { out in
+                        BitPacking.unpack(raw.baseAddress!, total: count, width: width, from: first, count: length, into: out.baseAddress!)
+                    }
+                }
+                #expect(output == Array(values[first..<(first + length)]), "width \(width) count \(count) from \(first) length \(length)")
+            }
+            packed.withUnsafeBytes { raw in
+                for index in 0..<count {
+                    #expect(BitPacking.value(raw.baseAddress!, total: count, width: width, at: index) == values[index])
+                }
+            }
+        }
+    }
+
     @Test("packing appends after what the writer holds; unpack reads from any byte offset")
     func appendsAndOffsets() {
         var random = TestRandom(seed: 5)
