@@ -160,7 +160,7 @@ public final class IndexReader: @unchecked Sendable {
         var titleTokens: UInt64 = 0
         for segment in segments {
             guard segment.storedFields.storesText == (manifest.storage == .text) else {
-                throw .corrupt(file: segment.documentsFile.path, reason: "its stored text does not match the manifest's --store \(manifest.storage.rawValue)")
+                throw .corrupt(file: segment.documentsFile.path, reason: "its stored text does not match the manifest's stored-text setting (\(manifest.storage.rawValue))")
             }
             bases.append(total)
             total += segment.documentCount
