@@ -363,6 +363,18 @@ class TantivyEngine:
         self.ids: list[str] = []
         self.index = self.searcher = None
 
+    def add_corpus(self, index) -> None:
+        """Feeds every document of the corpus to `index` with one writer thread and commits."""
+        writer = index.writer(heap_size=self.heap_mb * 1_000_000, num_threads=1)
+        for number, (_, title, text) in enumerate(read_documents(self.corpus)):
+            document = self.tantivy.Document()
+            document.add_unsigned("number", number * self.SCRAMBLE & self.MASK)
+            document.add_text("title", title)
+            document.add_text("text", text)
+            writer.add_document(document)
+        writer.commit()
+        writer.wait_merging_threads()
+
     def build(self, reindex: bool) -> dict:
         """Indexes with one writer thread; the time runs from reading the corpus files to the
         committed index, Python's reading and JSON parsing included (measured apart as `feed_seconds`)."""
@@ -375,15 +387,7 @@ class TantivyEngine:
             index = self.tantivy.Index(self.schema, path=str(self.folder))
             index.register_tokenizer(self.TOKENIZER, self.analyzer)
             start = time.perf_counter()
-            writer = index.writer(heap_size=self.heap_mb * 1_000_000, num_threads=1)
-            for number, (_, title, text) in enumerate(read_documents(self.corpus)):
-                document = self.tantivy.Document()
-                document.add_unsigned("number", number * self.SCRAMBLE & self.MASK)
-                document.add_text("title", title)
-                document.add_text("text", text)
-                writer.add_document(document)
-            writer.commit()
-            writer.wait_merging_threads()
+            self.add_corpus(index)
             seconds = time.perf_counter() - start
             start = time.perf_counter()
             for _ in read_documents(self.corpus):
