@@ -15,9 +15,6 @@ package struct ImportedSegment {
     private var documentCount: Int { lengths.count }
     private var previousTerm: [UInt8]? = nil
     private var postings = PostingsBuilder()
-    /// Term frequencies summed per document: a document's postings can never add up to more
-    /// than the length it was given.
-    private var frequencySums: [UInt32]
     /// Every posting's document, term ordinal and frequency, in term order: turned around
     /// into each document's terms (the forward index) when the segment is finished.
     private var forwardDocuments: [UInt32] = []
@@ -28,7 +25,6 @@ package struct ImportedSegment {
     fileprivate init(directory: String, ids: [String], lengths: [UInt32]) throws(IndexError) {
         self.ids = ids
         self.lengths = lengths
-        frequencySums = [UInt32](repeating: 0, count: lengths.count)
         let tokens = lengths.reduce(UInt64(0)) { $0 + UInt64($1) }
         encoder = try SegmentEncoder(directory: directory, lengths: lengths, titleLengths: [UInt32](repeating: 0, count: lengths.count),
                                      tokenCount: tokens, titleTokenCount: 0, storage: .none)
@@ -43,12 +39,12 @@ package struct ImportedSegment {
         case outOfOrder(previous: [UInt8], term: [UInt8])
         /// A posting's document is out of range, documents do not ascend, or a frequency is 0.
         case invalidPostings(term: [UInt8], reason: String)
-        /// A document's term frequencies add up to more than its length.
-        case lengthExceeded(document: Int, length: UInt32)
         case index(IndexError)
     }
 
     /// Adds a term of the text field and its postings (documents ascending, frequencies ≥ 1).
+    /// That a document's frequencies fit within its length is the caller's to check, before
+    /// anything is written (`CIFFImporter` does it in its first pass over the file).
     package mutating func addTerm(_ term: [UInt8], documents: [UInt32], frequencies: [UInt32]) throws(TermError) {
         guard !term.isEmpty, IndexFormat.field(ofKey: term) == .text else { throw .invalidTerm(term) }
         if let previousTerm, !previousTerm.lexicographicallyPrecedes(term) {
@@ -67,11 +63,6 @@ package struct ImportedSegment {
                 throw .invalidPostings(term: term, reason: "documents do not ascend (\(document) after \(previous))")
             }
             guard frequency >= 1 else { throw .invalidPostings(term: term, reason: "document \(document) has frequency 0") }
-            let (sum, overflow) = frequencySums[Int(document)].addingReportingOverflow(frequency)
-            guard !overflow, sum <= lengths[Int(document)] else {
-                throw .lengthExceeded(document: Int(document), length: lengths[Int(document)])
-            }
-            frequencySums[Int(document)] = sum
             postings.documents.append(document)
             postings.frequencies.append(frequency)
             previous = document

@@ -181,8 +181,6 @@ public enum CIFFImporter {
             return .malformed(CIFFError(message: "term '\(name(term))' does not come after '\(name(previous))'", offset: offset))
         case .invalidPostings(let term, let reason):
             return .malformed(CIFFError(message: "term '\(name(term))': \(reason)", offset: offset))
-        case .lengthExceeded(let document, let length):
-            return .malformed(CIFFError(message: "document \(document) has length \(length), but its term frequencies add up to more", offset: offset))
         case .index(let inner):
             return .index(inner)
         }
