@@ -12,11 +12,17 @@ public struct SourceDocument: Sendable, Equatable {
     public var title: String
     /// The text to index, as UTF-8 bytes.
     public var text: [UInt8]
+    /// Facts about the document that are not searched as words but stored with it, returned
+    /// with its hits and matched exactly by filters (`category:tech`, `date:2005-01..2005-06`):
+    /// a JSON Lines record's other fields, a Markdown file's front matter, or what a program
+    /// passes. Keys are case-sensitive.
+    public var metadata: [String: String]
 
     /// A document with the given parts.
-    public init(id: String, title: String, text: [UInt8]) {
+    public init(id: String, title: String, text: [UInt8], metadata: [String: String] = [:]) {
         self.id = id
         self.title = title
         self.text = text
+        self.metadata = metadata
     }
 }
