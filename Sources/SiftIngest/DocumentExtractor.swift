@@ -149,7 +149,7 @@ public struct DocumentExtractor: Sendable {
             switch parsed {
             case .success(let record):
                 documents.append(SourceDocument(
-                    id: file.idPrefix + record.id, title: record.title ?? "", text: record.body))
+                    id: file.idPrefix + record.id, title: record.title ?? "", text: record.body, metadata: record.metadata))
             case .failure(let failure):
                 skipped.append(SkippedInput(
                     path: file.path, reason: .badJSONLine(line: line.number, reason: failure.description)))

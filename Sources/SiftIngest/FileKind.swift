@@ -9,7 +9,11 @@ public enum FileKind: Sendable, Equatable, Hashable, CaseIterable {
     case markdown
     /// `.html` or `.htm`: tags are removed, entities decoded, `<title>` is the title.
     case html
-    /// `.jsonl`: one JSON object per line, each one document.
+    /// `.jsonl`: one JSON object per line, each one document: `id` (a string or a number),
+    /// `title`, and the body from `text`, `contents` or `body`. Every other field that is not
+    /// `null` is the document's metadata: a string decoded, a number or `true`/`false` as
+    /// written, an array or object as compact JSON; a field name must be 1 to 256 bytes and a
+    /// value at most 65,536, or the line is skipped as bad.
     case jsonl
 
     /// The kind of a file from its name's extension, compared case-insensitively; nil when

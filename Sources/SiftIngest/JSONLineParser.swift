@@ -6,6 +6,10 @@ struct JSONLineRecord: Equatable {
     var title: String?
     /// The first of `text`, `contents` and `body` that is a string, as UTF-8.
     var body: [UInt8]
+    /// Every other field that is not `null`: a string decoded, a number or `true`/`false` as
+    /// written, an array or object as its compact JSON text. Empty (so not allocated) for a
+    /// record with only the fields above, which is most of them in large corpora.
+    var metadata: [String: String] = [:]
 }
 
 /// Why a line is not a usable record; the text goes into a warning.
@@ -17,10 +21,11 @@ struct JSONLineFailure: Error, Equatable, CustomStringConvertible {
 ///
 /// A hand-written reader instead of `JSONSerialization`: corpora in JSON Lines run to millions
 /// of lines, and this one decodes the body straight into `[UInt8]` without building a
-/// dictionary, an `NSString` or a `String` per line. It also keeps a numeric id exactly as
-/// written (`JSONSerialization` would turn `007` into an error and `1.0` into `1`). The whole
-/// line is still validated, so a truncated or malformed line is reported, not half-indexed.
-/// Invalid UTF-8 inside strings is kept as it is, as for every other kind of file.
+/// dictionary, an `NSString` or a `String` per line. It also keeps numbers exactly as written
+/// (`JSONSerialization` would turn `007` into an error and `1.0` into `1`), which matters for
+/// ids and for metadata that filters match exactly (`year:2005`). The whole line is still
+/// validated, so a truncated or malformed line is reported, not half-indexed. Invalid UTF-8
+/// inside strings is kept as it is in the body, as for every other kind of file.
 struct JSONLineParser {
     /// Deeper nesting is refused, so a hostile line cannot exhaust the stack.
     static let maximumNestingDepth = 256
@@ -66,6 +71,10 @@ struct JSONLineParser {
         index += 1
         // One slot per field of interest (a dictionary per line would allocate).
         var id: Value?, title: Value?, text: Value?, contents: Value?, body: Value?
+        // Other fields; an empty dictionary does not allocate, so plain records cost nothing.
+        var metadata: [String: String] = [:]
+        // The first field out of bounds; reported only once the line is known to be JSON.
+        var metadataFailure: JSONLineFailure?
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             index += 1
@@ -85,7 +94,12 @@ struct JSONLineParser {
                 case .text?: text = try readValue()
                 case .contents?: contents = try readValue()
                 case .body?: body = try readValue()
-                case nil: try skipValue(depth: 1)
+                case nil:
+                    if metadataFailure == nil {
+                        metadataFailure = try readMetadata(named: key, into: &metadata)
+                    } else {
+                        try skipValue(depth: 1)
+                    }
                 }
                 skipWhitespace()
                 if peek() == UInt8(ascii: ",") {
@@ -120,9 +134,10 @@ struct JSONLineParser {
         } else {
             throw JSONLineFailure(description: "no \"text\", \"contents\" or \"body\" string")
         }
+        if let metadataFailure { throw metadataFailure }
         var titleText: String?
         if case .string(let bytes)? = title { titleText = String(decoding: bytes, as: UTF8.self) }
-        return JSONLineRecord(id: identifier, title: titleText, body: bodyText)
+        return JSONLineRecord(id: identifier, title: titleText, body: bodyText, metadata: metadata)
     }
 
     private static func field(named key: [UInt8]) -> Field? {
@@ -134,6 +149,109 @@ struct JSONLineParser {
         case 8 where key.elementsEqual("contents".utf8): return .contents
         default: return nil
         }
+    }
+
+    // MARK: Metadata
+
+    /// Reads the value of the field `key` (one ingest does not use itself) into `metadata`,
+    /// replacing an earlier field of that name; `null` removes it. Returns why the record
+    /// cannot be kept when the key or the value is out of bounds (the value is still read, so
+    /// that a malformed line is reported as such first).
+    private mutating func readMetadata(
+        named key: [UInt8], into metadata: inout [String: String]
+    ) throws(JSONLineFailure) -> JSONLineFailure? {
+        let name = String(decoding: key, as: UTF8.self)
+        if key.isEmpty || name.utf8.count > SourceDocument.maximumMetadataKeyBytes {
+            try skipValue(depth: 1)
+            return key.isEmpty
+                ? JSONLineFailure(description: "a field name is empty (a metadata key must be 1 to \(SourceDocument.maximumMetadataKeyBytes) bytes)")
+                : JSONLineFailure(description: "the field name \(Self.quoted(name)) is \(name.utf8.count) bytes (a metadata key must be 1 to \(SourceDocument.maximumMetadataKeyBytes) bytes)")
+        }
+        let value: String
+        switch peek() {
+        case UInt8(ascii: "\""):
+            value = try readText()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            let start = index
+            try skipNumber()
+            value = String(decoding: UnsafeBufferPointer(rebasing: input[start..<index]), as: UTF8.self)
+        case UInt8(ascii: "t"):
+            try skipLiteral("true")
+            value = "true"
+        case UInt8(ascii: "f"):
+            try skipLiteral("false")
+            value = "false"
+        case UInt8(ascii: "n"):
+            try skipLiteral("null")
+            metadata.removeValue(forKey: name)
+            return nil
+        default:
+            let start = index
+            try skipValue(depth: 1)
+            value = compactText(start..<index)
+        }
+        let size = value.utf8.count
+        guard size <= SourceDocument.maximumMetadataValueBytes else {
+            return JSONLineFailure(description: "the value of \(Self.quoted(name)) is \(size) bytes (a metadata value must be at most \(SourceDocument.maximumMetadataValueBytes) bytes)")
+        }
+        metadata[name] = value
+        return nil
+    }
+
+    /// Reads the string starting at the `"` at `index` as a `String`, straight from the line
+    /// when it has no escapes (most metadata values), so no byte array is built in between.
+    private mutating func readText() throws(JSONLineFailure) -> String {
+        let start = index + 1
+        var scan = start
+        while scan < input.count {
+            let byte = input[scan]
+            if byte == UInt8(ascii: "\"") {
+                index = scan + 1
+                return String(decoding: UnsafeBufferPointer(rebasing: input[start..<scan]), as: UTF8.self)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            scan += 1
+        }
+        return String(decoding: try readString(keeping: true), as: UTF8.self)
+    }
+
+    /// The JSON text of an array or object already validated at `range`, without the
+    /// whitespace outside its strings, so `[1, 2]` and `[1,2]` give the same value to filter on.
+    private func compactText(_ range: Range<Int>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(range.count)
+        var inString = false
+        var position = range.lowerBound
+        while position < range.upperBound {
+            let byte = input[position]
+            if inString {
+                bytes.append(byte)
+                if byte == UInt8(ascii: "\\") {
+                    // Validated: an escape always has its next byte, which may be a quote.
+                    position += 1
+                    bytes.append(input[position])
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else {
+                switch byte {
+                case 0x20, 0x09, 0x0A, 0x0D: break
+                case UInt8(ascii: "\""):
+                    inString = true
+                    bytes.append(byte)
+                default:
+                    bytes.append(byte)
+                }
+            }
+            position += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A field name for a message: in quotes, cut after 40 characters so a huge key does not
+    /// flood the warning.
+    private static func quoted(_ name: String) -> String {
+        name.count > 40 ? "\"\(name.prefix(40))…\"" : "\"\(name)\""
     }
 
     // MARK: Values

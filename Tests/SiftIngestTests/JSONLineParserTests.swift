@@ -49,9 +49,107 @@ import SiftTestSupport
         #expect(try record(line).body == Array(expected.utf8))
     }
 
-    @Test func otherFieldsOfAnyShapeAreSkipped() throws {
+    @Test func otherFieldsOfAnyShapeAreMetadata() throws {
         let line = #"{"meta": {"tags": ["a", {"b": [1, 2.5, true, false, null]}], "n": -0}, "id": 3, "text": "kept", "extra": []}"#
-        #expect(try record(line) == JSONLineRecord(id: "3", title: nil, body: Array("kept".utf8)))
+        #expect(try record(line) == JSONLineRecord(id: "3", title: nil, body: Array("kept".utf8), metadata: [
+            "meta": #"{"tags":["a",{"b":[1,2.5,true,false,null]}],"n":-0}"#,
+            "extra": "[]",
+        ]))
+    }
+
+    // MARK: Metadata
+
+    @Test func scalarsBecomeTextAndNullsAreLeftOut() throws {
+        let line = #"{"id": "m", "category": "tech", "year": 2005, "score": -1.5e3, "zero": 0, "draft": false, "featured": true, "author": null, "text": "x"}"#
+        #expect(try record(line).metadata == [
+            "category": "tech", "year": "2005", "score": "-1.5e3", "zero": "0", "draft": "false", "featured": "true",
+        ])
+    }
+
+    @Test func arraysAndObjectsAreCompactJSONAsWritten() throws {
+        let line = #"{"id": 1, "text": "x", "tags": [ "a b" , "c\"d" ,1.0 ],"where": { "city" : "New  York", "at": [ ] }, "empty": {}}"#
+        #expect(try record(line).metadata == [
+            "tags": #"["a b","c\"d",1.0]"#,
+            "where": #"{"city":"New  York","at":[]}"#,
+            "empty": "{}",
+        ], "whitespace inside strings is kept, escapes stay as written")
+    }
+
+    @Test func theFieldsIngestUsesAreNotMetadata() throws {
+        let line = #"{"id": 1, "title": 5, "text": "x", "contents": "y", "body": "z", "Title": "kept"}"#
+        #expect(try record(line).metadata == ["Title": "kept"], "a title that is not a string is still not metadata")
+    }
+
+    @Test func aRecordWithoutOtherFieldsHasNoMetadata() throws {
+        #expect(try record(#"{"id": 1, "title": "T", "text": "x"}"#).metadata.isEmpty)
+        #expect(try record(#"{"text": "x", "id": "a"}"#).metadata.isEmpty)
+    }
+
+    @Test func theLastOfARepeatedKeyWins() throws {
+        #expect(try record(#"{"id": 1, "text": "x", "k": "first", "k": 2}"#).metadata == ["k": "2"])
+        #expect(try record(#"{"id": 1, "text": "x", "k": "first", "k": null}"#).metadata == [:], "a last null removes it")
+        #expect(try record(#"{"id": 1, "text": "x", "k": null, "k": [1]}"#).metadata == ["k": "[1]"])
+    }
+
+    @Test func keysAndValuesAreDecoded() throws {
+        let line = #"{"id": 1, "text": "x", "caf\u00e9 \"q\"": "line\none \ud83d\ude00 \/ \\", "k\tey": "plain"}"#
+        #expect(try record(line).metadata == ["café \"q\"": "line\none 😀 / \\", "k\tey": "plain"])
+    }
+
+    @Test func keysAndValuesAtTheLimitsAreKept() throws {
+        let key = String(repeating: "k", count: SourceDocument.maximumMetadataKeyBytes)
+        let value = String(repeating: "é", count: SourceDocument.maximumMetadataValueBytes / 2)
+        let line = #"{"id": 1, "text": "x", ""# + key + #"": ""# + value + #"", "a": 1}"#
+        #expect(try record(line).metadata == [key: value, "a": "1"])
+    }
+
+    @Test func anEmptyFieldNameMakesABadLine() {
+        let message = "a field name is empty (a metadata key must be 1 to 256 bytes)"
+        #expect(failure(#"{"id": 1, "text": "x", "": "v"}"#) == message)
+        #expect(failure(#"{"id": 1, "text": "x", "": null}"#) == message, "even when the value is left out")
+    }
+
+    // The long inputs are built inside the tests, not passed as arguments, so that they do
+    // not fill the test log.
+    @Test func aFieldNameOverTheLimitMakesABadLineNamingIt() {
+        let key = String(repeating: "k", count: SourceDocument.maximumMetadataKeyBytes + 1)
+        #expect(failure(#"{"id": 1, "text": "x", "ok": 1, ""# + key + #"": 1}"#)
+            == #"the field name ""# + String(repeating: "k", count: 40) + #"…" is 257 bytes (a metadata key must be 1 to 256 bytes)"#)
+    }
+
+    @Test func aValueOverTheLimitMakesABadLineNamingItsKey() {
+        let string = String(repeating: "a", count: SourceDocument.maximumMetadataValueBytes + 1)
+        #expect(failure(#"{"id": 1, "text": "x", "abstract": ""# + string + #""}"#)
+            == #"the value of "abstract" is 65537 bytes (a metadata value must be at most 65536 bytes)"#)
+        // Measured as stored: compact (the line holds 98,306 bytes of it, the value 65,539) ...
+        let array = "[" + String(repeating: "1, ", count: 32_768) + "1]"
+        #expect(failure(#"{"id": 1, "text": "x", "big": "# + array + "}")
+            == #"the value of "big" is 65539 bytes (a metadata value must be at most 65536 bytes)"#)
+        // ... and decoded (the line holds 196,614 bytes of escapes, the value 65,538).
+        let escaped = String(repeating: #"\u00e9"#, count: 32_769)
+        #expect(failure(#"{"id": 1, "text": "x", "esc": ""# + escaped + #""}"#)
+            == #"the value of "esc" is 65538 bytes (a metadata value must be at most 65536 bytes)"#)
+    }
+
+    @Test func aMalformedLineIsReportedBeforeMetadataOutOfBounds() {
+        #expect(failure(#"{"id": 1, "": "v", "text": "x""#) == "invalid JSON at column 31: expected ',' or '}'")
+        #expect(failure(#"{"": "v", "text": "x"}"#) == "no \"id\" (a string or a number)")
+    }
+
+    @Test func metadataReachesTheDocumentAndBadRecordsAreSkipped() {
+        let jsonl = """
+            {"id": "a", "text": "alpha", "category": "tech", "year": 2005}
+            {"id": "b", "text": "beta", "": "no name"}
+            {"id": "c", "text": "gamma"}
+            """
+        let file = CandidateFile(path: "corpus/feed.jsonl", relativePath: "feed.jsonl", kind: .jsonl, size: 0)
+        let result = DocumentExtractor().documents(fromContents: Array(jsonl.utf8), of: file)
+        #expect(result.documents == [
+            SourceDocument(id: "a", title: "", text: Array("alpha".utf8), metadata: ["category": "tech", "year": "2005"]),
+            SourceDocument(id: "c", title: "", text: Array("gamma".utf8)),
+        ])
+        #expect(result.skipped == [SkippedInput(path: "corpus/feed.jsonl", reason: .badJSONLine(
+            line: 2, reason: "a field name is empty (a metadata key must be 1 to 256 bytes)"))])
     }
 
     @Test func invalidUTF8InStringsIsKept() throws {
