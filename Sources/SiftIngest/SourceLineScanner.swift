@@ -6,7 +6,7 @@ import Darwin
 
 /// One line of a buffer: its 1-based number and its bytes' range, without the line's end.
 struct SourceLine: Equatable {
-    /// 1-based, counting every line, blank or not.
+    /// 1-based, counting every line, blank or not (from the scanner's first line number).
     var number: Int
     /// Offset of the line's first byte.
     var start: Int
@@ -19,13 +19,18 @@ struct SourceLine: Equatable {
 ///
 /// Works on offsets, never copies: callers slice the buffer only for the lines they keep.
 /// A final `\n` ends the last line rather than starting an empty one.
+///
+/// Lines are numbered from 1 unless the buffer is the tail of a file (a Markdown body after
+/// its front matter): then the first line's number in the file is given, so that `#L<n>` ids
+/// name the line an editor shows.
 struct SourceLineScanner: Sequence, IteratorProtocol {
     private let bytes: [UInt8]
     private var position = 0
     private var number = 0
 
-    init(_ bytes: [UInt8]) {
+    init(_ bytes: [UInt8], firstLineNumber: Int = 1) {
         self.bytes = bytes
+        self.number = firstLineNumber - 1
     }
 
     mutating func next() -> SourceLine? {

@@ -21,4 +21,9 @@ import SiftTestSupport
         let numbers = SourceLineScanner(Array("x\n\ny\n".utf8)).map(\.number)
         #expect(numbers == [1, 2, 3])
     }
+
+    @Test func theTailOfAFileKeepsItsLineNumbers() {
+        let numbers = SourceLineScanner(Array("x\r\n\ny".utf8), firstLineNumber: 5).map(\.number)
+        #expect(numbers == [5, 6, 7])
+    }
 }
