@@ -73,7 +73,9 @@ public struct DocumentExtractor: Sendable {
         let bytes = IngestBytes.hasByteOrderMark(contents) ? Array(contents[3...]) : contents
 
         let title: String
-        let body: [UInt8]
+        var body: [UInt8]
+        var metadata: [String: String] = [:]
+        var firstLine = 1
         switch file.kind {
         case .jsonl:
             let lines = jsonLinesDocuments(bytes, of: file)
@@ -82,14 +84,25 @@ public struct DocumentExtractor: Sendable {
             title = DocumentTitleFinder.plainTextTitle(bytes)
             body = bytes
         case .markdown:
-            title = DocumentTitleFinder.markdownTitle(bytes)
             body = bytes
+            // Front matter is metadata, not text: it is neither searched nor the title's source
+            // (except for its `title`), and passages keep the file's line numbers after it.
+            if let frontMatter = MarkdownFrontMatter.parse(bytes) {
+                body = Array(bytes[frontMatter.bodyStart...])
+                metadata = frontMatter.metadata
+                firstLine = frontMatter.bodyFirstLine
+                title = frontMatter.title ?? DocumentTitleFinder.markdownTitle(body)
+            } else {
+                title = DocumentTitleFinder.markdownTitle(bytes)
+            }
         case .html:
             let page = HTMLTextExtractor().extract(bytes)
             title = page.title ?? DocumentTitleFinder.plainTextTitle(page.text)
             body = page.text
         }
-        return ExtractedFile(documents: unitDocuments(body, title: title, id: file.relativePath), fingerprint: fingerprint)
+        return ExtractedFile(
+            documents: unitDocuments(body, title: title, id: file.relativePath, metadata: metadata, firstLine: firstLine),
+            fingerprint: fingerprint)
     }
 
     /// Whether the first `binaryProbeLength` bytes hold a NUL, which text in UTF-8 never has.
@@ -97,29 +110,33 @@ public struct DocumentExtractor: Sendable {
         bytes.prefix(binaryProbeLength).contains(0)
     }
 
-    /// The documents of one file's text under the configured unit. Paragraph and line
-    /// documents are exact slices of `body`, so offsets in them are offsets in the file's text
-    /// shifted by the unit's start.
-    func unitDocuments(_ body: [UInt8], title: String, id: String) -> [SourceDocument] {
+    /// The documents of one file's text under the configured unit, each with the file's
+    /// `metadata`. Paragraph and line documents are exact slices of `body`, so offsets in them
+    /// are offsets in the file's text shifted by the unit's start; `firstLine` is the file's
+    /// number of the body's first line (after Markdown front matter), so `#L<n>` stays the
+    /// line of the file.
+    func unitDocuments(
+        _ body: [UInt8], title: String, id: String, metadata: [String: String] = [:], firstLine: Int = 1
+    ) -> [SourceDocument] {
         switch options.unit {
         case .file:
-            return [SourceDocument(id: id, title: title, text: body)]
+            return [SourceDocument(id: id, title: title, text: body, metadata: metadata)]
         case .line:
             var documents: [SourceDocument] = []
-            for line in SourceLineScanner(body) where !IngestBytes.isBlank(body, line.start..<line.end) {
+            for line in SourceLineScanner(body, firstLineNumber: firstLine) where !IngestBytes.isBlank(body, line.start..<line.end) {
                 documents.append(SourceDocument(
-                    id: "\(id)#L\(line.number)", title: title, text: Array(body[line.start..<line.end])))
+                    id: "\(id)#L\(line.number)", title: title, text: Array(body[line.start..<line.end]), metadata: metadata))
             }
             return documents
         case .paragraph:
             var documents: [SourceDocument] = []
             var first: SourceLine?
             var last: SourceLine?
-            for line in SourceLineScanner(body) {
+            for line in SourceLineScanner(body, firstLineNumber: firstLine) {
                 if IngestBytes.isBlank(body, line.start..<line.end) {
                     if let open = first, let close = last {
                         documents.append(SourceDocument(
-                            id: "\(id)#L\(open.number)", title: title, text: Array(body[open.start..<close.end])))
+                            id: "\(id)#L\(open.number)", title: title, text: Array(body[open.start..<close.end]), metadata: metadata))
                     }
                     first = nil
                     last = nil
@@ -130,7 +147,7 @@ public struct DocumentExtractor: Sendable {
             }
             if let open = first, let close = last {
                 documents.append(SourceDocument(
-                    id: "\(id)#L\(open.number)", title: title, text: Array(body[open.start..<close.end])))
+                    id: "\(id)#L\(open.number)", title: title, text: Array(body[open.start..<close.end]), metadata: metadata))
             }
             return documents
         }

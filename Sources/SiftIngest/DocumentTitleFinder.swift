@@ -16,25 +16,13 @@ enum DocumentTitleFinder {
         return ""
     }
 
-    /// The first heading or non-blank line with its `#` marks removed. YAML front matter
-    /// (between `---` lines at the top, as static site generators write) is not a title, but
-    /// its `title:` entry is, when it has one.
+    /// The first heading or non-blank line with its `#` marks removed, in a Markdown body
+    /// (its front matter, and the `title` there, are `MarkdownFrontMatter`'s). A rule or a
+    /// setext underline (`---`, `***`, `===`) has no words, so it is passed over.
     static func markdownTitle(_ bytes: [UInt8]) -> String {
-        var inFrontMatter = false
         for line in SourceLineScanner(bytes) {
             var range = IngestBytes.trimmed(bytes, line.start..<line.end)
-            if line.number == 1 && isFence(bytes, range, "---") {
-                inFrontMatter = true
-                continue
-            }
-            if inFrontMatter {
-                if isFence(bytes, range, "---") || isFence(bytes, range, "...") {
-                    inFrontMatter = false
-                } else if let value = frontMatterTitle(bytes, range) {
-                    return value
-                }
-                continue
-            }
+            if isRule(bytes, range) { continue }
             // An ATX heading: leading `#`s, then an optional closing run of `#`s.
             while range.lowerBound < range.upperBound && bytes[range.lowerBound] == UInt8(ascii: "#") {
                 range = range.lowerBound + 1..<range.upperBound
@@ -62,26 +50,15 @@ enum DocumentTitleFinder {
         return String(decoding: bytes[kept], as: UTF8.self) + "…"
     }
 
-    private static func isFence(_ bytes: [UInt8], _ range: Range<Int>, _ fence: StaticString) -> Bool {
-        guard range.count == fence.utf8CodeUnitCount else { return false }
-        let fenceBytes = UnsafeBufferPointer(start: fence.utf8Start, count: fence.utf8CodeUnitCount)
-        return bytes[range].elementsEqual(fenceBytes)
-    }
-
-    /// The value of a `title:` line of front matter, without quotes; nil for any other line.
-    private static func frontMatterTitle(_ bytes: [UInt8], _ range: Range<Int>) -> String? {
-        let key = Array("title:".utf8)
-        guard range.count > key.count, bytes[range.lowerBound..<range.lowerBound + key.count].elementsEqual(key) else {
-            return nil
-        }
-        var value = IngestBytes.trimmed(bytes, range.lowerBound + key.count..<range.upperBound)
-        if value.count >= 2 {
-            let first = bytes[value.lowerBound]
-            let last = bytes[value.upperBound - 1]
-            if first == last && (first == UInt8(ascii: "\"") || first == UInt8(ascii: "'")) {
-                value = value.lowerBound + 1..<value.upperBound - 1
+    /// Whether a non-empty trimmed line is only `-`, `*`, `_` or `=` marks (and spaces).
+    private static func isRule(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        guard !range.isEmpty else { return false }
+        for index in range {
+            switch bytes[index] {
+            case UInt8(ascii: "-"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "="), 0x20, 0x09: continue
+            default: return false
             }
         }
-        return value.isEmpty ? nil : derivedTitle(bytes, value)
+        return true
     }
 }

@@ -8,7 +8,8 @@ public enum DocumentUnit: String, Sendable, CaseIterable {
     /// One document per file; its id is the file's path relative to the folder indexed.
     case file
     /// One document per block of lines separated by blank (empty or whitespace-only) lines;
-    /// its id is the file's id followed by `#L<n>`, the 1-based number of the block's first line.
+    /// its id is the file's id followed by `#L<n>`, the 1-based number of the block's first line
+    /// in the file (Markdown front matter is counted, though it is not a passage).
     case paragraph
     /// One document per non-blank line; its id is the file's id followed by `#L<n>`.
     case line

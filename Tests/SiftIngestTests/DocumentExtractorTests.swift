@@ -35,8 +35,7 @@ import SiftTestSupport
         ("#\n\nFirst words\n", "First words"),
         ("Plain first line\n# Heading", "Plain first line"),
         ("# C#\n", "C#"),
-        ("---\nlayout: post\ntitle: \"From front matter\"\n---\n# Heading\n", "From front matter"),
-        ("---\nlayout: post\n---\n\n## After front matter\n", "After front matter"),
+        ("***\n\n---\nText after rules\n", "Text after rules"),
         ("", ""),
     ])
     func markdownTitleDropsHeadingMarks(markdown: String, title: String) {
