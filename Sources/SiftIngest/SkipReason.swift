@@ -9,8 +9,10 @@ public enum SkipReason: Sendable, Equatable, CustomStringConvertible {
     case binary
     /// The file (or folder) could not be opened or read; the system's description of why.
     case unreadable(String)
-    /// One line of a JSON Lines file is not a JSON object with an `id` and a body; the 1-based
-    /// line number and what is wrong. The file's other lines are still indexed.
+    /// One line of a JSON Lines file is not a JSON object with an `id` and a body, or has a
+    /// field that cannot be metadata (an empty name, a name over 256 bytes or a value over
+    /// 65,536 bytes); the 1-based line number and what is wrong. The file's other lines are
+    /// still indexed.
     case badJSONLine(line: Int, reason: String)
     /// The file was reached before, under the path given (the same file by a link, a hard link
     /// or an overlapping path, or a name that gives the same id): it is indexed once, from there.
