@@ -67,6 +67,7 @@ final class AnalysisWorker: @unchecked Sendable {
             stored.writeVarint(UInt64(document.id.utf8.count)); stored.write(bytes: document.id.utf8)
             stored.writeVarint(UInt64(document.title.utf8.count)); stored.write(bytes: document.title.utf8)
             stored.writeVarint(UInt64(document.text.count)); stored.write(bytes: document.text)
+            MetadataCoding.encode(document.metadata, into: &stored)
             storedEnds.append(stored.count)
         }
     }

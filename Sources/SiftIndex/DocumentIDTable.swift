@@ -18,7 +18,7 @@ final class DocumentIDTable: Sendable {
         entries.reserveCapacity(segment.documentCount)
         var stored = StoredFieldsReader(segment.storedFields)
         for local in 0..<segment.documentCount {
-            let id = try stored.document(local, includeText: false).id
+            let id = try stored.document(local, includeText: false, includeMetadata: false).id
             entries.append((Self.hash(id), UInt32(local)))
         }
         entries.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.local < $1.local }
@@ -58,7 +58,7 @@ extension SegmentReader {
         let table = try idTable()
         var found: [Int] = []
         var stored = StoredFieldsReader(storedFields)
-        for local in table.candidates(for: id) where try stored.document(local, includeText: false).id == id {
+        for local in table.candidates(for: id) where try stored.document(local, includeText: false, includeMetadata: false).id == id {
             found.append(local)
         }
         return found

@@ -269,8 +269,25 @@ public final class IndexReader: @unchecked Sendable {
     /// The id and title of global document `document` (in range), without copying its text.
     package func documentHeader(_ document: Int) throws(IndexError) -> (id: String, title: String) {
         let (segment, local) = locate(document)
-        let stored = try segments[segment].storedDocument(local, includeText: false)
+        let stored = try segments[segment].storedDocument(local, includeText: false, includeMetadata: false)
         return (stored.id, stored.title)
+    }
+
+    /// The id, title and metadata of global document `document` (in range), without its text:
+    /// what a hit carries.
+    package func documentHeaderAndMetadata(_ document: Int) throws(IndexError) -> StoredDocument {
+        let (segment, local) = locate(document)
+        return try segments[segment].storedDocument(local, includeText: false)
+    }
+
+    /// The metadata of document `number` (empty when it has none) — also in an index that
+    /// keeps no text.
+    /// - Throws: `IndexError.documentOutOfRange` for a number outside `0..<maxDocument`;
+    ///   `.corrupt` when the stored record cannot be read.
+    public func metadata(at number: Int) throws(IndexError) -> [String: String] {
+        guard number >= 0, number < maxDocument else { throw .documentOutOfRange(number, count: maxDocument) }
+        let (segment, local) = locate(number)
+        return try segments[segment].storedFields.metadata(local)
     }
 
     /// `len(d)` of global document `document`.

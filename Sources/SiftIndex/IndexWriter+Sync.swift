@@ -281,7 +281,7 @@ extension IndexWriter {
                 while next < files.count && files[next].range.upperBound <= local { next += 1 }
                 let key = next < files.count && files[next].range.contains(local) ? files[next].key : nil
                 if let key, excluded.contains(key) { continue }
-                let id = try stored.document(local, includeText: false).id
+                let id = try stored.document(local, includeText: false, includeMetadata: false).id
                 ids[id] = key ?? id
             }
         }

@@ -255,24 +255,29 @@ public final class IndexWriter {
     /// Whether a commit would change the index: documents added or deleted, or a merge asked for.
     public var hasChanges: Bool { documentCount > 0 || structureChanged || !pendingSources.isEmpty }
 
-    /// Adds a document under a new id: analyzes its text and title, and keeps id, title and
-    /// text for display. It is searchable after `commit()`.
+    /// Adds a document under a new id: analyzes its text and title, and keeps id, title,
+    /// text and metadata for display. It is searchable after `commit()`.
+    ///
+    /// `metadata` is not searched as words: it is returned with the document's hits and
+    /// matched exactly by filters (`category:tech`, `date:2005-01..2005-06`, or
+    /// `SearchOptions.filter`). Keys are 1 to 256 bytes of UTF-8, values at most 65,536.
     ///
     /// Ids are keys: an id names one live document. Adding an id that a live document already
     /// has (a committed one not deleted, or one added since the last commit) is refused rather
     /// than keeping both or silently replacing one — use `updateDocument(id:title:text:)` to
     /// replace a document.
     /// - Throws: `IndexError.duplicateID` when a live document has the id;
+    ///   `.invalidArgument` for a metadata key or value out of bounds;
     ///   `.writerClosed` after `close()`; `.io` when a partial segment cannot be written.
-    public func add(id: String, title: String, text: String) throws(IndexError) {
-        try add(contentsOf: [SourceDocument(id: id, title: title, text: Array(text.utf8))])
+    public func add(id: String, title: String, text: String, metadata: [String: String] = [:]) throws(IndexError) {
+        try add(contentsOf: [SourceDocument(id: id, title: title, text: Array(text.utf8), metadata: metadata)])
     }
 
     /// Adds a document whose text is bytes (UTF-8 expected; invalid sequences are analyzed as
     /// U+FFFD but stored as given). Ids as in `add(id:title:text:)`.
     /// - Throws: as `add(id:title:text:)`.
-    public func add(id: String, title: String, text: [UInt8]) throws(IndexError) {
-        try add(contentsOf: [SourceDocument(id: id, title: title, text: text)])
+    public func add(id: String, title: String, text: [UInt8], metadata: [String: String] = [:]) throws(IndexError) {
+        try add(contentsOf: [SourceDocument(id: id, title: title, text: text, metadata: metadata)])
     }
 
     /// Adds a document from ingest (`DocumentExtractor`). Ids as in `add(id:title:text:)`.
@@ -308,13 +313,14 @@ public final class IndexWriter {
     ///   `.io` when a partial segment cannot be written.
     /// - Complexity: O(segments × log documents) for the lookup, plus the analysis.
     @discardableResult
-    public func updateDocument(id: String, title: String, text: String) throws(IndexError) -> Bool {
-        try updateDocument(SourceDocument(id: id, title: title, text: Array(text.utf8)))
+    public func updateDocument(id: String, title: String, text: String, metadata: [String: String] = [:]) throws(IndexError) -> Bool {
+        try updateDocument(SourceDocument(id: id, title: title, text: Array(text.utf8), metadata: metadata))
     }
 
     /// `updateDocument(id:title:text:)` for a document of bytes or from ingest.
     @discardableResult
     public func updateDocument(_ document: SourceDocument) throws(IndexError) -> Bool {
+        try Self.validateMetadata(of: [document])
         let replaced = try deleteDocuments(withID: document.id)
         try addTracked([document])
         return replaced > 0
@@ -339,6 +345,7 @@ public final class IndexWriter {
     /// (a folder sync checks them itself, against the index and each other).
     func addUnchecked(contentsOf documents: [SourceDocument]) throws(IndexError) {
         guard lock != nil else { throw .writerClosed(path) }
+        try Self.validateMetadata(of: documents)
         var start = 0
         while start < documents.count {
             var end = start
@@ -349,6 +356,18 @@ public final class IndexWriter {
             }
             try addRound(documents[start..<end])
             start = end
+        }
+    }
+
+    /// Throws `.invalidArgument` for the first metadata key or value out of bounds, before
+    /// anything is added.
+    static func validateMetadata(of documents: [SourceDocument]) throws(IndexError) {
+        for document in documents where !document.metadata.isEmpty {
+            do {
+                try MetadataCoding.validate(document.metadata)
+            } catch {
+                throw .invalidArgument(error)
+            }
         }
     }
 

@@ -136,6 +136,7 @@ enum SegmentMerger {
                 return (try encoder.finish(prefix: prefix, avoiding: taken), maps)
             }
             var terms: [(ordinal: UInt32, frequency: UInt32)] = []
+            var metadata = ByteWriter()
             for (index, segment) in segments.enumerated() {
                 var stored = StoredFieldsReader(segment.storedFields)
                 for document in 0..<segment.documentCount where maps[index][document] != dropped {
@@ -156,10 +157,14 @@ enum SegmentMerger {
                     }
                     let id = Array(fields.id.utf8)
                     let title = Array(fields.title.utf8)
+                    metadata.removeAll()
+                    MetadataCoding.encode(fields.metadata, into: &metadata)
                     try id.withIndexBytes { id throws(IndexError) in
                         try title.withIndexBytes { title throws(IndexError) in
                             try fields.textBytes.withIndexBytes { text throws(IndexError) in
-                                try encoder.addStoredDocument(id: id, title: title, text: text, terms: terms)
+                                try metadata.bytes.withIndexBytes { metadata throws(IndexError) in
+                                    try encoder.addStoredDocument(id: id, title: title, text: text, terms: terms, metadata: metadata)
+                                }
                             }
                         }
                     }
@@ -214,6 +219,7 @@ enum SegmentMerger {
         var starts = [UInt64](repeating: 0, count: total + 1)
         var sizes = [UInt32](repeating: 0, count: total)
         var record = ByteWriter()
+        var metadata = ByteWriter()
         var terms: [(ordinal: UInt32, frequency: UInt32)] = []
         do throws(IndexError) {
             for (index, segment) in segments.enumerated() {
@@ -227,6 +233,10 @@ enum SegmentMerger {
                     record.writeVarint(UInt64(fields.id.utf8.count)); record.write(bytes: fields.id.utf8)
                     record.writeVarint(UInt64(fields.title.utf8.count)); record.write(bytes: fields.title.utf8)
                     record.writeVarint(UInt64(fields.textBytes.count)); record.write(bytes: fields.textBytes)
+                    // The metadata section, with its length first: the terms follow it.
+                    metadata.removeAll()
+                    MetadataCoding.encode(fields.metadata, into: &metadata)
+                    record.writeVarint(UInt64(metadata.count)); record.write(bytes: metadata.bytes)
                     if let termMaps {
                         // Merged ordinals keep the order of a segment's own: still ascending.
                         try segment.storedFields.forwardTerms(document, termCount: segment.termCount, into: &terms)
@@ -278,11 +288,12 @@ enum SegmentMerger {
                     return .failure(.io(error))
                 }
                 var reader = ByteReader(UnsafeRawBufferPointer(slice))
-                let id, title, text: UnsafeRawBufferPointer
+                let id, title, text, metadata: UnsafeRawBufferPointer
                 do throws(ByteReaderError) {
                     id = try reader.readBytes(try reader.readLength(limit: reader.remaining))
                     title = try reader.readBytes(try reader.readLength(limit: reader.remaining))
                     text = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+                    metadata = try reader.readBytes(try reader.readLength(limit: reader.remaining))
                     terms.removeAll(keepingCapacity: true)
                     if termMaps != nil {
                         for _ in 0..<(try reader.readLength(limit: reader.remaining)) {
@@ -295,7 +306,7 @@ enum SegmentMerger {
                     return .failure(.corrupt(file: scratchPath, reason: "scratch record \(final): \(error.message)"))
                 }
                 do throws(IndexError) {
-                    try encoder.addStoredDocument(id: id, title: title, text: text, terms: terms)
+                    try encoder.addStoredDocument(id: id, title: title, text: text, terms: terms, metadata: metadata)
                     return .success(())
                 } catch {
                     return .failure(error)

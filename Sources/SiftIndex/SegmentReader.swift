@@ -33,6 +33,8 @@ package final class SegmentReader: @unchecked Sendable {
     let deletions: DeletionsFile?
     /// The documents by id, made at the first lookup (`documents(withID:)`).
     let idTableSlot = Mutex<DocumentIDTable?>(nil)
+    /// The metadata arranged for filters, made on first use (`metadataTable()`).
+    let metadataTableSlot = Mutex<MetadataTable?>(nil)
     private var lengthsStart: Int { StoredFields.lengthsStart }
 
     var termsBytes: UnsafeRawBufferPointer { termsFile.bytes }
@@ -153,9 +155,9 @@ package final class SegmentReader: @unchecked Sendable {
 
     /// The stored id, title and text of local document `document`. Without `includeText`
     /// only the id and title are read (what a hit list needs; no text block is decompressed).
-    func storedDocument(_ document: Int, includeText: Bool = true) throws(IndexError) -> StoredDocument {
+    func storedDocument(_ document: Int, includeText: Bool = true, includeMetadata: Bool = true) throws(IndexError) -> StoredDocument {
         var reader = StoredFieldsReader(storedFields)
-        return try reader.document(document, includeText: includeText)
+        return try reader.document(document, includeText: includeText, includeMetadata: includeMetadata)
     }
 }
 
@@ -168,13 +170,17 @@ public struct StoredDocument: Sendable, Hashable, Codable, Identifiable {
     public var title: String
     /// Its text, exactly the bytes that were analyzed (possibly invalid UTF-8).
     public var textBytes: [UInt8]
+    /// Its metadata (a JSON Lines record's other fields, Markdown front matter, or what was
+    /// given to `IndexWriter.add`); empty when it has none.
+    public var metadata: [String: String]
 
     /// Its text as a string (bytes that are not valid UTF-8 read as U+FFFD).
     public var text: String { String(decoding: textBytes, as: UTF8.self) }
 
-    public init(id: String, title: String, textBytes: [UInt8]) {
+    public init(id: String, title: String, textBytes: [UInt8], metadata: [String: String] = [:]) {
         self.id = id
         self.title = title
         self.textBytes = textBytes
+        self.metadata = metadata
     }
 }

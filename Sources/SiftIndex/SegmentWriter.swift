@@ -229,6 +229,8 @@ struct SegmentEncoder {
     private var compressed = ByteWriter()
     private var record = ByteWriter()
     private var documentsAdded = 0
+    /// Some record ends with metadata: the documents file says so in its flags.
+    private var hasMetadata = false
 
     private var dictionary = TermDictionaryWriter()
     private var textTermCount = 0
@@ -403,21 +405,23 @@ struct SegmentEncoder {
     static let textBlockSize = 64 << 10
 
     /// Adds the next document's stored fields, given as a record: id, title and text, each a
-    /// varint length and its bytes; and, for a segment without stored text, the document's
-    /// terms (dictionary ordinals of this segment, ascending) and their counts.
+    /// varint length and its bytes, then its metadata as `MetadataCoding` writes it (nothing
+    /// without); and, for a segment without stored text, the document's terms (dictionary
+    /// ordinals of this segment, ascending) and their counts.
     mutating func addStoredRecord(_ record: ArraySlice<UInt8>, terms: [(ordinal: UInt32, frequency: UInt32)] = []) throws(IndexError) {
         let result = record.withUnsafeBytes { input -> Result<Void, IndexError> in
             var reader = ByteReader(input)
-            let id, title, text: UnsafeRawBufferPointer
+            let id, title, text, metadata: UnsafeRawBufferPointer
             do throws(ByteReaderError) {
                 id = try reader.readBytes(try reader.readLength(limit: reader.remaining))
                 title = try reader.readBytes(try reader.readLength(limit: reader.remaining))
                 text = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+                metadata = try reader.readBytes(reader.remaining)
             } catch {
                 preconditionFailure("a stored record made by the writer is malformed: \(error.message)")
             }
             do throws(IndexError) {
-                try addStoredDocument(id: id, title: title, text: text, terms: terms)
+                try addStoredDocument(id: id, title: title, text: text, terms: terms, metadata: metadata)
                 return .success(())
             } catch {
                 return .failure(error)
@@ -428,8 +432,10 @@ struct SegmentEncoder {
 
     /// Adds the next document's stored fields: with stored text its id, title and text (the
     /// terms are not needed), without it its id, title and terms (the text is dropped).
+    /// `metadata` is encoded as `MetadataCoding` writes it, and empty without metadata.
     mutating func addStoredDocument(id: UnsafeRawBufferPointer, title: UnsafeRawBufferPointer, text: UnsafeRawBufferPointer,
-                                    terms: [(ordinal: UInt32, frequency: UInt32)] = []) throws(IndexError) {
+                                    terms: [(ordinal: UInt32, frequency: UInt32)] = [],
+                                    metadata: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) throws(IndexError) {
         record.removeAll()
         record.writeVarint(UInt64(id.count)); record.write(bytes: id)
         record.writeVarint(UInt64(title.count)); record.write(bytes: title)
@@ -454,6 +460,10 @@ struct SegmentEncoder {
                 if more == 1 { record.writeVarint(UInt64(term.frequency - 2)) }
                 previous = term.ordinal
             }
+        }
+        if !metadata.isEmpty {
+            record.write(bytes: metadata)
+            hasMetadata = true
         }
         do {
             try recordsFile.write(record.bytes)
@@ -510,7 +520,8 @@ struct SegmentEncoder {
             let patch = header.count
             header.write(UInt64(0))  // records start, patched below
             header.write(UInt64(0))  // block index start, patched below
-            header.write(storage == .text ? StoredFields.textFlag : StoredFields.forwardFlag)
+            header.write((storage == .text ? StoredFields.textFlag : StoredFields.forwardFlag)
+                         | (hasMetadata ? StoredFields.metadataFlag : 0))
             header.write(UInt32(0))  // reserved
             for length in lengths { header.write(length) }
             for length in titleLengths { header.write(length) }

@@ -7,6 +7,9 @@ struct StoredFields: @unchecked Sendable {
     /// Header flags: the records hold text locations, or forward-index terms.
     static let textFlag: UInt32 = 1
     static let forwardFlag: UInt32 = 2
+    /// Header flag: some records end with metadata (`MetadataCoding`); without it no record
+    /// may carry anything after its text location or terms.
+    static let metadataFlag: UInt32 = 4
 
     let bytes: UnsafeRawBufferPointer
     let path: String
@@ -20,6 +23,8 @@ struct StoredFields: @unchecked Sendable {
     let storesText: Bool
     /// The records hold each document's terms and counts.
     let hasForwardIndex: Bool
+    /// Records may end with the document's metadata.
+    let hasMetadata: Bool
 
     init(bytes file: UnsafeRawBufferPointer, path: String, documentCount: Int) throws(IndexError) {
         let end = file.count - IndexFormat.trailerSize
@@ -32,11 +37,13 @@ struct StoredFields: @unchecked Sendable {
         let records = Int(clamping: UInt64(littleEndian: file.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
         let blockIndex = Int(clamping: UInt64(littleEndian: file.loadUnaligned(fromByteOffset: 32, as: UInt64.self)))
         let flags = UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 40, as: UInt32.self))
-        guard flags == Self.textFlag || flags == Self.forwardFlag else {
+        let kind = flags & ~Self.metadataFlag
+        guard kind == Self.textFlag || kind == Self.forwardFlag else {
             throw .corrupt(file: path, reason: "unknown document flags \(flags)")
         }
-        storesText = flags == Self.textFlag
-        hasForwardIndex = flags == Self.forwardFlag
+        storesText = kind == Self.textFlag
+        hasForwardIndex = kind == Self.forwardFlag
+        hasMetadata = flags & Self.metadataFlag != 0
         let offsets = (Self.lengthsStart + documentCount * 8 + 7) / 8 * 8
         let blocksStart = blockIndex &+ (blocks + 1) * 8 &+ blocks * 4
         guard blocks <= end, offsets + (documentCount + 1) * 8 == records, records <= blockIndex,
@@ -79,7 +86,7 @@ struct StoredFields: @unchecked Sendable {
             let block = try reader.readLength(limit: max(blockCount - 1, 0))
             let offset = try reader.readLength(limit: Int(UInt32.max))
             let length = try reader.readLength(limit: Int(UInt32.max))
-            guard reader.isAtEnd else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
+            guard reader.isAtEnd || hasMetadata else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
             return (id, title, block, offset, length)
         } catch {
             throw .corrupt(file: path, reason: "stored document \(document): \(error.message)")
@@ -110,9 +117,31 @@ struct StoredFields: @unchecked Sendable {
                 }
                 terms.append((UInt32(ordinal), UInt32(frequency)))
             }
-            guard reader.isAtEnd else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
+            guard reader.isAtEnd || hasMetadata else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
         } catch {
             throw .corrupt(file: path, reason: "stored document \(document) terms: \(error.message)")
+        }
+    }
+
+    /// `document`'s metadata: what its record holds after the text location or the terms
+    /// (empty when nothing), checked to the last byte.
+    func metadata(_ document: Int) throws(IndexError) -> [String: String] {
+        guard hasMetadata else { return [:] }
+        var reader = ByteReader(try recordBytes(document))
+        do throws(ByteReaderError) {
+            _ = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+            _ = try reader.readBytes(try reader.readLength(limit: reader.remaining))
+            if storesText {
+                for _ in 0..<3 { _ = try reader.readVarint() }
+            } else if hasForwardIndex {
+                let count = try reader.readLength(limit: reader.remaining)
+                for _ in 0..<count where try reader.readVarint() & 1 == 1 { _ = try reader.readVarint() }
+            }
+            let metadata = try MetadataCoding.decode(&reader)
+            guard reader.isAtEnd else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
+            return metadata
+        } catch {
+            throw .corrupt(file: path, reason: "stored document \(document) metadata: \(error.message)")
         }
     }
 
@@ -156,10 +185,11 @@ struct StoredFieldsReader {
         self.fields = fields
     }
 
-    mutating func document(_ document: Int, includeText: Bool = true) throws(IndexError) -> StoredDocument {
+    mutating func document(_ document: Int, includeText: Bool = true, includeMetadata: Bool = true) throws(IndexError) -> StoredDocument {
         let record = try fields.record(document)
-        guard includeText else { return StoredDocument(id: record.id, title: record.title, textBytes: []) }
-        if record.length == 0 { return StoredDocument(id: record.id, title: record.title, textBytes: []) }
+        let metadata = includeMetadata ? try fields.metadata(document) : [:]
+        guard includeText else { return StoredDocument(id: record.id, title: record.title, textBytes: [], metadata: metadata) }
+        if record.length == 0 { return StoredDocument(id: record.id, title: record.title, textBytes: [], metadata: metadata) }
         let end = record.offset &+ record.length
         if cachedBlock != record.block || (!cachedWhole && cached.count < end) {
             let first = cachedBlock != record.block
@@ -170,6 +200,7 @@ struct StoredFieldsReader {
         guard record.offset <= cached.count, record.length <= cached.count - record.offset else {
             throw .corrupt(file: fields.path, reason: "stored document \(document) text lies outside its block")
         }
-        return StoredDocument(id: record.id, title: record.title, textBytes: Array(cached[record.offset..<(record.offset + record.length)]))
+        return StoredDocument(id: record.id, title: record.title, textBytes: Array(cached[record.offset..<(record.offset + record.length)]),
+                              metadata: metadata)
     }
 }

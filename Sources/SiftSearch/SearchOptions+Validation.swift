@@ -7,7 +7,8 @@
 
 extension SearchOptions {
     /// Checks every option: `limit` and `offset` at least 0, `maxExpansions` at least 1, and
-    /// `bm25`, `limits` and `rm3` as their own `validate()` say.
+    /// `bm25`, `limits` and `rm3` as their own `validate()` say, and a `filter` naming
+    /// non-empty fields, nested at most `QueryLimits.maxFilterDepth` deep.
     /// - Throws: `InvalidArgument` naming the first option out of range.
     public func validate() throws(InvalidArgument) {
         guard limit >= 0 else { throw InvalidArgument(name: "limit", value: limit, requirement: "at least 0") }
@@ -16,6 +17,7 @@ extension SearchOptions {
         try bm25.validate(prefix: "bm25.")
         try limits.validate(prefix: "limits.")
         try rm3?.validate(prefix: "rm3.")
+        try filter?.validate(maxDepth: QueryLimits.maxFilterDepth)
     }
 }
 
@@ -100,6 +102,8 @@ extension Query {
                     throw InvalidArgument(name: "boost of a boolean query", value: boost, requirement: "a finite number, at least 0")
                 }
                 pending.append(contentsOf: clauses.map(\.query))
+            case .filter(let filter):
+                try filter.validate(maxDepth: QueryLimits.maxFilterDepth)
             }
         }
     }
@@ -117,6 +121,8 @@ extension Query {
                 largest = max(largest, outer * boost)
             case .boolean(let clauses, let boost):
                 for clause in clauses { pending.append((clause.query, outer * boost)) }
+            case .filter:
+                continue
             }
         }
         return largest

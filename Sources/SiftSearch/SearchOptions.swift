@@ -1,3 +1,4 @@
+import SiftIndex
 /// How a search runs.
 public struct SearchOptions: Sendable, Equatable {
     /// Hits to return.
@@ -24,11 +25,15 @@ public struct SearchOptions: Sendable, Equatable {
     /// RM3 pseudo-relevance feedback: when set, the query is expanded with terms of its first
     /// search's top documents and searched again (`RM3Parameters`); nil (the default) searches once.
     public var rm3: RM3Parameters?
+    /// Only documents whose metadata passes this are returned; their scores are those of an
+    /// unfiltered search (BM25's statistics stay the whole index's). Combined with AND with
+    /// any filter written in the query text (`category:tech`). Nil (the default): no filter.
+    public var filter: MetadataFilter?
 
     public init(limit: Int = 10, offset: Int = 0, bm25: BM25Parameters = BM25Parameters(),
                 defaultOperator: DefaultOperator = .or, maxExpansions: Int = 128, syntax: QuerySyntax = .query,
                 exhaustive: Bool = false, countTotalHits: Bool = false, limits: QueryLimits = QueryLimits(),
-                rm3: RM3Parameters? = nil) {
+                rm3: RM3Parameters? = nil, filter: MetadataFilter? = nil) {
         self.limit = limit
         self.offset = offset
         self.bm25 = bm25
@@ -39,6 +44,7 @@ public struct SearchOptions: Sendable, Equatable {
         self.countTotalHits = countTotalHits
         self.limits = limits
         self.rm3 = rm3
+        self.filter = filter
     }
 }
 

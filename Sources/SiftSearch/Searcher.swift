@@ -26,6 +26,9 @@ public final class Searcher {
     private var lengthFactors: LengthFactors?
     private let maxScoreScratch = MaxScoreSearch.Scratch()
     private let termAtATimeScratch: TermAtATimeSearch.Scratch
+    /// The documents the last filter leaves out (deleted ones included), kept for the next
+    /// search with the same filter: a service's filters repeat.
+    private var filterCache: (filter: MetadataFilter, skipped: UnsafeMutablePointer<UInt64>?)?
     /// Mean field lengths over the live documents.
     let averageLength: [IndexField: Double]
     /// ORs of more terms than this are scored term-at-a-time rather than with MaxScore.
@@ -63,6 +66,12 @@ public final class Searcher {
             throw .invalidArgument(error)
         }
         let parsed = try parse(query, options: options)
+        do {
+            _ = try parsed.separatingFilters()
+        } catch {
+            let column = query.range(of: error.field + ":").map { query.distance(from: query.startIndex, to: $0.lowerBound) + 1 } ?? 1
+            throw .syntax(QuerySyntaxError(message: error.description, column: column))
+        }
         var results = try search(parsed, options: options, statistics: statistics)
         results.notes = QueryTextSurvey(query).notes(adjusting: results.notes, terms: results.terms)
         return results
@@ -126,12 +135,22 @@ public final class Searcher {
             throw .invalidArgument(error)
         }
         if statistics != nil && options.rm3 != nil { throw .statistics(.feedbackUnsupported) }
+        // Filters restrict and do not score: they leave the query here and join the options'.
+        let separated: (scoring: Query?, filter: MetadataFilter?)
+        do {
+            separated = try query.separatingFilters()
+        } catch {
+            throw .invalidArgument(InvalidArgument(name: "query", value: "a filter on '\(error.field)' inside a group of words",
+                                                   requirement: "filters at the top level, or in groups of filters only"))
+        }
+        var options = options
+        if let filter = separated.filter { options.filter = options.filter.map { $0.and(filter) } ?? filter }
         analyzer.forgetWords(ifMoreThan: Self.analyzerWordLimit)
         var compiler = QueryCompiler(reader: reader, analyzer: analyzer, options: options, averageLength: averageLength,
                                      statistics: statistics)
         let compiled: CompiledQuery
         do {
-            compiled = try compiler.compile(query)
+            compiled = try compiler.compile(separated.scoring ?? .boolean([]))
         } catch {
             throw .index(error)
         }
@@ -143,11 +162,17 @@ public final class Searcher {
         }
         var results: SearchResults
         do {
+            if let filter = options.filter {
+                for field in try reader.absentMetadataFields(filter.fields) {
+                    notes.append(SearchNote(kind: .unknownMetadataField, message: "no document has the metadata field '\(field)'"))
+                }
+            }
             // RM3: a first search, then the expanded query (Feedback/Searcher+Feedback.swift).
-            if let rm3 = options.rm3 {
-                results = try searchWithFeedback(query, compiled: compiled, notes: notes, parameters: rm3, options: options)
+            if let rm3 = options.rm3, let scoring = separated.scoring {
+                results = try searchWithFeedback(scoring, compiled: compiled, notes: notes, parameters: rm3, options: options)
             } else {
-                results = try rank(compiled, notes: notes, options: options, averageLength: compiler.averageLength)
+                results = try rank(compiled, notes: notes, options: options, averageLength: compiler.averageLength,
+                                   filterOnly: separated.scoring == nil)
             }
         } catch {
             throw .index(error)
@@ -157,10 +182,38 @@ public final class Searcher {
     }
 
     /// Ranks the index against a compiled query: the scoring path, top k and hits.
+    /// `filterOnly`: the query is only a filter; every document that passes it is a hit, with
+    /// score 0, in document order.
     func rank(_ compiled: CompiledQuery, notes: [SearchNote], options: SearchOptions,
-              averageLength: [IndexField: Double]? = nil) throws(IndexError) -> SearchResults {
+              averageLength: [IndexField: Double]? = nil, filterOnly: Bool = false) throws(IndexError) -> SearchResults {
         let averageLength = averageLength ?? self.averageLength
         let factors = lengthFactors(for: options.bm25, averageLength: averageLength)
+        // Deleted documents, and those the filter leaves out, as one set of bits.
+        var skippedBits = reader.deletedBits
+        if let filter = options.filter {
+            if filterCache?.filter != filter {
+                let words = try reader.skippedDocuments(filter)
+                filterCache?.skipped?.deallocate()
+                filterCache = nil
+                var bits: UnsafeMutablePointer<UInt64>?
+                if let words {
+                    bits = UnsafeMutablePointer<UInt64>.allocate(capacity: max(words.count, 1))
+                    bits!.initialize(from: words, count: words.count)
+                }
+                filterCache = (filter, bits)
+            }
+            skippedBits = filterCache!.skipped
+        }
+        return try rank(compiled, notes: notes, options: options, averageLength: averageLength, factors: factors,
+                        skipped: skippedBits, filterOnly: filterOnly)
+    }
+
+    deinit {
+        filterCache?.skipped?.deallocate()
+    }
+
+    private func rank(_ compiled: CompiledQuery, notes: [SearchNote], options: SearchOptions, averageLength: [IndexField: Double],
+                      factors: LengthFactors, skipped: UnsafeMutablePointer<UInt64>?, filterOnly: Bool) throws(IndexError) -> SearchResults {
 
         // The heap never needs more room than there are documents (and `limit: .max` must not overflow).
         let wanted = options.offset.addingReportingOverflow(options.limit)
@@ -168,14 +221,16 @@ public final class Searcher {
         var totalHits = 0
         var exact = true
         var work = SearchWork()
-        if let flatTerms = Self.flatDisjunction(compiled) {
+        if filterOnly {
+            totalHits = Self.listPassing(maxDocument: reader.maxDocument, skipped: skipped, into: &top)
+        } else if let flatTerms = Self.flatDisjunction(compiled) {
             if options.exhaustive || options.countTotalHits || flatTerms.isEmpty || top.capacity == 0
                 || flatTerms.count > Self.termAtATimeThreshold
             {
-                (totalHits, work) = try TermAtATimeSearch(reader: reader, lengthFactors: factors)
+                (totalHits, work) = try TermAtATimeSearch(reader: reader, lengthFactors: factors, skipped: skipped)
                     .run(flatTerms, into: &top, scratch: termAtATimeScratch)
             } else {
-                let outcome = try MaxScoreSearch(reader: reader, lengthFactors: factors)
+                let outcome = try MaxScoreSearch(reader: reader, lengthFactors: factors, skipped: skipped)
                     .run(flatTerms, into: &top, scratch: maxScoreScratch)
                 totalHits = outcome.matched
                 exact = outcome.exact
@@ -183,7 +238,7 @@ public final class Searcher {
             }
         } else if !(options.exhaustive || options.countTotalHits), top.capacity > 0,
                   let required = ConjunctionSearch.requiredTerms(compiled) {
-            let outcome = try ConjunctionSearch(reader: reader, lengthFactors: factors)
+            let outcome = try ConjunctionSearch(reader: reader, lengthFactors: factors, skipped: skipped)
                 .run(required, into: &top, scratch: maxScoreScratch)
             totalHits = outcome.matched
             exact = outcome.exact
@@ -197,7 +252,7 @@ public final class Searcher {
                 // the top k; exhaustive and counting runs never pass the hint.
                 let prune = !(options.exhaustive || options.countTotalHits)
                 if prune, top.isFull { scorer.setMinimumCompetitiveScore(top.weakest!.score) }
-                let deleted = reader.deletedBits
+                let deleted = skipped
                 while scorer.document != PostingsCursor.exhausted {
                     let document = base + scorer.document
                     if !IndexReader.isLive(document, deleted) {
@@ -215,9 +270,9 @@ public final class Searcher {
         }
         var hits: [SearchHit] = []
         for (rank, scored) in top.sorted().enumerated() where rank >= options.offset {
-            let stored = try reader.documentHeader(Int(scored.document))
+            let stored = try reader.documentHeaderAndMetadata(Int(scored.document))
             hits.append(SearchHit(rank: rank + 1, document: Int(scored.document), score: scored.score,
-                                  id: stored.id, title: stored.title, snapshot: reader.snapshot))
+                                  id: stored.id, title: stored.title, metadata: stored.metadata, snapshot: reader.snapshot))
         }
         return SearchResults(snapshot: reader.snapshot, hits: hits, totalHits: totalHits, totalHitsIsExact: exact, terms: compiled.scoringTerms,
                              notes: notes, work: work, compiled: compiled, options: options, averageLength: averageLength)
@@ -300,6 +355,22 @@ public final class Searcher {
         let fresh = LengthFactors(reader: reader, parameters: parameters, averageLength: averageLength)
         lengthFactors = fresh
         return fresh
+    }
+
+    /// Every document not in `skipped`, score 0, into `top` (the first ones in document order
+    /// fill it); returns how many there are.
+    private static func listPassing(maxDocument: Int, skipped: UnsafeMutablePointer<UInt64>?, into top: inout TopK) -> Int {
+        var count = 0
+        for word in 0..<((maxDocument + 63) / 64) {
+            var bits = ~(skipped?[word] ?? 0)
+            if word == maxDocument / 64 { bits &= (1 << UInt64(maxDocument & 63)) &- 1 }
+            count += bits.nonzeroBitCount
+            while bits != 0, !top.isFull {
+                top.insert(ScoredDocument(score: 0, document: UInt32(word << 6 | bits.trailingZeroBitCount)))
+                bits &= bits &- 1
+            }
+        }
+        return count
     }
 
     /// The terms of a query that is a plain OR of terms (or one term), if it is one.

@@ -50,6 +50,9 @@ extension Searcher {
             }
         case .boolean(let clauses, _):
             for clause in clauses { try gather(clause.query, into: &statistics) }
+        case .filter:
+            // Filters do not score: they need no statistics.
+            return
         }
     }
 }

@@ -209,6 +209,8 @@ extension Searcher {
             var total = 0.0
             for clause in clauses where clause.occur != .mustNot { total += wordWeight(of: clause.query, analyzer: analyzer) }
             return boost * total
+        case .filter:
+            return 0
         }
     }
 }

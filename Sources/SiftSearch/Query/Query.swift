@@ -13,6 +13,11 @@ public indirect enum Query: Sendable, Equatable {
     case prefix(String, field: IndexField = .text, boost: Double = 1)
     /// Clauses that must, should or must not match.
     case boolean([BooleanClause], boost: Double = 1)
+    /// A condition on metadata (`category:tech`): it restricts the documents found and adds
+    /// nothing to their scores. A filter stands at the top of the query, or as a top-level
+    /// clause of a boolean (required or excluded; a `should` filter restricts too), or inside
+    /// a group made only of filters; a search refuses one mixed into a group of words.
+    case filter(MetadataFilter)
 }
 
 /// One clause of a boolean query.
@@ -51,6 +56,7 @@ extension Query {
         case .phrase(let text, let field, let slop, let boost): .phrase(text, field: field, slop: slop, boost: boost * factor)
         case .prefix(let text, let field, let boost): .prefix(text, field: field, boost: boost * factor)
         case .boolean(let clauses, let boost): .boolean(clauses, boost: boost * factor)
+        case .filter: self
         }
     }
 }

@@ -125,6 +125,11 @@ struct QueryCompiler {
             if compiled.isEmpty { return canMatchNothing || clauses.isEmpty ? .nothing : .dropped }
             if !compiled.contains(where: { $0.occur != .mustNot }) { return .nothing }  // pure negation
             return combine(compiled)
+
+        case .filter:
+            // The searcher takes filters out before compiling (`Query.separatingFilters`);
+            // a filter left here restricts nothing and scores nothing.
+            return .dropped
         }
     }
 

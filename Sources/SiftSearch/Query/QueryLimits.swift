@@ -16,6 +16,9 @@ public struct QueryLimits: Sendable, Equatable {
     public static let defaultMaxDepth = 100
     /// The most moves a phrase's `~N` allows.
     public static let maxSlop = 1_000_000
+    /// How deep a `MetadataFilter` built in code may nest (`all`, `any`, `not` inside one
+    /// another): filters are evaluated recursively.
+    public static let maxFilterDepth = 400
 
     /// The longest query text, in UTF-8 bytes.
     public var maxBytes: Int

@@ -19,7 +19,12 @@ public struct QuerySyntaxError: Error, Equatable, CustomStringConvertible {
 /// tajik*                         prefix
 /// title:kabul  title:"a b"       field-scoped (fields: text, title)
 /// term^2  "a phrase"^0.5         boosts
+/// category:tech  author:"J Doe"  metadata filters (any other name before ':')
+/// date:2005-01..2005-06          range filters (`from..`, `..to` open); `tag:sw*` prefix
+/// category:(tech OR science)     a group of values for one field
 /// ```
+/// Filters restrict which documents are found and do not change scores; they stand at the top
+/// level or in groups of filters only (see `MetadataFilter`).
 /// A backslash makes the next character literal (`\"`, `\(`, `\*`).
 ///
 /// Parsing recurses once per level of nesting — a group `( )`, a `NOT`, a field prefix
@@ -62,6 +67,8 @@ public struct QueryParser: Sendable {
         var index = 0
         /// Groups, NOTs and field prefixes open around the cursor.
         var depth = 0
+        /// Inside `name:( … )`: bare values are filter values of this metadata field.
+        var filterField: String?
 
         init(characters: [Character], defaultOperator: DefaultOperator, maxDepth: Int) {
             self.characters = characters
@@ -201,7 +208,9 @@ public struct QueryParser: Sendable {
         mutating func parsePrimary(field: IndexField) throws(QuerySyntaxError) -> Query {
             let character = characters[index]
             var query: Query
-            if character == "(" {
+            if let filterField, character != "(" {
+                query = try parseFilterValue(field: filterField)
+            } else if character == "(" {
                 let open = index
                 try enter(column: open + 1)
                 index += 1
@@ -230,7 +239,15 @@ public struct QueryParser: Sendable {
                     if next == ":", let scoped = try fieldPrefix(word, start: start) {
                         try enter(column: start + 1)
                         index += 1
-                        let scopedQuery = try parsePrimary(field: scoped)
+                        let scopedQuery: Query
+                        switch scoped {
+                        case .field(let field):
+                            scopedQuery = try parsePrimary(field: field)
+                        case .metadata(let name):
+                            filterField = name
+                            defer { filterField = nil }
+                            scopedQuery = try parsePrimary(field: field)
+                        }
                         depth -= 1
                         return try applyBoost(to: scopedQuery)
                     }
@@ -311,26 +328,97 @@ public struct QueryParser: Sendable {
             return query.boosted(by: value)
         }
 
+        /// What a word followed by ':' names.
+        enum FieldPrefix {
+            /// A searched field: the clause after it is searched there.
+            case field(IndexField)
+            /// Any other name: a metadata filter on that key.
+            case metadata(String)
+        }
+
         /// The field a word followed by ':' names, or nil when the colon is just text (`10:30`,
-        /// `http://…`, `Re: …`). A known field with nothing after it, or a word that looks
-        /// like a field name but is none, is an error rather than a silent search for the words.
-        func fieldPrefix(_ word: String, start: Int) throws(QuerySyntaxError) -> IndexField? {
+        /// `http://…`, `Re: …`). A known field with nothing after it is an error rather than a
+        /// silent search for the word. Any other name made of ASCII letters, digits, `_`, `-`
+        /// and `.` (starting with a letter), with a value right after the colon, is a metadata
+        /// field: `category:tech`.
+        func fieldPrefix(_ word: String, start: Int) throws(QuerySyntaxError) -> FieldPrefix? {
             let after = index + 1
             let clauseFollows = after < characters.count && !characters[after].isWhitespace && characters[after] != ")"
             if let field = IndexField(rawValue: word) {
                 guard clauseFollows else {
                     throw QuerySyntaxError(message: "'\(word):' needs a clause right after it", column: start + 1)
                 }
-                return field
+                return .field(field)
             }
             let looksLikeField = word.first.map { $0.isASCII && $0.isLetter } == true
-                && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
-            let next = clauseFollows ? characters[after] : " "
-            if looksLikeField && (next.isLetter || next.isNumber || next == "\"" || next == "(") {
-                let fields = IndexField.allCases.map(\.rawValue).joined(separator: ", ")
-                throw QuerySyntaxError(message: "unknown field '\(word)' (fields: \(fields); write \(word)\\: to search the words)", column: start + 1)
+                && word.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == ".") }
+            guard looksLikeField, clauseFollows else { return nil }
+            let next = characters[after]
+            // `http://…` and `a:/b` are text; a value starts with anything a value can.
+            guard next != "/" && next != ":" && next != "\\" else { return nil }
+            return .metadata(word)
+        }
+
+        /// One value of metadata field `field` at the cursor: `"exact text"`, `from..to`
+        /// (either side may be empty, not both), `prefix*`, `*` (has the field), or a word.
+        mutating func parseFilterValue(field: String) throws(QuerySyntaxError) -> Query {
+            let start = index
+            if characters[index] == "\"" {
+                index += 1
+                var text = ""
+                while true {
+                    guard index < characters.count else { throw QuerySyntaxError(message: "unclosed quote", column: start + 1) }
+                    let next = characters[index]
+                    index += 1
+                    if next == "\\" && index < characters.count {
+                        text.append(characters[index])
+                        index += 1
+                        continue
+                    }
+                    if next == "\"" { break }
+                    text.append(next)
+                }
+                return .filter(.equals(field: field, value: text))
             }
-            return nil
+            var value = ""
+            var rangeAt: String.Index?
+            var isPrefix = false
+            while index < characters.count {
+                let next = characters[index]
+                if next.isWhitespace || next == ")" { break }
+                if next == "\\" && index + 1 < characters.count {
+                    value.append(characters[index + 1])
+                    index += 2
+                    continue
+                }
+                if next == "." && rangeAt == nil && index + 1 < characters.count && characters[index + 1] == "." {
+                    rangeAt = value.endIndex
+                    value.append("..")
+                    index += 2
+                    continue
+                }
+                if next == "*" && (index + 1 == characters.count || characters[index + 1].isWhitespace || characters[index + 1] == ")") {
+                    isPrefix = true
+                    index += 1
+                    break
+                }
+                value.append(next)
+                index += 1
+            }
+            if let rangeAt {
+                guard !isPrefix else {
+                    throw QuerySyntaxError(message: "a range filter cannot end with '*' (write \\* for a star)", column: start + 1)
+                }
+                let from = String(value[..<rangeAt])
+                let through = String(value[value.index(rangeAt, offsetBy: 2)...])
+                guard !(from.isEmpty && through.isEmpty) else {
+                    throw QuerySyntaxError(message: "'\(field):..' needs a bound on at least one side", column: start + 1)
+                }
+                return .filter(.range(field: field, from: from.isEmpty ? nil : from, through: through.isEmpty ? nil : through))
+            }
+            if isPrefix { return .filter(.prefix(field: field, prefix: value)) }
+            guard !value.isEmpty else { throw QuerySyntaxError(message: "'\(field):' needs a value right after it", column: start + 1) }
+            return .filter(.equals(field: field, value: value))
         }
 
         mutating func readNumber() -> String {

@@ -18,15 +18,19 @@ public struct SearchHit: Sendable, Hashable, Codable, Identifiable {
     public let id: String
     /// The document's title.
     public let title: String
+    /// The document's metadata (empty when it has none): what filters match.
+    public let metadata: [String: String]
     /// The commit of the index the hit was found in.
     public let snapshot: IndexSnapshot
 
-    package init(rank: Int, document: Int, score: Float, id: String, title: String, snapshot: IndexSnapshot) {
+    package init(rank: Int, document: Int, score: Float, id: String, title: String, metadata: [String: String] = [:],
+                 snapshot: IndexSnapshot) {
         self.rank = rank
         self.document = document
         self.score = score
         self.id = id
         self.title = title
+        self.metadata = metadata
         self.snapshot = snapshot
     }
 }

@@ -65,6 +65,8 @@ public struct SearchNote: Sendable, Hashable, Codable, CustomStringConvertible {
         case onlyStopWords
         /// A prefix matched more terms than `maxExpansions`; the most frequent were kept.
         case expansionsLimited
+        /// A filter names a metadata field that no document of the index has (a misspelling?).
+        case unknownMetadataField
     }
 
     public var kind: Kind

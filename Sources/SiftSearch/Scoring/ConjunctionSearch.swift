@@ -13,6 +13,20 @@
 struct ConjunctionSearch {
     let reader: IndexReader
     let lengthFactors: LengthFactors
+    /// Documents to pass over, one bit per document: the deleted ones, and those a filter
+    /// leaves out. They are skipped where a deleted document would be, after scoring and
+    /// before the top k, so the threshold comes only from documents that may be returned.
+    var skipped: UnsafeMutablePointer<UInt64>?
+
+    init(reader: IndexReader, lengthFactors: LengthFactors, skipped: UnsafeMutablePointer<UInt64>?) {
+        self.reader = reader
+        self.lengthFactors = lengthFactors
+        self.skipped = skipped
+    }
+
+    init(reader: IndexReader, lengthFactors: LengthFactors) {
+        self.init(reader: reader, lengthFactors: lengthFactors, skipped: reader.deletedBits)
+    }
 
     /// The required terms of `query` when it is a plain AND of two or more terms.
     static func requiredTerms(_ query: CompiledQuery) -> [TermWeight]? {
@@ -56,7 +70,7 @@ struct ConjunctionSearch {
     private func search(_ states: UnsafeMutableBufferPointer<TermCursor>, base: UInt32, top: inout TopK,
                         contributions: UnsafeMutableBufferPointer<Float>, outcome: inout MaxScoreSearch.Outcome) throws(IndexError) {
         let count = states.count
-        let deleted = reader.deletedBits
+        let deleted = skipped
         var threshold = top.isFull ? Double(top.weakest!.score) : -Double.infinity
         var candidate = states[0].cursor.document
         // The blocks holding documents up to `passUpTo` passed the block check at threshold

@@ -11,6 +11,20 @@
 struct MaxScoreSearch {
     let reader: IndexReader
     let lengthFactors: LengthFactors
+    /// Documents to pass over, one bit per document: the deleted ones, and those a filter
+    /// leaves out. They are skipped where a deleted document would be, after scoring and
+    /// before the top k, so the threshold comes only from documents that may be returned.
+    var skipped: UnsafeMutablePointer<UInt64>?
+
+    init(reader: IndexReader, lengthFactors: LengthFactors, skipped: UnsafeMutablePointer<UInt64>?) {
+        self.reader = reader
+        self.lengthFactors = lengthFactors
+        self.skipped = skipped
+    }
+
+    init(reader: IndexReader, lengthFactors: LengthFactors) {
+        self.init(reader: reader, lengthFactors: lengthFactors, skipped: reader.deletedBits)
+    }
 
     /// Documents scored (a lower bound of the matches), and whether that count is exact.
     struct Outcome {
@@ -85,7 +99,7 @@ struct MaxScoreSearch {
         let touched = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
         defer { touched.deallocate() }
         var touchedCount = 0
-        let deleted = reader.deletedBits
+        let deleted = skipped
         var threshold = top.isFull ? Double(top.weakest!.score) : -Double.infinity
         var firstEssential = 0
         while firstEssential < count && prefix[firstEssential] <= threshold { firstEssential += 1 }
@@ -192,7 +206,7 @@ struct MaxScoreSearch {
         let factors = lengthFactors.factors(term.field, from: Int(base))
         let documents = buffers.documents
         let frequencies = buffers.frequencies
-        let deleted = reader.deletedBits
+        let deleted = skipped
         outcome.work.blocks += list.blockCount
         outcome.work.postings += list.documentFrequency
         for block in 0..<list.blockCount {

@@ -1,0 +1,90 @@
+@_spi(SiftInternal) import SiftIndex
+
+/// A query whose filter clauses cannot be taken apart from its scoring clauses.
+public struct FilterPlacementError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The field of the misplaced filter.
+    public var field: String
+
+    public var description: String {
+        "the filter on '\(field)' is inside a group of search words; filters restrict the whole query: put them at the top level, or group them only with other filters"
+    }
+}
+
+extension Query {
+    /// The query split into what scores and what filters: filters at the top of the query,
+    /// top-level clauses that are filters or groups of only filters (required, optional or
+    /// excluded — a filter always restricts, so an optional one counts as required), combined
+    /// with AND. The scoring part is nil when nothing scores (a query of filters only).
+    /// - Throws: `FilterPlacementError` for a filter inside a group that also holds words,
+    ///   where it could not restrict the whole query.
+    package func separatingFilters() throws(FilterPlacementError) -> (scoring: Query?, filter: MetadataFilter?) {
+        if let filter = try Self.pureFilter(self) { return (nil, filter) }
+        guard case .boolean(let clauses, let boost) = self else { return (self, nil) }
+        var kept: [BooleanClause] = []
+        var filters: [MetadataFilter] = []
+        for clause in clauses {
+            if let filter = try Self.pureFilter(clause.query) {
+                filters.append(clause.occur == .mustNot ? .not(filter) : filter)
+            } else {
+                try Self.requireNoFilter(clause.query)
+                kept.append(clause)
+            }
+        }
+        if filters.isEmpty { return (self, nil) }
+        let filter: MetadataFilter = filters.count == 1 ? filters[0] : .all(filters)
+        if kept.isEmpty { return (nil, filter) }
+        // A lone clause that is not excluded stands for itself, as the parser would have made it.
+        if kept.count == 1, kept[0].occur != .mustNot { return (boost == 1 ? kept[0].query : kept[0].query.boosted(by: boost), filter) }
+        return (.boolean(kept, boost: boost), filter)
+    }
+
+    /// The query as a filter when it holds nothing else: a filter, or a boolean of only filters
+    /// (its required clauses all hold, then at least one optional one if there is no required
+    /// one, and no excluded one). Nil when it holds words; throws when it mixes both.
+    private static func pureFilter(_ query: Query) throws(FilterPlacementError) -> MetadataFilter? {
+        switch query {
+        case .filter(let filter):
+            return filter
+        case .term, .phrase, .prefix:
+            return nil
+        case .boolean(let clauses, _):
+            var required: [MetadataFilter] = []
+            var optional: [MetadataFilter] = []
+            var excluded: [MetadataFilter] = []
+            var words = false
+            for clause in clauses {
+                if let filter = try pureFilter(clause.query) {
+                    switch clause.occur {
+                    case .must: required.append(filter)
+                    case .should: optional.append(filter)
+                    case .mustNot: excluded.append(filter)
+                    }
+                } else {
+                    words = true
+                }
+            }
+            // Mixed words and filters: the caller decides whether it may stand apart.
+            if words { return nil }
+            guard !clauses.isEmpty else { return nil }
+            var parts = required
+            if required.isEmpty && !optional.isEmpty { parts.append(optional.count == 1 ? optional[0] : .any(optional)) }
+            for filter in excluded { parts.append(.not(filter)) }
+            return parts.count == 1 ? parts[0] : .all(parts)
+        }
+    }
+
+    /// Throws when a filter lies anywhere inside `query` (a clause that holds words).
+    private static func requireNoFilter(_ query: Query) throws(FilterPlacementError) {
+        var pending: [Query] = [query]
+        while let next = pending.popLast() {
+            switch next {
+            case .filter(let filter):
+                throw FilterPlacementError(field: filter.fields.first ?? "")
+            case .boolean(let clauses, _):
+                pending.append(contentsOf: clauses.map(\.query))
+            case .term, .phrase, .prefix:
+                continue
+            }
+        }
+    }
+}
