@@ -29,11 +29,13 @@ extension SearchCommand {
                 if hitArticle != article {
                     let heading = "\(TerminalText.escaped(String(hitArticle)))  \(TerminalText.escaped(hit.title))"
                     Output.line(styled ? "\u{1B}[1m" + heading + "\u{1B}[0m" : heading)
+                    if !hit.metadata.isEmpty { Output.line("  " + metadataLine(hit.metadata)) }
                     article = hitArticle
                 }
                 Output.line(snippet == nil ? "  \(hit.rank). \(score)  \(passage)" : "  \(hit.rank). \(score)  \(passage)  \(marked)")
             } else {
                 Output.line("\(hit.rank). \(score)  \(TerminalText.escaped(hit.id))  \(TerminalText.escaped(hit.title))")
+                if !hit.metadata.isEmpty { Output.line("    " + metadataLine(hit.metadata)) }
                 if snippet != nil { Output.line("    \(marked)") }
             }
             if settings.explain {
@@ -43,6 +45,21 @@ extension SearchCommand {
         }
         Output.line("\(summary(query: query.text, results: results, offset: settings.options.offset)) (\(Format.fixed(Double(micros) / 1000, decimals: 2)) ms)")
         if batch { Output.line("") }
+    }
+
+    /// A hit's metadata on one line, keys in order: `category: tech · date: 2005-03-01`, each
+    /// value cut to 80 characters (`sift show` prints them whole).
+    static func metadataLine(_ metadata: [String: String]) -> String {
+        metadata.keys.sorted().map { key in
+            let value = metadata[key]!
+            let shown = value.count > 80 ? value.prefix(79) + "…" : Substring(value)
+            return TerminalText.escaped(key) + ": " + TerminalText.escaped(String(shown))
+        }.joined(separator: " · ")
+    }
+
+    /// Metadata as a JSON object, keys in order.
+    static func metadataJSON(_ metadata: [String: String]) -> String {
+        JSON.object(metadata.keys.sorted().map { ($0, JSON.string(metadata[$0]!)) })
     }
 
     /// The last line: which hits were shown of how many, true also when none were shown
@@ -113,7 +130,7 @@ extension SearchCommand {
         for hit in results.hits {
             var pairs: [(String, String)] = [
                 ("rank", "\(hit.rank)"), ("id", JSON.string(hit.id)), ("title", JSON.string(hit.title)),
-                ("score", JSON.number(hit.score)),
+                ("score", JSON.number(hit.score)), ("metadata", metadataJSON(hit.metadata)),
             ]
             // An index without stored text has no snippets: the keys are left out.
             if hasText {

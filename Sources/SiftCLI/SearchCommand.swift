@@ -5,8 +5,8 @@ enum SearchCommand {
     static let spec = CommandSpec(
         name: "search",
         overview: "Search the index with the query language, ranked by BM25.",
-        usage: "sift search [--index PATH]... [--global-stats FILE]... [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--verify] [--queries FILE.tsv|-] [--jobs N] [--run-tag TAG] [--max-expansions N] [--max-clauses N] [--syntax query|plain] [--snippet-length N] " + rm3Usage + " [QUERY...]",
-        arguments: [("QUERY", "The query (words joined with spaces): terms, +required, -excluded, AND/OR/NOT, ( ), \"phrases\"~N, prefix*, title:…, term^boost.")],
+        usage: "sift search [--index PATH]... [--global-stats FILE]... [-k N] [--offset N] [--mode any|all] [--k1 X] [--b X] [--format text|json|trec] [--explain] [--count] [--exhaustive] [--verify] [--queries FILE.tsv|-] [--jobs N] [--run-tag TAG] [--max-expansions N] [--max-clauses N] [--syntax query|plain] [--filter FILTER] [--snippet-length N] " + rm3Usage + " [QUERY...]",
+        arguments: [("QUERY", "The query (words joined with spaces): terms, +required, -excluded, AND/OR/NOT, ( ), \"phrases\"~N, prefix*, title:…, term^boost, and metadata filters name:value, name:from..to, name:prefix*.")],
         options: [
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data); repeat it to search several indexes as one, with statistics summed over all of them.", repeatable: true),
             OptionSpec(names: ["--global-stats"], valueName: "FILE", help: "Score with collection statistics from FILE (written by 'sift stats --terms' for several indexes; repeatable, summed) instead of the index's own.", repeatable: true),
@@ -26,6 +26,7 @@ enum SearchCommand {
             OptionSpec(names: ["--exhaustive"], valueName: nil, help: "Score every matching document (no pruning), to verify that pruning changes nothing."),
             OptionSpec(names: ["--verify"], valueName: nil, help: "Check every byte of the index against its checksums before searching (as sift check does)."),
             OptionSpec(names: ["--syntax"], valueName: "query|plain", help: "Read queries in the query language (default for QUERY) or as plain words (default for --queries)."),
+            OptionSpec(names: ["--filter"], valueName: "FILTER", help: "Only documents whose metadata passes FILTER (filters of the query language: category:tech, date:2005-01..2005-06, tag:sw*, combined with AND/OR/NOT); with --queries, for every query. Scores do not change."),
             OptionSpec(names: ["--snippet-length"], valueName: "N", help: "Longest snippet in bytes, ellipses included (default: 200); text and json only. An index built with --store none has no snippets: its hits print without them, and this option is an error (exit 64)."),
         ] + rm3Options,
         discussion: """
@@ -177,11 +178,19 @@ enum SearchCommand {
         guard !runTag.isEmpty, TRECField.escaped(runTag) == runTag else {
             throw spec.usageError("--run-tag must be one word, not '\(runTag)'")
         }
+        var filter: MetadataFilter?
+        if let text = parsed.value("--filter") {
+            do {
+                filter = try QueryParser().parseFilter(text)
+            } catch {
+                throw spec.usageError("--filter '\(text)': \(error.message)")
+            }
+        }
         let options = SearchOptions(limit: limit, offset: offset, bm25: BM25Parameters(k1: k1, b: b),
                                     defaultOperator: mode == "all" ? .and : .or, maxExpansions: maxExpansions,
                                     syntax: QuerySyntax(rawValue: syntax)!, exhaustive: parsed.flag("--exhaustive"),
                                     countTotalHits: parsed.flag("--count"), limits: QueryLimits(maxClauses: maxClauses),
-                                    rm3: try rm3Parameters(parsed, spec: spec))
+                                    rm3: try rm3Parameters(parsed, spec: spec), filter: filter)
         return Settings(options: options, format: format, explain: parsed.flag("--explain"), runTag: runTag, snippetLength: snippetLength)
     }
 
@@ -202,7 +211,7 @@ enum SearchCommand {
     static func noteText(_ note: SearchNote) -> String {
         switch note.kind {
         case .expansionsLimited: note.message + " (raise --max-expansions for more)"
-        case .noWords, .onlyStopWords, .wordTooLong, .invalidUTF8: note.message
+        case .noWords, .onlyStopWords, .wordTooLong, .invalidUTF8, .unknownMetadataField: note.message
         }
     }
 

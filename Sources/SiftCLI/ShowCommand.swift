@@ -4,12 +4,12 @@ import Sift
 enum ShowCommand {
     static let spec = CommandSpec(
         name: "show",
-        overview: "Print a stored document (id, title, text) in full.",
+        overview: "Print a stored document (id, title, metadata, text) in full.",
         usage: "sift show ID [--index PATH] [--format text|json]",
         arguments: [("ID", "A document id as search prints it; for an index of passages (--unit line or paragraph), a file's id shows all its passages in order.")],
         options: [
             OptionSpec(names: ["--index"], valueName: "PATH", help: "Index folder (default: ./index-data)."),
-            OptionSpec(names: ["--format"], valueName: "text|json", help: "For people (default; control characters escaped) or one JSON document {id, title, text}, or {id, passages: [{id, title, text}]} for a file's passages."),
+            OptionSpec(names: ["--format"], valueName: "text|json", help: "For people (default; control characters escaped) or one JSON document {id, title, metadata, text}, or {id, passages: [{id, title, metadata, text}]} for a file's passages."),
         ])
 
     static func run(_ arguments: [String]) throws(CLIError) {
@@ -42,6 +42,8 @@ enum ShowCommand {
         } else {
             Output.line("id:     \(TerminalText.escaped(id)) (\(Format.count(documents.1.count, "passage")))")
             Output.line("title:  \(TerminalText.escaped(documents.1[0].title))")
+            let metadata = documents.1[0].metadata
+            for key in metadata.keys.sorted() { Output.line("\(TerminalText.escaped(key)): \(TerminalText.escaped(metadata[key]!, keepingLines: true))") }
             for document in documents.1 {
                 let passage = SearchCommand.passage(of: document.id)?.passage ?? Substring(document.id)
                 Output.line("")
@@ -57,6 +59,9 @@ enum ShowCommand {
         }
         Output.line("id:     \(TerminalText.escaped(document.id))")
         Output.line("title:  \(TerminalText.escaped(document.title))")
+        for key in document.metadata.keys.sorted() {
+            Output.line("\(TerminalText.escaped(key)): \(TerminalText.escaped(document.metadata[key]!, keepingLines: true))")
+        }
         Output.line("")
         let text = TerminalText.escaped(document.text, keepingLines: true)
         Output.write(text.hasSuffix("\n") ? text : text + "\n")
@@ -64,7 +69,7 @@ enum ShowCommand {
 
     private static func json(_ document: StoredDocument) -> String {
         JSON.object([("id", JSON.string(document.id)), ("title", JSON.string(document.title)),
-                     ("text", JSON.string(document.text))])
+                     ("metadata", SearchCommand.metadataJSON(document.metadata)), ("text", JSON.string(document.text))])
     }
 }
 

@@ -147,7 +147,8 @@ import Testing
     @Test("misread queries are errors (64), one line each", arguments: [
         ("arsenal +-chelsea", "Error: '+-': give one '+' or '-' per clause at column 9\n"),
         ("title:", "Error: 'title:' needs a clause right after it at column 1\n"),
-        ("foo:chelsea", "Error: unknown field 'foo' (fields: text, title; write foo\\: to search the words) at column 1\n"),
+        ("kabul (chelsea OR category:tech)", "Error: the filter on 'category' is inside a group of search words; filters restrict the whole query: put them at the top level, or group them only with other filters at column 19\n"),
+        ("category:..", "Error: 'category:..' needs a bound on at least one side at column 10\n"),
         ("\"chel* beat\"", "Error: '*' inside a phrase: prefixes work outside phrases only (\\* is a literal star) at column 6\n"),
         ("**", "Error: a prefix needs a letter or digit before '*' at column 1\n"),
         ("\"a b\"~4000000000", "Error: '~' allows at most 1000000 moves, not 4000000000 at column 6\n"),

@@ -200,8 +200,10 @@ import SiftTestSupport
         ErrorCase("title:", "'title:' needs a clause right after it", 1),
         ErrorCase("title: kabul", "'title:' needs a clause right after it", 1),
         ErrorCase("(title:)", "'title:' needs a clause right after it", 2),
-        ErrorCase("foo:chelsea", "unknown field 'foo' (fields: text, title; write foo\\: to search the words)", 1),
-        ErrorCase("a Author:\"x y\"", "unknown field 'Author' (fields: text, title; write Author\\: to search the words)", 3),
+        // Any other name before ':' is a metadata filter; its value must be one.
+        ErrorCase("category:..", "'category:..' needs a bound on at least one side", 10),
+        ErrorCase("a date:2005..2006*", "a range filter cannot end with '*' (write \\* for a star)", 8),
+        ErrorCase("a Author:\"x y", "unclosed quote", 10),
         ErrorCase("\"tajik* president\"", "'*' inside a phrase: prefixes work outside phrases only (\\* is a literal star)", 7),
         ErrorCase("**", "a prefix needs a letter or digit before '*'", 1),
         ErrorCase("-*", "a prefix needs at least one character before '*'", 2),

@@ -48,28 +48,14 @@ extension Query {
         case .term, .phrase, .prefix:
             return nil
         case .boolean(let clauses, _):
-            var required: [MetadataFilter] = []
-            var optional: [MetadataFilter] = []
-            var excluded: [MetadataFilter] = []
-            var words = false
+            var filters: [(occur: Occur, filter: MetadataFilter)] = []
             for clause in clauses {
-                if let filter = try pureFilter(clause.query) {
-                    switch clause.occur {
-                    case .must: required.append(filter)
-                    case .should: optional.append(filter)
-                    case .mustNot: excluded.append(filter)
-                    }
-                } else {
-                    words = true
-                }
+                // Words among them: the caller decides whether the filters may stand apart.
+                guard let filter = try pureFilter(clause.query) else { return nil }
+                filters.append((clause.occur, filter))
             }
-            // Mixed words and filters: the caller decides whether it may stand apart.
-            if words { return nil }
             guard !clauses.isEmpty else { return nil }
-            var parts = required
-            if required.isEmpty && !optional.isEmpty { parts.append(optional.count == 1 ? optional[0] : .any(optional)) }
-            for filter in excluded { parts.append(.not(filter)) }
-            return parts.count == 1 ? parts[0] : .all(parts)
+            return MetadataFilter.combining(filters)
         }
     }
 
@@ -86,5 +72,17 @@ extension Query {
                 continue
             }
         }
+    }
+}
+
+extension MetadataFilter {
+    /// Filters as boolean clauses combine: every required one, at least one optional one when
+    /// none is required, no excluded one.
+    package static func combining(_ filters: [(occur: Occur, filter: MetadataFilter)]) -> MetadataFilter {
+        var parts = filters.filter { $0.occur == .must }.map(\.filter)
+        let optional = filters.filter { $0.occur == .should }.map(\.filter)
+        if parts.isEmpty && !optional.isEmpty { parts.append(optional.count == 1 ? optional[0] : .any(optional)) }
+        parts += filters.filter { $0.occur == .mustNot }.map { .not($0.filter) }
+        return parts.count == 1 ? parts[0] : .all(parts)
     }
 }

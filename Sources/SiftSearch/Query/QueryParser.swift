@@ -49,6 +49,24 @@ public struct QueryParser: Sendable {
         return .boolean(words.map { BooleanClause(defaultOperator == .and ? .must : .should, $0) })
     }
 
+    /// Parses `text` made only of filters (`category:tech date:2005..`, combined with the
+    /// default operator, `AND`, `OR`, `NOT`, `-` and groups) into one filter: for a filter box
+    /// or option kept apart from the query.
+    /// - Throws: `QuerySyntaxError` for text that does not parse, or that holds search words.
+    public func parseFilter(_ text: String) throws(QuerySyntaxError) -> MetadataFilter {
+        let query = try parse(text)
+        let separated: (scoring: Query?, filter: MetadataFilter?)
+        do {
+            separated = try query.separatingFilters()
+        } catch {
+            throw QuerySyntaxError(message: error.description, column: 1)
+        }
+        guard separated.scoring == nil, let filter = separated.filter else {
+            throw QuerySyntaxError(message: "only filters (name:value) here, not search words", column: 1)
+        }
+        return filter
+    }
+
     /// Parses `text` into a query.
     public func parse(_ text: String) throws(QuerySyntaxError) -> Query {
         var state = State(characters: Array(text), defaultOperator: defaultOperator, maxDepth: maxDepth)
@@ -133,8 +151,25 @@ public struct QueryParser: Sendable {
             }
             let fallback: Occur = defaultOperator == .and ? .must : .should
             if items.count == 1, items[0].occur == nil || items[0].occur == .should { return items[0].query }
+            // Filters side by side all apply, whatever the default operator — except the values
+            // of one field's group, `category:(tech sport)`, which combine as words do.
+            if let filters = Self.filters(items) {
+                let combine: Occur = filterField != nil ? fallback : .must
+                return .filter(MetadataFilter.combining(filters.map { ($0.occur ?? combine, $0.filter) }))
+            }
             return .boolean(items.map { BooleanClause($0.occur ?? fallback, $0.query) })
         }
+
+        /// The items' filters when every item is one.
+        static func filters(_ items: [Item]) -> [(occur: Occur?, filter: MetadataFilter)]? {
+            var filters: [(occur: Occur?, filter: MetadataFilter)] = []
+            for item in items {
+                guard case .filter(let filter) = item.query else { return nil }
+                filters.append((item.occur, filter))
+            }
+            return filters
+        }
+
 
         mutating func parseOr(field: IndexField) throws(QuerySyntaxError) -> Item {
             var items = [try parseAnd(field: field)]
@@ -151,6 +186,9 @@ public struct QueryParser: Sendable {
                 items.append(try parseAnd(field: field))
             }
             if items.count == 1 { return items[0] }
+            if let filters = Self.filters(items) {
+                return (nil, .filter(.any(filters.map { $0.occur == .mustNot ? .not($0.filter) : $0.filter })))
+            }
             return (nil, .boolean(items.map { BooleanClause($0.occur ?? .should, $0.query) }))
         }
 
@@ -169,6 +207,9 @@ public struct QueryParser: Sendable {
                 items.append(try parseUnary(field: field))
             }
             if items.count == 1 { return items[0] }
+            if let filters = Self.filters(items) {
+                return (nil, .filter(MetadataFilter.combining(filters.map { ($0.occur == .mustNot ? .mustNot : .must, $0.filter) })))
+            }
             return (nil, .boolean(items.map { BooleanClause($0.occur == .mustNot ? .mustNot : .must, $0.query) }))
         }
 
