@@ -1,11 +1,14 @@
 import Synchronization
+import SiftIngest
 
 /// A condition on documents' metadata that restricts which documents a search may return,
 /// without taking part in their scores (Lucene's filter clauses, tantivy's filters): a
 /// filtered search ranks the documents that pass exactly as an unfiltered one would, and its
 /// top k are the unfiltered ranking with the other documents left out.
 ///
-/// Values are compared as stored: case-sensitive and exact. Ranges compare numbers as
+/// Values are compared as stored: case-sensitive and exact. A value that is a JSON array
+/// (`["energy","markets"]`, see `MetadataList`) is a list: a filter holds when it holds for
+/// one of its items. Ranges compare numbers as
 /// numbers when the bounds and the value are all numbers (`price:9..20` holds `10`), and
 /// otherwise as text, with a bound matching every value it begins — so ISO dates work at any
 /// precision: `date:2005-01..2005-06` holds `2005-01-01` through `2005-06-30T23:59`.
@@ -106,7 +109,12 @@ final class MetadataTable: Sendable {
         if segment.storedFields.hasMetadata {
             for local in 0..<segment.documentCount {
                 for (key, value) in try segment.storedFields.metadata(local) {
-                    pairs[key, default: []].append((Array(value.utf8), UInt32(local)))
+                    // A list (a JSON array) is matched item by item.
+                    if let items = MetadataList.items(of: value) {
+                        for item in Set(items) { pairs[key, default: []].append((Array(item.utf8), UInt32(local))) }
+                    } else {
+                        pairs[key, default: []].append((Array(value.utf8), UInt32(local)))
+                    }
                 }
             }
         }

@@ -8,7 +8,7 @@ public enum FileKind: Sendable, Equatable, Hashable, CaseIterable {
     /// `.md`: Markdown, indexed as written; the title is the first heading or non-blank line.
     /// YAML front matter (a first line `---`, closed by a later `---` or `...` line) is not
     /// text: its `title` is the title, and its other `key: value` entries are the document's
-    /// metadata (lists joined with ", "), given to every passage of the file as well.
+    /// metadata (lists as JSON arrays, `MetadataList`), given to every passage of the file as well.
     case markdown
     /// `.html` or `.htm`: tags are removed, entities decoded, `<title>` is the title.
     case html

@@ -12,8 +12,8 @@
 struct MarkdownFrontMatter: Equatable {
     /// The `title` entry, when it is not empty; nil leaves the title to the body.
     var title: String?
-    /// Every other entry: lists are stored as their items joined with ", ", because metadata
-    /// values are text and a filter such as `tags:swift` is easier to match in one string.
+    /// Every other entry: lists are stored as JSON arrays (`MetadataList`), as a JSON Lines
+    /// array is, so that a filter such as `tags:swift` matches each item.
     var metadata: [String: String]
     /// Offset of the body: just past the closing line's end.
     var bodyStart: Int
@@ -125,12 +125,7 @@ private struct FrontMatterReader {
             if entry.items.isEmpty {
                 store(entry.key, nil)
             } else {
-                var joined: [UInt8] = []
-                for item in entry.items {
-                    if !joined.isEmpty { joined.append(contentsOf: [UInt8(ascii: ","), 0x20]) }
-                    joined.append(contentsOf: item)
-                }
-                store(entry.key, joined)
+                store(entry.key, Array(MetadataList.encode(entry.items.map { String(decoding: $0, as: UTF8.self) }).utf8))
             }
         case .literal, .folded:
             store(entry.key, blockText(entry.lines, folded: entry.style == .folded))
@@ -275,9 +270,9 @@ private struct FrontMatterReader {
         }
     }
 
-    /// `[a, "b, c", d]` as `a, b, c, d`; empty and null items are left out.
+    /// `[a, "b, c", d]` as the JSON array `["a","b, c","d"]`; empty and null items are left out.
     private func flowList(_ text: Range<Int>) -> Scalar {
-        var joined: [UInt8] = []
+        var items: [String] = []
         var index = text.lowerBound + 1
         let end = text.upperBound
         while true {
@@ -308,10 +303,7 @@ private struct FrontMatterReader {
                 if !isNull(plain) { item = Array(bytes[plain]) }
             }
             guard index < end else { return .invalid }
-            if !item.isEmpty {
-                if !joined.isEmpty { joined.append(contentsOf: [UInt8(ascii: ","), 0x20]) }
-                joined.append(contentsOf: item)
-            }
+            if !item.isEmpty { items.append(String(decoding: item, as: UTF8.self)) }
             if bytes[index] == UInt8(ascii: ",") {
                 index += 1
                 continue
@@ -319,7 +311,7 @@ private struct FrontMatterReader {
             guard bytes[index] == UInt8(ascii: "]") else { return .invalid }
             break
         }
-        return isBlankOrComment(index + 1..<end) ? .value(joined) : .invalid
+        return isBlankOrComment(index + 1..<end) ? .value(Array(MetadataList.encode(items).utf8)) : .invalid
     }
 
     /// The quoted string starting at the quote at `start`, and the offset after its closing

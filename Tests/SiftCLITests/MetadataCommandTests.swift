@@ -37,6 +37,9 @@ import Testing
             #expect(try Kit.searchIds(["oil", "category:*"], index: index).sorted() == ["n1", "n2", "post.md"])
             #expect(try Kit.searchIds(["oil", "words:6..7"], index: index).sorted() == ["n1", "n2"])
             #expect(try Kit.searchIds(["category:(sport OR art)"], index: index).sorted() == ["n3", "post.md"])
+            // Lists (a JSON Lines array, a front matter list) match item by item.
+            #expect(try Kit.searchIds(["tags:rain"], index: index) == ["n3"])
+            #expect(try Kit.searchIds(["oil", "tags:oil"], index: index) == ["post.md"])
             // Front matter is not text: its words are not searched.
             #expect(try Kit.searchIds(["paint"], index: index) == [])
             #expect(try Kit.searchIds(["title:canvas"], index: index) == ["post.md"])
@@ -54,7 +57,7 @@ import Testing
             let json = try Kit.sift(["search", "--index", index, "--format", "json", "oil", "category:art"])
             let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
             let hit = (object?["hits"] as? [[String: Any]])?.first
-            #expect(hit?["metadata"] as? [String: String] == ["category": "art", "date": "2005-03-04", "tags": "paint, oil"])
+            #expect(hit?["metadata"] as? [String: String] == ["category": "art", "date": "2005-03-04", "tags": #"["paint","oil"]"#])
             #expect(hit?["title"] as? String == "Oil on canvas")
 
             let show = try Kit.sift(["show", "--index", index, "n3"])

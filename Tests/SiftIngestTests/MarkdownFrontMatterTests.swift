@@ -89,7 +89,7 @@ import SiftTestSupport
 
     // MARK: Lists
 
-    @Test func blockListsAreJoinedWithCommas() throws {
+    @Test func blockListsAreJSONArrays() throws {
         let frontMatter = """
             tags:
               - swift
@@ -107,13 +107,13 @@ import SiftTestSupport
 
             """
         #expect(try metadata(frontMatter) == [
-            "tags": "swift, search, engines, it's, search",
-            "authors": "Ann, Bob",
+            "tags": #"["swift","search, engines","it's","search"]"#,
+            "authors": #"["Ann","Bob"]"#,
             "category": "tech",
         ])
     }
 
-    @Test func flowListsAreJoinedWithCommas() throws {
+    @Test func flowListsAreJSONArrays() throws {
         let frontMatter = """
             tags: [a, "b, c", 'd', [e, f], null]  # a comment
             none: []
@@ -122,10 +122,10 @@ import SiftTestSupport
 
             """
         #expect(try metadata(frontMatter) == [
-            "tags": "a, b, c, d, [e, f]",
-            "none": "",
-            "trailing": "x, y",
-            "spaced": "one, two",
+            "tags": #"["a","b, c","d","[e, f]"]"#,
+            "none": "[]",
+            "trailing": #"["x","y"]"#,
+            "spaced": #"["one","two"]"#,
         ])
     }
 
@@ -201,7 +201,7 @@ import SiftTestSupport
         #expect(document.text == Array("The body text.\n".utf8))
         let text = String(decoding: document.text, as: UTF8.self)
         #expect(!text.contains("zebra") && !text.contains("quagga") && !text.contains("Heading"))
-        #expect(document.metadata == ["secret": "zebra", "tags": "quagga"])
+        #expect(document.metadata == ["secret": "zebra", "tags": #"["quagga"]"#])
     }
 
     @Test func withoutAClosingLineThereIsNoFrontMatter() throws {
@@ -242,7 +242,7 @@ import SiftTestSupport
         let text = "---\r\ntitle: T\r\ntags:\r\n  - a\r\n  - b\r\nnote: \"x\"\r\n---\r\n\r\nBody line\r\n"
         let document = try document(text)
         #expect(document.title == "T")
-        #expect(document.metadata == ["tags": "a, b", "note": "x"])
+        #expect(document.metadata == ["tags": #"["a","b"]"#, "note": "x"])
         #expect(document.text == Array("\r\nBody line\r\n".utf8))
         #expect(extract(text, unit: .line).documents.map(\.id) == ["post.md#L9"])
     }
@@ -301,7 +301,7 @@ import SiftTestSupport
         let lines = extract(passages, unit: .line).documents
         #expect(lines.map(\.id) == ["post.md#L6", "post.md#L7", "post.md#L9"])
         for document in paragraphs + lines {
-            #expect(document.metadata == ["tags": "a, b"])
+            #expect(document.metadata == ["tags": #"["a","b"]"#])
             #expect(document.title == "The Doc")
         }
     }
@@ -327,5 +327,28 @@ import SiftTestSupport
         }
         #expect(try #require(extract(text, name: "notes.txt").documents.first).text == Array(text.utf8))
         #expect(extract("Title\n\nBody", name: "plain.md", unit: .paragraph).documents.allSatisfy { $0.metadata.isEmpty })
+    }
+}
+
+/// `MetadataList`: the JSON array form of a list value, written and read back.
+@Suite struct MetadataListTests {
+    @Test func encodeThenItemsGivesTheItemsBack() {
+        for items in [[], ["a"], ["energy", "markets"], ["quote \" and \\ back", "line\nbreak\ttab", "\u{1}", "日本", "a, b"]] {
+            let encoded = MetadataList.encode(items)
+            #expect(MetadataList.items(of: encoded) == items, "\(encoded)")
+        }
+        #expect(MetadataList.encode(["a", "b"]) == #"["a","b"]"#)
+    }
+
+    @Test func readsJSONArraysOfScalarsAsWrittenInJSONLines() {
+        #expect(MetadataList.items(of: #"[ "a" , 2005, -1.5e3, true, null, "\u00e9\ud83d\ude00" ]"#) == ["a", "2005", "-1.5e3", "true", "é😀"])
+        #expect(MetadataList.items(of: "[]") == [])
+    }
+
+    @Test("text and arrays of arrays or objects are one value, not a list", arguments: [
+        "tech", "[draft]", "[1,[2]]", #"[{"a":1}]"#, #"["a""#, #"["a",]"#, "[,]", #"["a" "b"]"#, "[nan]", #"["\q"]"#,
+    ])
+    func notLists(value: String) {
+        #expect(MetadataList.items(of: value) == nil)
     }
 }

@@ -14,20 +14,26 @@ import SiftIngest
             return Double(text)
         }
         func bytesLess(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+        // A list holds a leaf filter when one of its items does.
+        func values(_ field: String) -> [String] {
+            guard let value = metadata[field] else { return [] }
+            return MetadataList.items(of: value) ?? [value]
+        }
         switch filter {
         case .equals(let field, let value):
-            return metadata[field] == value
+            return values(field).contains(value)
         case .prefix(let field, let prefix):
-            return metadata[field].map { $0.utf8.starts(with: prefix.utf8) } ?? false
+            return values(field).contains { $0.utf8.starts(with: prefix.utf8) }
         case .range(let field, let from, let through):
-            guard let value = metadata[field] else { return false }
-            let numeric = (from == nil || from.flatMap(number) != nil) && (through == nil || through.flatMap(number) != nil)
-            if numeric, let x = number(value) {
-                return (from.flatMap(number).map { x >= $0 } ?? true) && (through.flatMap(number).map { x <= $0 } ?? true)
+            return values(field).contains { value in
+                let numeric = (from == nil || from.flatMap(number) != nil) && (through == nil || through.flatMap(number) != nil)
+                if numeric, let x = number(value) {
+                    return (from.flatMap(number).map { x >= $0 } ?? true) && (through.flatMap(number).map { x <= $0 } ?? true)
+                }
+                let low = from.map { !bytesLess(value, $0) } ?? true
+                let high = through.map { bound in !bytesLess(bound, String(decoding: value.utf8.prefix(bound.utf8.count), as: UTF8.self)) } ?? true
+                return low && high
             }
-            let low = from.map { !bytesLess(value, $0) } ?? true
-            let high = through.map { bound in !bytesLess(bound, String(decoding: value.utf8.prefix(bound.utf8.count), as: UTF8.self)) } ?? true
-            return low && high
         case .all(let filters):
             return filters.allSatisfy { passes($0, metadata) }
         case .any(let filters):
@@ -49,6 +55,9 @@ import SiftIngest
             if precision > 1 { date += "T12:00" }
             metadata["date"] = date
         }
+        if random.below(3) == 0 {
+            metadata["tags"] = MetadataList.encode(["a", "b", "c", "d"].filter { _ in random.below(2) == 0 })
+        }
         if random.below(4) != 0 {
             metadata["price"] = random.below(10) == 0 ? "n/a" : String(random.int(in: -20...200)) + (random.below(3) == 0 ? ".5" : "")
         }
@@ -56,8 +65,8 @@ import SiftIngest
     }
 
     static func randomFilter(_ random: inout TestRandom, depth: Int = 0) -> MetadataFilter {
-        let roll = random.below(depth > 1 ? 4 : 7)
-        switch roll {
+        // Past depth 1 only leaves, so trees stay small.
+        switch random.below(depth > 1 ? 5 : 8) {
         case 0: return .equals(field: "category", value: random.pick(categories))
         case 1:
             let from = random.below(4) == 0 ? nil : String(format: "%04d-%02d", 2003 + random.below(4), 1 + random.below(12))
@@ -65,8 +74,9 @@ import SiftIngest
             return .range(field: "date", from: from, through: from == nil && through == nil ? "2005" : through)
         case 2: return .range(field: "price", from: String(random.int(in: -30...100)), through: random.below(3) == 0 ? nil : String(random.int(in: 50...250)))
         case 3: return .prefix(field: random.pick(["category", "date"]), prefix: random.pick(["t", "20", "2004-0", ""]))
-        case 4: return .not(randomFilter(&random, depth: depth + 1))
-        case 5: return .any([randomFilter(&random, depth: depth + 1), randomFilter(&random, depth: depth + 1)])
+        case 4: return .equals(field: "tags", value: random.pick(["a", "b", "c"]))
+        case 5: return .not(randomFilter(&random, depth: depth + 1))
+        case 6: return .any([randomFilter(&random, depth: depth + 1), randomFilter(&random, depth: depth + 1)])
         default: return .all([randomFilter(&random, depth: depth + 1), randomFilter(&random, depth: depth + 1)])
         }
     }
