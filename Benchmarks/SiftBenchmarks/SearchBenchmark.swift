@@ -6,12 +6,22 @@ import Sift
 /// every timed query's latency, one `id<TAB>µs` line per sample in the order run, so that a
 /// harness running Sift beside other engines can pool the samples of several runs. `--rm3`
 /// times RM3 pseudo-relevance feedback: both searches and the feedback documents' terms
-/// (`--fb-docs N`, `--fb-terms N` as in `sift search`).
+/// (`--fb-docs N`, `--fb-terms N` as in `sift search`). `--filter FILTER` times every query
+/// restricted by a metadata filter (as `sift search --filter`).
 enum SearchBenchmark {
+    /// `--filter`'s text as a filter; a usage error when it is not only filters.
+    static func parseFilter(_ text: String) throws(BenchError) -> MetadataFilter {
+        do {
+            return try QueryParser().parseFilter(text)
+        } catch {
+            throw .usage("--filter '\(text)': \(error.message)")
+        }
+    }
+
     static func run(_ arguments: ArraySlice<String>) throws {
         let options = try BenchOptions(arguments, flags: ["--exhaustive", "--rm3"],
                                        values: ["--index", "--queries", "-k", "--repeat", "--format", "--syntax", "--samples-out",
-                                                "--fb-docs", "--fb-terms", "--threads"])
+                                                "--fb-docs", "--fb-terms", "--threads", "--filter"])
         guard let indexPath = options.string("--index") else { throw BenchError.usage("search needs --index PATH") }
         guard let queriesPath = options.string("--queries") else { throw BenchError.usage("search needs --queries FILE.tsv") }
         let k = try options.integer("-k", default: 10)
@@ -27,7 +37,8 @@ enum SearchBenchmark {
         let rm3 = options.flag("--rm3")
             ? RM3Parameters(feedbackDocuments: try options.integer("--fb-docs", default: 10), feedbackTerms: try options.integer("--fb-terms", default: 10))
             : nil
-        let searchOptions = SearchOptions(limit: k, syntax: syntax, exhaustive: options.flag("--exhaustive"), rm3: rm3)
+        let filter = try options.string("--filter").map(parseFilter)
+        let searchOptions = SearchOptions(limit: k, syntax: syntax, exhaustive: options.flag("--exhaustive"), rm3: rm3, filter: filter)
         // One searcher per thread, all sharing the reader (and its length factors).
         let searchers = (0..<threads).map { _ in Searcher(reader: reader) }
         var work = SearchWork()

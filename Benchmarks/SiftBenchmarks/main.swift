@@ -18,7 +18,7 @@ let usage = """
                 round changes a share of its files (60% edited, 20% removed, 20% added) and updates the index.
                 --corpus DIR [--change 0.01] [--rounds N] [--full-runs N] [--jobs N] [--seed S] [--json]
       search    Query latency, in-process, after warm-up: p50/p90/p99 µs, queries/s (--threads N), postings/s.
-                --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--threads N] [--rm3 [--fb-docs N] [--fb-terms N]] [--format text|json]
+                --index PATH --queries FILE.tsv [-k N] [--repeat N] [--syntax plain|query] [--exhaustive] [--threads N] [--rm3 [--fb-docs N] [--fb-terms N]] [--filter FILTER] [--format text|json]
                 [--samples-out FILE]: also write each timed query's latency, one `id<TAB>µs` line per sample.
                 Queries are plain words by default (subject lines are prose, not query syntax).
       shards    Several indexes searched as one (global statistics, merged top k): p50/p90/p99 µs and queries/s.

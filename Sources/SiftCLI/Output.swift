@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SiftIngest
 
 /// Buffered writing to stdout and stderr; output for people on a terminal, for tools otherwise.
 enum Output {
@@ -97,24 +98,7 @@ enum ColorChoice: String, CaseIterable {
 /// Minimal JSON text building with a fixed key order, so output is stable and diffable.
 enum JSON {
     static func string(_ value: String) -> String {
-        var result = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return result + "\""
+        JSONText.quoted(value)
     }
 
     /// An object from ordered key/raw-JSON pairs.

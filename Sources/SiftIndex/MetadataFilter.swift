@@ -262,13 +262,7 @@ final class MetadataTable: Sendable {
 extension SegmentReader {
     /// The segment's metadata table, made on first use and shared from then on.
     func metadataTable() throws(IndexError) -> MetadataTable {
-        if let table = metadataTableSlot.withLock({ $0 }) { return table }
-        let made = try MetadataTable(self)
-        return metadataTableSlot.withLock { slot in
-            if let table = slot { return table }
-            slot = made
-            return made
-        }
+        try Self.madeOnce(metadataTableSlot) { () throws(IndexError) in try MetadataTable(self) }
     }
 }
 

@@ -248,6 +248,60 @@ struct JSONLineParser {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// The items of `text` when it is a JSON array of strings, numbers, `true`/`false` and
+    /// `null`s (left out), read as metadata values are; nil for anything else. (`MetadataList`.)
+    static func listItems(_ text: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var parser = JSONLineParser(input: text)
+        do throws(JSONLineFailure) {
+            return try parser.readList()
+        } catch {
+            return nil
+        }
+    }
+
+    private mutating func readList() throws(JSONLineFailure) -> [String]? {
+        skipWhitespace()
+        guard peek() == UInt8(ascii: "[") else { return nil }
+        index += 1
+        skipWhitespace()
+        var items: [String] = []
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+        } else {
+            while true {
+                skipWhitespace()
+                switch peek() {
+                case UInt8(ascii: "\""):
+                    items.append(try readText())
+                case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    let start = index
+                    try skipNumber()
+                    items.append(String(decoding: UnsafeBufferPointer(rebasing: input[start..<index]), as: UTF8.self))
+                case UInt8(ascii: "t"):
+                    try skipLiteral("true")
+                    items.append("true")
+                case UInt8(ascii: "f"):
+                    try skipLiteral("false")
+                    items.append("false")
+                case UInt8(ascii: "n"):
+                    try skipLiteral("null")
+                default:
+                    return nil  // an array or object inside: not a list of values
+                }
+                skipWhitespace()
+                if peek() == UInt8(ascii: ",") {
+                    index += 1
+                    continue
+                }
+                guard peek() == UInt8(ascii: "]") else { return nil }
+                index += 1
+                break
+            }
+        }
+        skipWhitespace()
+        return index == input.count ? items : nil
+    }
+
     /// A field name for a message: in quotes, cut after 40 characters so a huge key does not
     /// flood the warning.
     private static func quoted(_ name: String) -> String {

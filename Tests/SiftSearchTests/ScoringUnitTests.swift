@@ -63,11 +63,11 @@ struct ScoringFixture {
     {
         var top = TopK(capacity: k)
         if maxScore {
-            let outcome = try MaxScoreSearch(reader: fixture.reader, lengthFactors: fixture.factors)
+            let outcome = try MaxScoreSearch(reader: fixture.reader, lengthFactors: fixture.factors, skipped: fixture.reader.deletedBits)
                 .run(terms, into: &top, scratch: MaxScoreSearch.Scratch())
             return (top.sorted(), outcome.matched, outcome.exact, outcome.work)
         }
-        let (matched, work) = try TermAtATimeSearch(reader: fixture.reader, lengthFactors: fixture.factors)
+        let (matched, work) = try TermAtATimeSearch(reader: fixture.reader, lengthFactors: fixture.factors, skipped: fixture.reader.deletedBits)
             .run(terms, into: &top, scratch: TermAtATimeSearch.Scratch())
         return (top.sorted(), matched, true, work)
     }

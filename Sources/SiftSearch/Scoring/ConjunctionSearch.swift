@@ -13,20 +13,8 @@
 struct ConjunctionSearch {
     let reader: IndexReader
     let lengthFactors: LengthFactors
-    /// Documents to pass over, one bit per document: the deleted ones, and those a filter
-    /// leaves out. They are skipped where a deleted document would be, after scoring and
-    /// before the top k, so the threshold comes only from documents that may be returned.
-    var skipped: UnsafeMutablePointer<UInt64>?
-
-    init(reader: IndexReader, lengthFactors: LengthFactors, skipped: UnsafeMutablePointer<UInt64>?) {
-        self.reader = reader
-        self.lengthFactors = lengthFactors
-        self.skipped = skipped
-    }
-
-    init(reader: IndexReader, lengthFactors: LengthFactors) {
-        self.init(reader: reader, lengthFactors: lengthFactors, skipped: reader.deletedBits)
-    }
+    /// Documents to pass over: `Searcher`'s skipped bits (deletions, and what a filter leaves out).
+    let skipped: UnsafeMutablePointer<UInt64>?
 
     /// The required terms of `query` when it is a plain AND of two or more terms.
     static func requiredTerms(_ query: CompiledQuery) -> [TermWeight]? {

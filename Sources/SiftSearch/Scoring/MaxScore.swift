@@ -11,20 +11,8 @@
 struct MaxScoreSearch {
     let reader: IndexReader
     let lengthFactors: LengthFactors
-    /// Documents to pass over, one bit per document: the deleted ones, and those a filter
-    /// leaves out. They are skipped where a deleted document would be, after scoring and
-    /// before the top k, so the threshold comes only from documents that may be returned.
-    var skipped: UnsafeMutablePointer<UInt64>?
-
-    init(reader: IndexReader, lengthFactors: LengthFactors, skipped: UnsafeMutablePointer<UInt64>?) {
-        self.reader = reader
-        self.lengthFactors = lengthFactors
-        self.skipped = skipped
-    }
-
-    init(reader: IndexReader, lengthFactors: LengthFactors) {
-        self.init(reader: reader, lengthFactors: lengthFactors, skipped: reader.deletedBits)
-    }
+    /// Documents to pass over: `Searcher`'s skipped bits (deletions, and what a filter leaves out).
+    let skipped: UnsafeMutablePointer<UInt64>?
 
     /// Documents scored (a lower bound of the matches), and whether that count is exact.
     struct Outcome {
