@@ -65,15 +65,9 @@ extension SegmentReader {
     }
 
     private func idTable() throws(IndexError) -> DocumentIDTable {
-        try Self.madeOnce(idTableSlot) { () throws(IndexError) in try DocumentIDTable(self) }
-    }
-
-    /// What `slot` holds, made by `make` the first time (two threads may both make one; the
-    /// first stored is kept, so every caller gets the same).
-    static func madeOnce<Table: Sendable>(_ slot: borrowing Mutex<Table?>, _ make: () throws(IndexError) -> Table) throws(IndexError) -> Table {
-        if let table = slot.withLock({ $0 }) { return table }
-        let made = try make()
-        return slot.withLock { slot in
+        if let table = idTableSlot.withLock({ $0 }) { return table }
+        let made = try DocumentIDTable(self)
+        return idTableSlot.withLock { slot in
             if let table = slot { return table }
             slot = made
             return made

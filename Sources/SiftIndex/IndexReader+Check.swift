@@ -147,8 +147,11 @@ extension IndexReader {
         var forwardDocuments = [UInt32](repeating: 0, count: forward ? segment.termCount : 0)
         var forwardOccurrences = [UInt64](repeating: 0, count: forward ? segment.termCount : 0)
         var forwardTerms: [(ordinal: UInt32, frequency: UInt32)] = []
+        // The metadata index must be exactly the one the records make.
+        var metadataIndex = MetadataIndexBuilder()
         for document in 0..<segment.documentCount {
-            _ = try stored.document(document)
+            let fields = try stored.document(document)
+            if !fields.metadata.isEmpty { metadataIndex.add(document: UInt32(document), metadata: fields.metadata) }
             if forward {
                 try segment.storedFields.forwardTerms(document, termCount: segment.termCount, into: &forwardTerms)
                 for term in forwardTerms {
@@ -157,6 +160,9 @@ extension IndexReader {
                 }
             }
             report.documentCount += 1
+        }
+        if segment.storedFields.hasMetadata, !metadataIndex.encode().elementsEqual(segment.storedFields.metadataIndex.bytes) {
+            throw .corrupt(file: segment.documentsFile.path, reason: "the metadata index does not match the documents' metadata")
         }
         var titleTerm = [Bool](repeating: false, count: forward ? segment.termCount : 0)
 

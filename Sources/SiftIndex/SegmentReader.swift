@@ -33,8 +33,6 @@ package final class SegmentReader: @unchecked Sendable {
     let deletions: DeletionsFile?
     /// The documents by id, made at the first lookup (`documents(withID:)`).
     let idTableSlot = Mutex<DocumentIDTable?>(nil)
-    /// The metadata arranged for filters, made on first use (`metadataTable()`).
-    let metadataTableSlot = Mutex<MetadataTable?>(nil)
     private var lengthsStart: Int { StoredFields.lengthsStart }
 
     var termsBytes: UnsafeRawBufferPointer { termsFile.bytes }

@@ -229,8 +229,10 @@ struct SegmentEncoder {
     private var compressed = ByteWriter()
     private var record = ByteWriter()
     private var documentsAdded = 0
-    /// Some record ends with metadata: the documents file says so in its flags.
+    /// Some record ends with metadata: the documents file says so in its flags, and ends with
+    /// the metadata index built from them.
     private var hasMetadata = false
+    private var metadataIndex = MetadataIndexBuilder()
 
     private var dictionary = TermDictionaryWriter()
     private var textTermCount = 0
@@ -464,6 +466,12 @@ struct SegmentEncoder {
         if !metadata.isEmpty {
             record.write(bytes: metadata)
             hasMetadata = true
+            var reader = ByteReader(metadata)
+            do throws(ByteReaderError) {
+                metadataIndex.add(document: UInt32(documentsAdded), metadata: try MetadataCoding.decode(&reader))
+            } catch {
+                preconditionFailure("metadata made by the writer is malformed: \(error.message)")
+            }
         }
         do {
             try recordsFile.write(record.bytes)
@@ -542,6 +550,13 @@ struct SegmentEncoder {
             try textFile.closeForReading()
             try textFile.copy(into: &documentsFile)
             textFile.remove()
+            if hasMetadata {
+                let sectionStart = documentsFile.count
+                var tail = ByteWriter()
+                tail.write(UInt64(sectionStart))
+                try documentsFile.write(metadataIndex.encode())
+                try documentsFile.write(tail.bytes)
+            }
             let documentsInfo = Manifest.FileInfo(try documentsFile.finish())
             let postingsInfo = Manifest.FileInfo(try postingsFile.finish())
             let positionsInfo = Manifest.FileInfo(try positionsFile.finish())

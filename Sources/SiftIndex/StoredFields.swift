@@ -23,11 +23,13 @@ struct StoredFields: @unchecked Sendable {
     let storesText: Bool
     /// The records hold each document's terms and counts.
     let hasForwardIndex: Bool
-    /// Records may end with the document's metadata.
+    /// Records may end with the document's metadata, and the file ends with its index.
     let hasMetadata: Bool
+    /// The metadata index at the end of the file (empty without metadata).
+    let metadataIndex: MetadataIndex
 
     init(bytes file: UnsafeRawBufferPointer, path: String, documentCount: Int) throws(IndexError) {
-        let end = file.count - IndexFormat.trailerSize
+        var end = file.count - IndexFormat.trailerSize
         guard end >= Self.lengthsStart else { throw .corrupt(file: path, reason: "too short for the document header") }
         let stored = Int(UInt32(littleEndian: file.loadUnaligned(fromByteOffset: 16, as: UInt32.self)))
         guard stored == documentCount else {
@@ -44,6 +46,19 @@ struct StoredFields: @unchecked Sendable {
         storesText = kind == Self.textFlag
         hasForwardIndex = kind == Self.forwardFlag
         hasMetadata = flags & Self.metadataFlag != 0
+        if hasMetadata {
+            // The metadata index, then its start as a u64, end the file before its trailer.
+            guard end >= Self.lengthsStart + 8 else { throw .corrupt(file: path, reason: "too short for its metadata index") }
+            let sectionStart = Int(clamping: UInt64(littleEndian: file.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self)))
+            guard sectionStart >= Self.lengthsStart, sectionStart <= end - 8 else {
+                throw .corrupt(file: path, reason: "the metadata index starts at \(sectionStart), outside the file")
+            }
+            metadataIndex = try MetadataIndex(bytes: UnsafeRawBufferPointer(rebasing: file[sectionStart..<(end - 8)]), path: path,
+                                              documentCount: documentCount)
+            end = sectionStart
+        } else {
+            metadataIndex = MetadataIndex(empty: path, documentCount: documentCount)
+        }
         let offsets = (Self.lengthsStart + documentCount * 8 + 7) / 8 * 8
         let blocksStart = blockIndex &+ (blocks + 1) * 8 &+ blocks * 4
         guard blocks <= end, offsets + (documentCount + 1) * 8 == records, records <= blockIndex,

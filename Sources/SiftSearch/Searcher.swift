@@ -163,7 +163,7 @@ public final class Searcher {
         var results: SearchResults
         do {
             if let filter = options.filter {
-                for field in try reader.absentMetadataFields(filter.fields) {
+                for field in reader.absentMetadataFields(filter.fields) {
                     notes.append(SearchNote(kind: .unknownMetadataField, message: "no document has the metadata field '\(field)'"))
                 }
             }

@@ -150,6 +150,36 @@ import SiftIngest
         }
     }
 
+    @Test("a damaged metadata index is refused at opening or by check(), never trapped on")
+    func damagedIndex() throws {
+        try IndexTestFolder.with { folder in
+            try Self.write(folder.path)
+            let file = try IndexTestKit.file(.documents, in: folder.path)
+            let original = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
+            // The section's start is the u64 before the 4-byte trailer.
+            let at = original.count - 12
+            let start = Int(original[at..<(at + 8)].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) })
+            var random = TestRandom(seed: 9)
+            for round in 0..<120 {
+                var bytes = original
+                let position = round < 8 ? at + round : start + random.below(at - start)
+                bytes[position] ^= UInt8(1 + random.below(255))
+                try Data(bytes).write(to: URL(fileURLWithPath: file))
+                do {
+                    let reader = try IndexReader(path: folder.path, verifyChecksums: false)
+                    let searcher = try? reader.skippedDocuments(.any([.equals(field: "category", value: "tech"), .range(field: "date", from: "2005", through: nil),
+                                                                     .prefix(field: "author", prefix: "Z")]))
+                    _ = searcher
+                    _ = try reader.check()
+                    // A flip that leaves a consistent index must at least be what the records say.
+                    Issue.record("round \(round): byte \(position) damaged, check() passed")
+                } catch {
+                    #expect(error is IndexError)
+                }
+            }
+        }
+    }
+
     @Test("MetadataCoding: decode(encode(x)) == x, keys in byte order, nothing for no metadata; bad sections refused")
     func coding() throws {
         var random = TestRandom(seed: 42)
@@ -181,13 +211,13 @@ import SiftIngest
         }
     }
 
-    @Test("MetadataTable: numbers are recognised strictly")
+    @Test("MetadataIndex: numbers are recognised strictly")
     func numbers() {
         for (text, value) in [("2005", 2005.0), ("-1.5e3", -1500), ("+0.25", 0.25), ("7.", 7), (".5", 0.5)] {
-            #expect(MetadataTable.number(Array(text.utf8)) == value, "\(text)")
+            #expect(MetadataIndex.number(Array(text.utf8)) == value, "\(text)")
         }
         for text in ["", "-", "nan", "inf", "0x10", "1e", "2005-01", "1 ", " 1", "1e999"] {
-            #expect(MetadataTable.number(Array(text.utf8)) == nil, "\(text)")
+            #expect(MetadataIndex.number(Array(text.utf8)) == nil, "\(text)")
         }
     }
 }
