@@ -25,6 +25,9 @@ let usage = """
                 --indexes A,B,… --queries FILE.tsv [-k N] [--repeat N] [--jobs N] [--syntax plain|query] [--format json]
       open      Time to open an index (map files, read the manifest): p50/p90/p99 µs.
                 --index PATH [--repeat N] [--verify] [--json]
+      ids       Ids as keys and a searcher per task: the first id lookup, then per call deleteDocuments(withID:) and
+                updateDocument of random live ids (never committed), and a search by a new Searcher against a reused one.
+                --index PATH [--count N] [--seed S] [--json]
       generate  A deterministic synthetic corpus (JSONL files in DIR): Zipf vocabulary of 200,000 words, s = 1.1,
                 about 100 tokens a document; with --queries-out DIR, query sets per class
                 (term1, or2, and2, or5, phrase, prefix).
@@ -56,6 +59,7 @@ func runBench() -> Int32 {
         case "subject-queries": try SubjectQueries.run(arguments.dropFirst(2))
         case "generate": try CorpusGenerator.run(arguments.dropFirst(2))
         case "open": try OpenBenchmark.run(arguments.dropFirst(2))
+        case "ids": try IDBenchmark.run(arguments.dropFirst(2))
         default: throw BenchError.usage("unknown benchmark '\(arguments[1])'")
         }
         return 0
