@@ -56,6 +56,7 @@ extension IndexWriter {
         }
         supersededDocuments = []
         pendingIDs = [:]
+        pendingFileIDs = []
         let freshKeys = pendingSources.map(\.key).sorted(by: SourceTable.precedes)
         for var file in pendingSources {
             // A file that gave no document (empty, or only bad JSON lines) is still recorded,

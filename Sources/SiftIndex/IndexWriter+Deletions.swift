@@ -54,7 +54,7 @@ extension IndexWriter {
     /// or one added by id since the last commit.
     /// - Complexity: O(segments × log documents), as `deleteDocuments(withID:)`.
     public func containsDocument(withID id: String) throws(IndexError) -> Bool {
-        if pendingIDs[id]?.isEmpty == false { return true }
+        if pendingIDs[id]?.isEmpty == false || pendingFileIDs.contains(id) { return true }
         for index in segments.indices {
             for local in try segments[index].reader.documents(withID: id) where segments[index].deletions?.contains(local) != true {
                 return true

@@ -197,6 +197,9 @@ extension IndexWriter {
                 var kept = result.documents
                 if ids.isNeeded {
                     kept = try ids.admit(result.documents, from: file, skipped: &summary.skipped)
+                    for document in kept { pendingFileIDs.insert(document.id) }
+                } else {
+                    pendingFileIDs.insert(file.relativePath)
                 }
                 summary.filesIndexed += 1
                 summary.bytesRead += file.size
@@ -234,7 +237,7 @@ struct DocumentIDs {
         self.replacing = replacing
         active = files.contains { $0.kind == .jsonl }
             || writer.indexedFiles.keys.contains { $0.hasSuffix(".jsonl") && !replacing.contains($0) }
-            || writer.hasUntrackedDocuments
+            || writer.hasUntrackedDocuments || !writer.pendingIDs.isEmpty
     }
 
     /// Whether documents must be checked at all.
@@ -243,7 +246,12 @@ struct DocumentIDs {
     /// The documents of `file` whose ids are free; the others are reported as skipped.
     mutating func admit(_ documents: [SourceDocument], from file: CandidateFile,
                         skipped: inout [SkippedInput]) throws(IndexError) -> [SourceDocument] {
-        if taken == nil { taken = try writer.liveDocumentIDs(excluding: replacing) }
+        if taken == nil {
+            var ids = try writer.liveDocumentIDs(excluding: replacing)
+            // Documents added by id since the last commit are live too.
+            for (id, places) in writer.pendingIDs where !places.isEmpty { ids[id] = id }
+            taken = ids
+        }
         var kept: [SourceDocument] = []
         kept.reserveCapacity(documents.count)
         for document in documents {

@@ -86,6 +86,10 @@ public final class IndexWriter {
     /// places among the documents added since the last commit (one, unless a place was
     /// superseded).
     var pendingIDs: [String: [Int]] = [:]
+    /// Ids of documents a folder sync added since the last commit, as far as they are known
+    /// without keeping every one: all of them when ids are checked (JSON Lines, or documents
+    /// added by id), else each file's own id. `add` refuses them, as taken.
+    var pendingFileIDs: Set<String> = []
     /// Places of documents added since the last commit that were deleted or replaced before
     /// it: the commit writes them as deleted in its new segment.
     var supersededDocuments: [Int] = []
@@ -321,6 +325,9 @@ public final class IndexWriter {
     @discardableResult
     public func updateDocument(_ document: SourceDocument) throws(IndexError) -> Bool {
         try Self.validateMetadata(of: [document])
+        // A document a folder sync added since the last commit belongs to its file: it is
+        // replaced by updating the file, not by id.
+        if pendingFileIDs.contains(document.id) { throw .duplicateID(document.id) }
         let replaced = try deleteDocuments(withID: document.id)
         try addTracked([document])
         return replaced > 0

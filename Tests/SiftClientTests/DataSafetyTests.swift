@@ -154,4 +154,26 @@ import Testing
         #expect(try reader.document(withID: "manual")?.text == "Coffee added from code.")
         #expect(try ids("coffee", in: reader).sorted() == ["a.txt", "manual"])
     }
+
+    @Test func idsAddedByCodeAndFromFilesInOneCommitNeverRepeat() throws {
+        let folder = try TemporaryFolder()
+        try folder.write(#"{"id": "n1", "text": "from the file"}"# + "\n" + #"{"id": "n2", "text": "also from the file"}"#, to: "corpus/news.jsonl")
+        try folder.write("A plain file.", to: "corpus/a.txt")
+        let writer = try IndexWriter(path: folder.path + "/index")
+        defer { writer.close() }
+        // By id first: the file's record with the same id is skipped as a duplicate.
+        try writer.add(id: "n1", title: "", text: "added from code")
+        let summary = try writer.addFiles(try CorpusWalker(roots: [folder.path + "/corpus"]).walk().candidates, extractor: DocumentExtractor())
+        #expect(summary.skipped.contains { if case .duplicateID("n1", _) = $0.reason { true } else { false } })
+        // Files first: adding or updating one of their ids by code before the commit is refused.
+        #expect(throws: IndexError.duplicateID("n2")) { try writer.add(id: "n2", title: "", text: "again") }
+        #expect(throws: IndexError.duplicateID("n2")) { try writer.updateDocument(id: "n2", title: "", text: "again") }
+        #expect(throws: IndexError.duplicateID("a.txt")) { try writer.add(id: "a.txt", title: "", text: "again") }
+        try writer.commit()
+        let reader = try IndexReader(path: folder.path + "/index")
+        #expect(reader.documentCount == 3)
+        #expect(try reader.document(withID: "n1")?.text == "added from code")
+        // After the commit the ids are committed documents': update by id works as usual.
+        #expect(try writer.updateDocument(id: "n2", title: "", text: "replaced") == true)
+    }
 }
