@@ -35,6 +35,8 @@ public final class IndexReader: @unchecked Sendable {
     package let deletedBits: UnsafeMutablePointer<UInt64>?
     /// What searchers derive from this index once and share (length factors per k1 and b).
     package let cache = ReaderCache()
+    /// The skipped documents of recent filters (`skippedDocuments(_:)`).
+    package let filterCache = FilterCache()
     /// The commit this reader reads: results it gives are valid for readers of the same
     /// snapshot only.
     public let snapshot: IndexSnapshot

@@ -1,3 +1,5 @@
+import Synchronization
+
 
 /// A condition on documents' metadata that restricts which documents a search may return,
 /// without taking part in their scores (Lucene's filter clauses, tantivy's filters): a
@@ -79,16 +81,75 @@ public indirect enum MetadataFilter: Sendable, Hashable, Codable {
     }
 }
 
-extension IndexReader {
-    /// Documents a search must pass over: the deleted ones and, with a filter, those that do
-    /// not pass it — one bit per document number, set to skip. Nil when there is nothing to
-    /// skip. Made in O(documents / 64 + the filter's matches) from each segment's mapped
-    /// `MetadataIndex`.
-    package func skippedDocuments(_ filter: MetadataFilter?) throws(IndexError) -> [UInt64]? {
-        guard let filter else {
-            guard let deletedBits else { return nil }
-            return Array(UnsafeBufferPointer(start: deletedBits, count: (maxDocument + 63) / 64))
+/// Documents a search passes over — deleted, or left out by a filter — one bit per document
+/// number (set: skip). Immutable once made; a search holds it while it runs, so the cache can
+/// drop it meanwhile.
+package final class SkippedDocuments: @unchecked Sendable {
+    package let bits: UnsafeMutablePointer<UInt64>
+    let wordCount: Int
+
+    init(_ words: [UInt64]) {
+        wordCount = words.count
+        bits = .allocate(capacity: max(words.count, 1))
+        bits.initialize(from: words, count: words.count)
+    }
+
+    deinit { bits.deallocate() }
+}
+
+/// The skipped documents of recent filters, shared by every searcher of a reader (as Lucene's
+/// query cache keeps filters' documents): a service's filters repeat, and making them costs
+/// O(documents / 64 + matches). Least recently used first out, within a memory budget.
+package final class FilterCache: Sendable {
+    private struct Entry {
+        var skipped: SkippedDocuments
+        var lastUse: UInt64
+    }
+
+    private struct State {
+        var entries: [MetadataFilter: Entry] = [:]
+        var clock: UInt64 = 0
+    }
+
+    /// Bytes of bits kept at most (at least one filter is always kept).
+    let budget: Int
+    private let state = Mutex(State())
+
+    package init(budget: Int = 64 << 20) {
+        self.budget = budget
+    }
+
+    func skipped(for filter: MetadataFilter, make: () throws(IndexError) -> SkippedDocuments) throws(IndexError) -> SkippedDocuments {
+        let found = state.withLock { state -> SkippedDocuments? in
+            state.clock += 1
+            guard var entry = state.entries[filter] else { return nil }
+            entry.lastUse = state.clock
+            state.entries[filter] = entry
+            return entry.skipped
         }
+        if let found { return found }
+        let made = try make()
+        return state.withLock { state in
+            if let entry = state.entries[filter] { return entry.skipped }
+            let capacity = max(1, budget / max(made.wordCount * 8, 1))
+            while state.entries.count >= capacity, let oldest = state.entries.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+                state.entries[oldest.key] = nil
+            }
+            state.entries[filter] = Entry(skipped: made, lastUse: state.clock)
+            return made
+        }
+    }
+}
+
+extension IndexReader {
+    /// The documents a search with `filter` passes over: the deleted ones and those that do
+    /// not pass it. Made in O(documents / 64 + the filter's matches) from each segment's mapped
+    /// `MetadataIndex`, and kept in the reader's `FilterCache` for the searches that follow.
+    package func skippedDocuments(_ filter: MetadataFilter) throws(IndexError) -> SkippedDocuments {
+        return try filterCache.skipped(for: filter) { () throws(IndexError) in SkippedDocuments(try makeSkippedDocuments(filter)) }
+    }
+
+    private func makeSkippedDocuments(_ filter: MetadataFilter) throws(IndexError) -> [UInt64] {
         let wordCount = (maxDocument + 63) / 64
         var skipped = [UInt64](repeating: 0, count: wordCount)
         for (index, segment) in segments.enumerated() {

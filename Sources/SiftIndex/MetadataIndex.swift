@@ -3,7 +3,7 @@ import SiftIngest
 
 /// A segment's metadata arranged for filters, at the end of its documents file
 /// (docs/FORMAT.md, "Metadata index"): per key, its distinct values in byte order with the
-/// documents holding each, and the values that are numbers in numeric order. Filters read it
+/// documents holding each, and the distinct values that are numbers in numeric order. Filters read it
 /// where it is mapped, by binary search: a filter costs its matches, never a pass over the
 /// segment's records, and opening costs O(keys).
 ///
@@ -67,7 +67,7 @@ struct MetadataIndex: @unchecked Sendable {
             let name = Array(UnsafeRawBufferPointer(rebasing: bytes[nameOffset..<(nameOffset + nameLength)]))
             if let previous = keys.last, !previous.lexicographicallyPrecedes(name) { throw corrupt("keys out of order") }
             // The fixed-size arrays, then the value bytes (their length is the last value start).
-            guard columnOffset <= bytes.count, valueCount <= bytes.count, postingCount <= bytes.count / 4, numberCount <= postingCount,
+            guard columnOffset <= bytes.count, valueCount <= bytes.count, postingCount <= bytes.count / 4, numberCount <= valueCount,
                   numberCount <= bytes.count / Self.numberEntrySize
             else { throw corrupt("key \(key)'s counts do not fit") }
             let postingStarts = columnOffset + (valueCount + 1) * 4
@@ -137,7 +137,8 @@ struct MetadataIndex: @unchecked Sendable {
         return low
     }
 
-    func numberEntry(_ column: Column, _ index: Int) -> (value: Double, document: Int) {
+    /// Number `index` of `column` (in numeric order) and the index of the value it is.
+    func numberEntry(_ column: Column, _ index: Int) -> (number: Double, value: Int) {
         let at = column.numbers + index * Self.numberEntrySize
         return (Double(bitPattern: bytes.u64(at: at)), Int(bytes.u32(at: at + 8)))
     }
@@ -180,8 +181,10 @@ struct MetadataIndex: @unchecked Sendable {
                 var last = column.numberCount
                 if let bound = lowNumber { first = firstNumber(column) { $0 >= bound } }
                 if let bound = highNumber { last = firstNumber(column) { $0 > bound } }
-                if first < last {
-                    for entry in first..<last { try set(numberEntry(column, entry).document, in: &bits) }
+                for entry in first..<max(first, last) {
+                    let value = numberEntry(column, entry).value
+                    guard value < column.valueCount else { throw .corrupt(file: path, reason: "metadata index: number \(entry) names value \(value)") }
+                    try setDocuments(column, values: value..<(value + 1), in: &bits)
                 }
             }
         case .all(let filters):
@@ -209,7 +212,7 @@ struct MetadataIndex: @unchecked Sendable {
         var high = column.numberCount
         while low < high {
             let middle = (low + high) / 2
-            if isPast(numberEntry(column, middle).value) { high = middle } else { low = middle + 1 }
+            if isPast(numberEntry(column, middle).number) { high = middle } else { low = middle + 1 }
         }
         return low
     }
@@ -315,13 +318,12 @@ struct MetadataIndexBuilder {
                 documents[next[slot]] = pair.document
                 next[slot] += 1
             }
-            let numbers = order.map { MetadataIndex.number(key.values[$0].utf8) }
-            var numbered: [(value: Double, document: UInt32)] = []
-            for (position, number) in numbers.enumerated() {
-                guard let number else { continue }
-                for posting in starts[position]..<starts[position + 1] { numbered.append((number, documents[posting])) }
+            // The values that are numbers, in numeric order (`1e3` and `1000` side by side).
+            var numbered: [(number: Double, value: UInt32)] = []
+            for (position, id) in order.enumerated() {
+                if let number = MetadataIndex.number(key.values[id].utf8) { numbered.append((number, UInt32(position))) }
             }
-            numbered.sort { $0.value != $1.value ? $0.value < $1.value : $0.document < $1.document }
+            numbered.sort { $0.number != $1.number ? $0.number < $1.number : $0.value < $1.value }
 
             body.pad(to: 8)
             let columnOffset = bodyStart + body.count
@@ -337,8 +339,8 @@ struct MetadataIndexBuilder {
             for document in documents { body.write(document) }
             body.pad(to: 8)
             for entry in numbered {
-                body.write(entry.value.bitPattern)
-                body.write(entry.document)
+                body.write(entry.number.bitPattern)
+                body.write(entry.value)
                 body.write(UInt32(0))
             }
             entries.append((columnOffset, order.count, numbered.count, documents.count))

@@ -26,9 +26,6 @@ public final class Searcher {
     private var lengthFactors: LengthFactors?
     private let maxScoreScratch = MaxScoreSearch.Scratch()
     private let termAtATimeScratch: TermAtATimeSearch.Scratch
-    /// The documents the last filter leaves out (deleted ones included), kept for the next
-    /// search with the same filter: a service's filters repeat.
-    private var filterCache: (filter: MetadataFilter, skipped: UnsafeMutablePointer<UInt64>?)?
     /// Mean field lengths over the live documents.
     let averageLength: [IndexField: Double]
     /// ORs of more terms than this are scored term-at-a-time rather than with MaxScore.
@@ -188,28 +185,13 @@ public final class Searcher {
               averageLength: [IndexField: Double]? = nil, filterOnly: Bool = false) throws(IndexError) -> SearchResults {
         let averageLength = averageLength ?? self.averageLength
         let factors = lengthFactors(for: options.bm25, averageLength: averageLength)
-        // Deleted documents, and those the filter leaves out, as one set of bits.
-        var skippedBits = reader.deletedBits
-        if let filter = options.filter {
-            if filterCache?.filter != filter {
-                let words = try reader.skippedDocuments(filter)
-                filterCache?.skipped?.deallocate()
-                filterCache = nil
-                var bits: UnsafeMutablePointer<UInt64>?
-                if let words {
-                    bits = UnsafeMutablePointer<UInt64>.allocate(capacity: max(words.count, 1))
-                    bits!.initialize(from: words, count: words.count)
-                }
-                filterCache = (filter, bits)
-            }
-            skippedBits = filterCache!.skipped
+        // The filter's skipped documents (shared with the reader's other searchers), held
+        // until the search ends.
+        let skipped = try options.filter.map { filter throws(IndexError) in try reader.skippedDocuments(filter) }
+        return try withExtendedLifetime(skipped) { () throws(IndexError) -> SearchResults in
+            try rank(compiled, notes: notes, options: options, averageLength: averageLength, factors: factors,
+                     skipped: skipped?.bits ?? reader.deletedBits, filterOnly: filterOnly)
         }
-        return try rank(compiled, notes: notes, options: options, averageLength: averageLength, factors: factors,
-                        skipped: skippedBits, filterOnly: filterOnly)
-    }
-
-    deinit {
-        filterCache?.skipped?.deallocate()
     }
 
     private func rank(_ compiled: CompiledQuery, notes: [SearchNote], options: SearchOptions, averageLength: [IndexField: Double],

@@ -180,6 +180,34 @@ import SiftIngest
         }
     }
 
+    @Test("the filter cache shares a filter's bits between searches and drops the least recently used past its budget")
+    func filterCache() throws {
+        try IndexTestFolder.with { folder in
+            try Self.write(folder.path)
+            let reader = try IndexReader(path: folder.path)
+            let tech = MetadataFilter.equals(field: "category", value: "tech")
+            let first = try reader.skippedDocuments(tech)
+            #expect(try reader.skippedDocuments(tech) === first)
+            // Documents a, b, d are skipped (bits 0, 1, 3), c passes.
+            #expect(first.bits[0] & 0b1111 == 0b1011)
+            // A budget of two filters' bits (one word each).
+            let cache = FilterCache(budget: 16)
+            var made = 0
+            func skipped(_ filter: MetadataFilter) throws -> SkippedDocuments {
+                try cache.skipped(for: filter) { () throws(IndexError) in made += 1; return SkippedDocuments([UInt64(made)]) }
+            }
+            let a = MetadataFilter.equals(field: "k", value: "a"), b = MetadataFilter.equals(field: "k", value: "b")
+            let c = MetadataFilter.equals(field: "k", value: "c")
+            _ = try skipped(a); _ = try skipped(b); _ = try skipped(a)  // a used last
+            _ = try skipped(c)  // drops b
+            #expect(made == 3)
+            _ = try skipped(a)
+            #expect(made == 3)
+            _ = try skipped(b)
+            #expect(made == 4)
+        }
+    }
+
     @Test("MetadataCoding: decode(encode(x)) == x, keys in byte order, nothing for no metadata; bad sections refused")
     func coding() throws {
         var random = TestRandom(seed: 42)
