@@ -1,6 +1,5 @@
 import Synchronization
 
-
 /// A condition on documents' metadata that restricts which documents a search may return,
 /// without taking part in their scores (Lucene's filter clauses, tantivy's filters): a
 /// filtered search ranks the documents that pass exactly as an unfiltered one would, and its
@@ -8,10 +7,10 @@ import Synchronization
 ///
 /// Values are compared as stored: case-sensitive and exact. A value that is a JSON array
 /// (`["energy","markets"]`, see `MetadataList`) is a list: a filter holds when it holds for
-/// one of its items. Ranges compare numbers as
-/// numbers when the bounds and the value are all numbers (`price:9..20` holds `10`), and
-/// otherwise as text, with a bound matching every value it begins — so ISO dates work at any
-/// precision: `date:2005-01..2005-06` holds `2005-01-01` through `2005-06-30T23:59`.
+/// one of its items. Ranges compare numbers as numbers when the bounds and the value are all
+/// numbers (`price:9..20` holds `10`), and otherwise as text, with a bound matching every
+/// value it begins — so ISO dates work at any precision: `date:2005-01..2005-06` holds
+/// `2005-01-01` through `2005-06-30T23:59`.
 ///
 /// In the query language: `field:value`, `field:"two words"`, `field:from..to`,
 /// `field:from..`, `field:..to`, `field:prefix*`, `field:*` (has the field), combined with

@@ -103,9 +103,10 @@ import SiftIngest
     }
 
     @Test("keys of 0 or 257 bytes and values over 65,536 bytes are refused, and nothing is added", arguments: [
-        ["": "x"], [String(repeating: "k", count: 257): "x"], ["k": String(repeating: "v", count: 65_537)],
+        (0, 1), (257, 1), (1, 65_537),
     ])
-    func refusesOutOfBounds(metadata: [String: String]) throws {
+    func refusesOutOfBounds(keyBytes: Int, valueBytes: Int) throws {
+        let metadata = [String(repeating: "k", count: keyBytes): String(repeating: "v", count: valueBytes)]
         try IndexTestFolder.with { folder in
             let writer = try IndexWriter(path: folder.path, configuration: IndexTestKit.plain, mode: .replace)
             defer { writer.close() }

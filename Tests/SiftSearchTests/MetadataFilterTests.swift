@@ -7,7 +7,7 @@ import SiftIngest
 
 /// Metadata filters restrict hits without changing scores, and pruning stays exact under them.
 @Suite struct MetadataFilterTests {
-    /// The filter's meaning written out again, independently of `MetadataTable`: the oracle.
+    /// The filter's meaning written out again, independently of `MetadataIndex`: the oracle.
     static func passes(_ filter: MetadataFilter, _ metadata: [String: String]) -> Bool {
         func number(_ text: String) -> Double? {
             guard text.range(of: #"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"#, options: .regularExpression) != nil else { return nil }
