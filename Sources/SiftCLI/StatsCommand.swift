@@ -53,6 +53,9 @@ enum StatsCommand {
                 ("files", JSON.array(stats.files.map { JSON.object([("name", JSON.string($0.name)), ("bytes", "\($0.byteCount)")]) })),
                 ("analyzer", JSON.object([("stemmer", JSON.string(stats.configuration.stemmer.rawValue)), ("stopwords", JSON.string(stopWords))])),
                 ("analyzerVersion", "\(stats.analyzerVersion)"),
+                ("metadata", JSON.array(stats.metadataFields.map {
+                    JSON.object([("name", JSON.string($0.name)), ("documents", "\($0.documentCount)"), ("distinctValues", "\($0.distinctValues)")])
+                })),
             ]))
             return
         }
@@ -68,6 +71,11 @@ enum StatsCommand {
         Output.line("deleted:          \(Format.count(stats.deletedCount, "document")) (kept until their segment is merged)")
         Output.line("generation:       \(stats.generation)")
         Output.line("analyzer:         stemmer \(stats.configuration.stemmer.rawValue), stop words \(stopWords), version \(stats.analyzerVersion)")
+        if !stats.metadataFields.isEmpty {
+            Output.line("metadata:         " + stats.metadataFields.map {
+                "\(TerminalText.escaped($0.name)) (\(Format.count($0.documentCount, "document")), \(Format.count($0.distinctValues, "value")))"
+            }.joined(separator: ", "))
+        }
         Output.line("bytes:            \(totalBytes)")
         for file in stats.files { Output.line("  \(file.name)  \(file.byteCount)") }
     }

@@ -323,8 +323,9 @@ public final class IndexReader: @unchecked Sendable {
         return (segment, document - segmentBases[segment])
     }
 
-    /// Counts and sizes: documents, terms, postings, tokens, segments, files.
-    /// - Complexity: O(terms) — it reads the dictionary, not the postings.
+    /// Counts and sizes: documents, terms, postings, tokens, segments, files, metadata keys.
+    /// - Complexity: O(terms + metadata values and their documents) — it reads the dictionary
+    ///   and the metadata indexes, not the postings.
     public func statistics() throws(IndexError) -> IndexStatistics {
         var postings: UInt64 = 0
         var files = [IndexFile(name: IndexFormat.manifestName, byteCount: manifestSize)]
@@ -354,7 +355,7 @@ public final class IndexReader: @unchecked Sendable {
                                averageDocumentLength: averageDocumentLength, deletedCount: deletedCount,
                                generation: manifest.generation,
                                segmentCount: segments.count, files: files, configuration: configuration,
-                               analyzerVersion: manifest.analyzerVersion)
+                               analyzerVersion: manifest.analyzerVersion, metadataFields: try metadataFieldStatistics())
     }
 }
 
@@ -387,6 +388,17 @@ public struct IndexStatistics: Sendable, Hashable, Codable {
     public var configuration: AnalyzerConfiguration
     /// The `Analyzer.version` that analyzed the documents.
     public var analyzerVersion: UInt32
+    /// The metadata keys documents have (what filters can name), in byte order.
+    public var metadataFields: [MetadataFieldStatistics] = []
+}
+
+/// One metadata key of an index: how many live documents have it, and how many distinct
+/// values (list items counted one by one) the segments hold for it, deleted documents' values
+/// included until their segment is merged.
+public struct MetadataFieldStatistics: Sendable, Hashable, Codable {
+    public var name: String
+    public var documentCount: Int
+    public var distinctValues: Int
 }
 
 #if canImport(Glibc)

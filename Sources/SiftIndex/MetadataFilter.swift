@@ -172,6 +172,32 @@ extension IndexReader {
         return skipped
     }
 
+    /// Every metadata key of the index with its live documents and distinct values.
+    func metadataFieldStatistics() throws(IndexError) -> [MetadataFieldStatistics] {
+        var names = Set<[UInt8]>()
+        for segment in segments { names.formUnion(segment.storedFields.metadataIndex.keys) }
+        var fields: [MetadataFieldStatistics] = []
+        for name in names.sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+            let key = String(decoding: name, as: UTF8.self)
+            var values = Set<[UInt8]>()
+            for segment in segments {
+                let index = segment.storedFields.metadataIndex
+                guard let column = index.column(key) else { continue }
+                for value in 0..<column.valueCount { values.insert(Array(try index.value(column, value))) }
+            }
+            // Live documents with the key: those a "has the key" filter does not skip.
+            let skipped = try makeSkippedDocuments(.prefix(field: key, prefix: ""))
+            var count = 0
+            for word in 0..<skipped.count {
+                var passing = ~skipped[word]
+                if word == skipped.count - 1, maxDocument % 64 != 0 { passing &= (1 << UInt64(maxDocument % 64)) - 1 }
+                count += passing.nonzeroBitCount
+            }
+            fields.append(MetadataFieldStatistics(name: key, documentCount: count, distinctValues: values.count))
+        }
+        return fields
+    }
+
     /// The metadata fields no document of the index has, among `fields`.
     package func absentMetadataFields(_ fields: [String]) -> [String] {
         var absent = fields

@@ -62,6 +62,8 @@ import Testing
 
             let show = try Kit.sift(["show", "--index", index, "n3"])
             #expect(show.stdout.contains("category: sport\ndate: 2004-12-30\ntags: [\"cup\",\"rain\"]\nwords: 8\n"), "\(show.stdout)")
+            let stats = try Kit.sift(["stats", "--index", index])
+            #expect(stats.stdout.contains("metadata:         category (4 documents, 4 values), date (4 documents, 4 values), tags (2 documents, 4 values), words (3 documents, 3 values)\n"), "\(stats.stdout)")
             let showJSON = try Kit.sift(["show", "--index", index, "--format", "json", "n1"])
             let shown = try JSONSerialization.jsonObject(with: Data(showJSON.stdout.utf8)) as? [String: Any]
             #expect(shown?["metadata"] as? [String: String] == ["category": "business", "date": "2005-01-12", "words": "7"])

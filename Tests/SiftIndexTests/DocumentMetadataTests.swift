@@ -89,6 +89,28 @@ import SiftIngest
         }
     }
 
+    @Test("statistics list each metadata key with its live documents and distinct values")
+    func statistics() throws {
+        try IndexTestFolder.with { folder in
+            try Self.write(folder.path)
+            let writer = try IndexWriter(path: folder.path)
+            try writer.add(id: "e", title: "", text: "more", metadata: ["category": "tech", "tags": MetadataList.encode(["x", "y", "x"])])
+            try writer.commit()
+            #expect(try writer.deleteDocuments(withID: "c") == 1)
+            try writer.commit()
+            writer.close()
+            let fields = try IndexReader(path: folder.path).statistics().metadataFields
+            let byName = Dictionary(uniqueKeysWithValues: fields.map { ($0.name, $0) })
+            // "author" was only c's: gone once a merge drops c, else listed with no live document.
+            #expect(fields.map(\.name).filter { $0 != "author" } == ["category", "date", "empty", "long", "tags", "url", "日付"])
+            // a (news), c (tech, deleted), e (tech): live documents 2, values news and tech.
+            #expect(byName["category"]?.documentCount == 2)
+            #expect(byName["category"]?.distinctValues == 2)
+            #expect(byName["author"].map { $0.documentCount == 0 } ?? true)
+            #expect(byName["tags"]?.documentCount == 1 && byName["tags"]?.distinctValues == 2)
+        }
+    }
+
     @Test("updateDocument replaces the metadata with the document")
     func updateReplaces() throws {
         try IndexTestFolder.with { folder in
