@@ -127,10 +127,16 @@ import Testing
         try Self.withRuns { folder, qrels, runs throws in
             let bad = folder.appendingPathComponent("bad.trec").path
             if let text = testCase.run { try Data(text.utf8).write(to: URL(fileURLWithPath: bad)) }
-            let arguments = testCase.arguments.map {
-                $0.replacingOccurrences(of: "QRELS", with: qrels).replacingOccurrences(of: "BAD", with: bad)
-                    .replacingOccurrences(of: "FOLDER", with: folder.path)
-            }.map { $0 == "A" ? runs[0] : $0 == "B" ? runs[1] : $0 }
+            // Whole arguments only: a temporary folder's name is hex, and may hold "BAD".
+            let arguments = testCase.arguments.map { argument -> String in
+                switch argument {
+                case "QRELS": qrels
+                case "BAD": bad
+                case "A": runs[0]
+                case "B": runs[1]
+                default: argument.replacingOccurrences(of: "FOLDER", with: folder.path)
+                }
+            }
             let result = try Kit.sift(["eval"] + arguments)
             #expect(result.status == testCase.status, "\(result.stderr)")
             let message = testCase.message.replacingOccurrences(of: "FOLDER", with: folder.path)
