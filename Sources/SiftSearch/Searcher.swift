@@ -190,12 +190,14 @@ public final class Searcher {
         let skipped = try options.filter.map { filter throws(IndexError) in try reader.skippedDocuments(filter) }
         return try withExtendedLifetime(skipped) { () throws(IndexError) -> SearchResults in
             try rank(compiled, notes: notes, options: options, averageLength: averageLength, factors: factors,
-                     skipped: skipped?.bits ?? reader.deletedBits, filterOnly: filterOnly)
+                     skipped: skipped?.bits ?? reader.deletedBits, filterSkips: skipped?.bits, filterOnly: filterOnly)
         }
     }
 
+    /// `filterSkips`: `skipped` when a filter made it, for the scorers to jump over its runs.
     private func rank(_ compiled: CompiledQuery, notes: [SearchNote], options: SearchOptions, averageLength: [IndexField: Double],
-                      factors: LengthFactors, skipped: UnsafeMutablePointer<UInt64>?, filterOnly: Bool) throws(IndexError) -> SearchResults {
+                      factors: LengthFactors, skipped: UnsafeMutablePointer<UInt64>?, filterSkips: UnsafeMutablePointer<UInt64>?,
+                      filterOnly: Bool) throws(IndexError) -> SearchResults {
 
         // The heap never needs more room than there are documents (and `limit: .max` must not overflow).
         let wanted = options.offset.addingReportingOverflow(options.limit)
@@ -212,7 +214,7 @@ public final class Searcher {
                 (totalHits, work) = try TermAtATimeSearch(reader: reader, lengthFactors: factors, skipped: skipped)
                     .run(flatTerms, into: &top, scratch: termAtATimeScratch)
             } else {
-                let outcome = try MaxScoreSearch(reader: reader, lengthFactors: factors, skipped: skipped)
+                let outcome = try MaxScoreSearch(reader: reader, lengthFactors: factors, skipped: skipped, filterSkips: filterSkips)
                     .run(flatTerms, into: &top, scratch: maxScoreScratch)
                 totalHits = outcome.matched
                 exact = outcome.exact
@@ -220,7 +222,7 @@ public final class Searcher {
             }
         } else if !(options.exhaustive || options.countTotalHits), top.capacity > 0,
                   let required = ConjunctionSearch.requiredTerms(compiled) {
-            let outcome = try ConjunctionSearch(reader: reader, lengthFactors: factors, skipped: skipped)
+            let outcome = try ConjunctionSearch(reader: reader, lengthFactors: factors, skipped: skipped, filterSkips: filterSkips)
                 .run(required, into: &top, scratch: maxScoreScratch)
             totalHits = outcome.matched
             exact = outcome.exact
@@ -238,7 +240,12 @@ public final class Searcher {
                 while scorer.document != PostingsCursor.exhausted {
                     let document = base + scorer.document
                     if !IndexReader.isLive(document, deleted) {
-                        try scorer.next()
+                        // Filtered: straight to the next document the filter lets through.
+                        if let filter = filterSkips {
+                            try scorer.advance(to: FilterSkip.nextPassing(filter, from: document, end: UInt32(reader.maxDocument)) - base)
+                        } else {
+                            try scorer.next()
+                        }
                         continue
                     }
                     top.insert(ScoredDocument(score: scorer.score(), document: document))

@@ -66,7 +66,7 @@ import SiftIngest
 
     static func randomFilter(_ random: inout TestRandom, depth: Int = 0) -> MetadataFilter {
         // Past depth 1 only leaves, so trees stay small.
-        switch random.below(depth > 1 ? 5 : 8) {
+        switch random.below(depth > 1 ? 6 : 9) {
         case 0: return .equals(field: "category", value: random.pick(categories))
         case 1:
             let from = random.below(4) == 0 ? nil : String(format: "%04d-%02d", 2003 + random.below(4), 1 + random.below(12))
@@ -75,8 +75,13 @@ import SiftIngest
         case 2: return .range(field: "price", from: String(random.int(in: -30...100)), through: random.below(3) == 0 ? nil : String(random.int(in: 50...250)))
         case 3: return .prefix(field: random.pick(["category", "date"]), prefix: random.pick(["t", "20", "2004-0", ""]))
         case 4: return .equals(field: "tags", value: random.pick(["a", "b", "c"]))
-        case 5: return .not(randomFilter(&random, depth: depth + 1))
-        case 6: return .any([randomFilter(&random, depth: depth + 1), randomFilter(&random, depth: depth + 1)])
+        case 5:
+            // Runs of consecutive documents (`seq` follows the order they were added in): the
+            // scorers jump over whole blocks the filter leaves out.
+            let from = random.below(40)
+            return .range(field: "seq", from: String(from), through: String(from + random.below(8)))
+        case 6: return .not(randomFilter(&random, depth: depth + 1))
+        case 7: return .any([randomFilter(&random, depth: depth + 1), randomFilter(&random, depth: depth + 1)])
         default: return .all([randomFilter(&random, depth: depth + 1), randomFilter(&random, depth: depth + 1)])
         }
     }
@@ -97,7 +102,8 @@ import SiftIngest
                 let words = (0..<random.int(in: 1...60)).map { _ in
                     vocabulary[min(Int(Double(vocabulary.count) * pow(random.unit(), 2.2)), vocabulary.count - 1)]
                 }
-                let metadata = Self.metadata(&random)
+                var metadata = Self.metadata(&random)
+                metadata["seq"] = String(number / 37)
                 metadataByID["d\(number)"] = metadata
                 try writer.add(id: "d\(number)", title: "", text: words.joined(separator: " "), metadata: metadata)
                 // Several segments, some with no metadata at all.
@@ -140,6 +146,27 @@ import SiftIngest
             #expect(listed.totalHits == expected && listed.hits.count == expected)
             #expect(listed.hits.allSatisfy { $0.score == 0 && $0.metadata["category"] == "tech" })
             #expect(listed.hits.map(\.document) == listed.hits.map(\.document).sorted())
+        }
+    }
+
+    @Test("FilterSkip.nextPassing finds the next clear bit across words, and stops at the end")
+    func nextPassing() {
+        var words: [UInt64] = [~0, ~0, ~0 ^ (1 << 5), ~0]  // only document 133 passes
+        words.withUnsafeMutableBufferPointer { bits in
+            let skipped = bits.baseAddress!
+            #expect(FilterSkip.nextPassing(skipped, from: 0, end: 256) == 133)
+            #expect(FilterSkip.nextPassing(skipped, from: 133, end: 256) == 133)
+            #expect(FilterSkip.nextPassing(skipped, from: 134, end: 256) == 256)
+            #expect(FilterSkip.nextPassing(skipped, from: 0, end: 100) == 100)
+            #expect(FilterSkip.nextPassing(skipped, from: 0, end: 134) == 133)
+            #expect(FilterSkip.nextPassing(skipped, from: 0, end: 133) == 133)
+            #expect(FilterSkip.nextPassing(skipped, from: 200, end: 200) == 200)
+        }
+        // Past the last document in a partial word: the end, never a bit beyond it.
+        var partial: [UInt64] = [0b111]
+        partial.withUnsafeMutableBufferPointer { bits in
+            #expect(FilterSkip.nextPassing(bits.baseAddress!, from: 0, end: 3) == 3)
+            #expect(FilterSkip.nextPassing(bits.baseAddress!, from: 0, end: 4) == 3)
         }
     }
 

@@ -15,6 +15,8 @@ struct ConjunctionSearch {
     let lengthFactors: LengthFactors
     /// Documents to pass over: `Searcher`'s skipped bits (deletions, and what a filter leaves out).
     let skipped: UnsafeMutablePointer<UInt64>?
+    /// The same bits when a filter made them (nil otherwise): runs of them are jumped over.
+    var filterSkips: UnsafeMutablePointer<UInt64>? = nil
 
     /// The required terms of `query` when it is a plain AND of two or more terms.
     static func requiredTerms(_ query: CompiledQuery) -> [TermWeight]? {
@@ -66,6 +68,12 @@ struct ConjunctionSearch {
         var passUpTo: UInt32 = 0
         var passThreshold = -Double.infinity
         search: while candidate != PostingsCursor.exhausted {
+            // A candidate the filter leaves out: the lead goes to the next document it lets through.
+            if let filter = filterSkips, !IndexReader.isLive(base + candidate, filter) {
+                try states[0].cursor.advance(to: FilterSkip.nextPassing(filter, from: base + candidate, end: UInt32(reader.maxDocument)) - base)
+                candidate = states[0].cursor.document
+                continue
+            }
             if threshold > -Double.infinity && !(candidate <= passUpTo && threshold == passThreshold) {
                 // Block-max: the bound of every term over the block that would hold the
                 // candidate, and the first document where any of those blocks ends.

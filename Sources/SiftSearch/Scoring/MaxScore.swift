@@ -13,6 +13,8 @@ struct MaxScoreSearch {
     let lengthFactors: LengthFactors
     /// Documents to pass over: `Searcher`'s skipped bits (deletions, and what a filter leaves out).
     let skipped: UnsafeMutablePointer<UInt64>?
+    /// The same bits when a filter made them (nil otherwise): runs of them are jumped over.
+    var filterSkips: UnsafeMutablePointer<UInt64>? = nil
 
     /// Documents scored (a lower bound of the matches), and whether that count is exact.
     struct Outcome {
@@ -98,6 +100,15 @@ struct MaxScoreSearch {
                 candidate = states[index].cursor.document
             }
             if candidate == PostingsCursor.exhausted { break }
+            // A candidate the filter leaves out: every essential term goes to the next document
+            // it lets through (nothing in between could be returned).
+            if let filter = filterSkips, !IndexReader.isLive(base + candidate, filter) {
+                let target = FilterSkip.nextPassing(filter, from: base + candidate, end: UInt32(reader.maxDocument)) - base
+                for index in firstEssential..<count where states[index].cursor.document < target {
+                    try states[index].cursor.advance(to: target)
+                }
+                continue
+            }
 
             // Block-max check: the essential terms' bounds over the blocks holding the
             // candidate, plus all non-essential terms, may already fall short of the top k —
@@ -198,6 +209,12 @@ struct MaxScoreSearch {
         outcome.work.blocks += list.blockCount
         outcome.work.postings += list.documentFrequency
         for block in 0..<list.blockCount {
+            // A block none of whose documents the filter lets through is not even decoded.
+            if let filter = filterSkips {
+                let first = base + (block == 0 ? 0 : list.metadata(block - 1).lastDocument + 1)
+                let end = base + list.metadata(block).lastDocument + 1
+                if FilterSkip.nextPassing(filter, from: first, end: end) == end { continue }
+            }
             if top.isFull {
                 if term.bm25.bound(list.impacts(ofBlock: block)) <= Double(top.weakest!.score) {
                     outcome.exact = false
