@@ -14,16 +14,11 @@ enum MetadataCoding {
     static func encode(_ metadata: [String: String], into writer: inout ByteWriter) {
         guard !metadata.isEmpty else { return }
         writer.writeVarint(UInt64(metadata.count))
-        for key in sortedKeys(metadata) {
+        // Keys in ascending UTF-8 byte order, whatever the platform's string ordering.
+        for key in metadata.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
             writer.writeString(key)
             writer.writeString(metadata[key]!)
         }
-    }
-
-    /// Keys in ascending UTF-8 byte order (the stored order, whatever the platform's string
-    /// ordering).
-    static func sortedKeys(_ metadata: [String: String]) -> [String] {
-        metadata.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
     /// Reads what `encode` wrote, checking the order and sizes; an empty reader is no metadata.

@@ -272,8 +272,6 @@ struct MetadataIndexBuilder {
 
     private var keys: [String: Key] = [:]
 
-    var isEmpty: Bool { keys.isEmpty }
-
     /// Adds document `document`'s metadata (as `MetadataCoding` encodes it); documents come in
     /// ascending order.
     mutating func add(document: UInt32, metadata: [String: String]) {

@@ -91,18 +91,39 @@ struct StoredFields: @unchecked Sendable {
     }
 
     /// The record of `document`: id, title, and its text's block, offset and length (all 0
-    /// without stored text).
-    func record(_ document: Int) throws(IndexError) -> (id: String, title: String, block: Int, offset: Int, length: Int) {
+    /// without stored text); with `includeMetadata`, its metadata too (else empty), the record
+    /// then checked to its last byte — all in one pass over the record.
+    func record(_ document: Int, includeMetadata: Bool = false)
+        throws(IndexError) -> (id: String, title: String, block: Int, offset: Int, length: Int, metadata: [String: String]) {
         var reader = ByteReader(try recordBytes(document))
         do throws(ByteReaderError) {
             let id = try reader.readString()
             let title = try reader.readString()
-            guard storesText else { return (id, title, 0, 0, 0) }
-            let block = try reader.readLength(limit: max(blockCount - 1, 0))
-            let offset = try reader.readLength(limit: Int(UInt32.max))
-            let length = try reader.readLength(limit: Int(UInt32.max))
-            guard reader.isAtEnd || hasMetadata else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
-            return (id, title, block, offset, length)
+            var block = 0, offset = 0, length = 0
+            if storesText {
+                block = try reader.readLength(limit: max(blockCount - 1, 0))
+                offset = try reader.readLength(limit: Int(UInt32.max))
+                length = try reader.readLength(limit: Int(UInt32.max))
+            } else if includeMetadata && hasMetadata {
+                // The forward index's terms come before the metadata: passed over unchecked
+                // (`forwardTerms` checks them).
+                let count = try reader.readLength(limit: reader.remaining)
+                for _ in 0..<count where try reader.readVarint() & 1 == 1 { _ = try reader.readVarint() }
+            } else {
+                return (id, title, 0, 0, 0, [:])
+            }
+            var metadata: [String: String] = [:]
+            if includeMetadata && hasMetadata {
+                do throws(ByteReaderError) {
+                    metadata = try MetadataCoding.decode(&reader)
+                } catch {
+                    throw ByteReaderError.malformed("metadata: \(error.message)", at: reader.offset)
+                }
+                guard reader.isAtEnd else { throw ByteReaderError.malformed("trailing bytes after the metadata", at: reader.offset) }
+            } else {
+                guard reader.isAtEnd || hasMetadata else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
+            }
+            return (id, title, block, offset, length, metadata)
         } catch {
             throw .corrupt(file: path, reason: "stored document \(document): \(error.message)")
         }
@@ -142,22 +163,7 @@ struct StoredFields: @unchecked Sendable {
     /// (empty when nothing), checked to the last byte.
     func metadata(_ document: Int) throws(IndexError) -> [String: String] {
         guard hasMetadata else { return [:] }
-        var reader = ByteReader(try recordBytes(document))
-        do throws(ByteReaderError) {
-            _ = try reader.readBytes(try reader.readLength(limit: reader.remaining))
-            _ = try reader.readBytes(try reader.readLength(limit: reader.remaining))
-            if storesText {
-                for _ in 0..<3 { _ = try reader.readVarint() }
-            } else if hasForwardIndex {
-                let count = try reader.readLength(limit: reader.remaining)
-                for _ in 0..<count where try reader.readVarint() & 1 == 1 { _ = try reader.readVarint() }
-            }
-            let metadata = try MetadataCoding.decode(&reader)
-            guard reader.isAtEnd else { throw ByteReaderError.malformed("trailing bytes", at: reader.offset) }
-            return metadata
-        } catch {
-            throw .corrupt(file: path, reason: "stored document \(document) metadata: \(error.message)")
-        }
+        return try record(document, includeMetadata: true).metadata
     }
 
     /// The file offset where the compressed block holding `document`'s text starts (pages
@@ -201,8 +207,8 @@ struct StoredFieldsReader {
     }
 
     mutating func document(_ document: Int, includeText: Bool = true, includeMetadata: Bool = true) throws(IndexError) -> StoredDocument {
-        let record = try fields.record(document)
-        let metadata = includeMetadata ? try fields.metadata(document) : [:]
+        let record = try fields.record(document, includeMetadata: includeMetadata)
+        let metadata = record.metadata
         guard includeText else { return StoredDocument(id: record.id, title: record.title, textBytes: [], metadata: metadata) }
         if record.length == 0 { return StoredDocument(id: record.id, title: record.title, textBytes: [], metadata: metadata) }
         let end = record.offset &+ record.length

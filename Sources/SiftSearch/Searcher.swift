@@ -63,13 +63,11 @@ public final class Searcher {
             throw .invalidArgument(error)
         }
         let parsed = try parse(query, options: options)
-        do {
-            _ = try parsed.separatingFilters()
-        } catch {
+        // A misplaced filter in text is a syntax error at its column.
+        var results = try search(parsed, options: options, statistics: statistics) { error in
             let column = query.range(of: error.field + ":").map { query.distance(from: query.startIndex, to: $0.lowerBound) + 1 } ?? 1
-            throw .syntax(QuerySyntaxError(message: error.description, column: column))
+            return .syntax(QuerySyntaxError(message: error.description, column: column))
         }
-        var results = try search(parsed, options: options, statistics: statistics)
         results.notes = QueryTextSurvey(query).notes(adjusting: results.notes, terms: results.terms)
         return results
     }
@@ -118,6 +116,16 @@ public final class Searcher {
     ///   the query needs here, or with RM3, which reads feedback documents of one index only.
     public func search(_ query: Query, options: SearchOptions = SearchOptions(),
                        statistics: CollectionStatistics?) throws(SearchError) -> SearchResults {
+        try search(query, options: options, statistics: statistics) { error in
+            .invalidArgument(InvalidArgument(name: "query", value: "a filter on '\(error.field)' inside a group of words",
+                                             requirement: "filters at the top level, or in groups of filters only"))
+        }
+    }
+
+    /// `search(_:options:statistics:)`, a filter inside a group of words reported as
+    /// `misplacedFilter` says (text and code report it differently).
+    private func search(_ query: Query, options: SearchOptions, statistics: CollectionStatistics?,
+                        misplacedFilter: (FilterPlacementError) -> SearchError) throws(SearchError) -> SearchResults {
         do {
             try options.validate()
         } catch {
@@ -137,8 +145,7 @@ public final class Searcher {
         do {
             separated = try query.separatingFilters()
         } catch {
-            throw .invalidArgument(InvalidArgument(name: "query", value: "a filter on '\(error.field)' inside a group of words",
-                                                   requirement: "filters at the top level, or in groups of filters only"))
+            throw misplacedFilter(error)
         }
         var options = options
         if let filter = separated.filter { options.filter = options.filter.map { $0.and(filter) } ?? filter }

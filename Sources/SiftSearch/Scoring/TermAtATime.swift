@@ -17,8 +17,6 @@ struct TermAtATimeSearch {
     let lengthFactors: LengthFactors
     /// Documents to pass over: `Searcher`'s skipped bits (deletions, and what a filter leaves out).
     let skipped: UnsafeMutablePointer<UInt64>?
-    /// The same bits when a filter made them (nil otherwise): runs of them are jumped over.
-    var filterSkips: UnsafeMutablePointer<UInt64>? = nil
 
     /// Reusable accumulators: a score per document and a bit per document touched by the
     /// current search (both zero between searches), and one block's decoding buffers.
